@@ -1,0 +1,144 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { operationNames } from '../../../shared/contract';
+import { CONTENT_SECURITY_POLICY } from '../../../src-main/renderer-assets';
+import { STORE_MARKER_FILE } from '../../../src-main/store/folder';
+import { HARNESS_ORIGIN } from '../harness/constants';
+import { expect, test } from '../harness/fixtures';
+
+test.describe('the renderer shell in Chromium', () => {
+  test('shows the real app status from the main side, and reads it again from disk', async ({ harness }) => {
+    const { page } = harness;
+    await harness.open();
+    await expect(page.getByTestId('lock-badge')).toHaveText('Locked');
+    await expect(page.getByTestId('app-version')).toHaveText(`Version ${harness.version}`);
+    await expect(page.getByTestId('store-location')).toHaveText(harness.storeDir);
+    await expect(page.getByTestId('store-state')).toHaveAttribute('data-state', 'missing');
+    await page.screenshot({ path: 'test/artifacts/screenshots/vault.png' });
+
+    await mkdir(harness.storeDir);
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await expect(page.getByTestId('store-state')).toHaveAttribute('data-state', 'empty');
+
+    await writeFile(path.join(harness.storeDir, STORE_MARKER_FILE), '{}');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await expect(page.getByTestId('store-state')).toHaveAttribute('data-state', 'initialized');
+    expect(harness.pageErrors).toEqual([]);
+  });
+
+  test('is served with the strict Content-Security-Policy header', async ({ harness }) => {
+    const responsePromise = harness.page.waitForResponse(`${HARNESS_ORIGIN}/index.html`);
+    await harness.open();
+    const response = await responsePromise;
+    expect(await response.headerValue('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  test('enforces the CSP: no inline script, no eval, no frames, no foreign images', async ({ harness }) => {
+    const { page } = harness;
+    // A probe script served from the app's own origin, so that only the CSP (not DevTools) decides what it may do.
+    await page.route(`${HARNESS_ORIGIN}/csp-probe.js`, (route) =>
+      route.fulfill({
+        headers: { 'Content-Type': 'text/javascript', 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+        body: `
+          const outcome = { violations: [] };
+          document.addEventListener('securitypolicyviolation', (event) => outcome.violations.push(event.effectiveDirective));
+          try { outcome.evalRan = eval('true'); } catch { outcome.evalRan = false; }
+          try { outcome.functionRan = new Function('return true')(); } catch { outcome.functionRan = false; }
+          window.cspProbe = outcome;`,
+      }),
+    );
+    await harness.open();
+    await expect(page.getByTestId('lock-badge')).toHaveText('Locked');
+    const outcome = await page.evaluate(async () => {
+      const probe = document.createElement('script');
+      probe.src = '/csp-probe.js';
+      await new Promise((resolve) => {
+        probe.onload = resolve;
+        document.body.append(probe);
+      });
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true';
+      document.body.append(script);
+      const frame = document.createElement('iframe');
+      frame.src = '/index.html';
+      document.body.append(frame);
+      const image = document.createElement('img');
+      image.src = 'https://example.com/pixel.png';
+      document.body.append(image);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const probeOutcome = (window as unknown as { cspProbe: { violations: string[] } & Record<string, unknown> })
+        .cspProbe;
+      return { ...probeOutcome, inlineRan: 'inlineRan' in window };
+    });
+    expect(outcome).toMatchObject({ evalRan: false, functionRan: false, inlineRan: false });
+    expect(outcome.violations).toEqual(
+      expect.arrayContaining(['script-src', 'script-src-elem', 'frame-src', 'img-src']),
+    );
+    // The image was refused by the CSP before any request was made.
+    expect(harness.foreignRequests).toEqual([]);
+  });
+
+  test('gives the page no Node, and a window API with one frozen function per operation', async ({ harness }) => {
+    const { page } = harness;
+    await harness.open();
+    const surface = await page.evaluate(() => {
+      const api = (window as unknown as { rootkeeper: Record<string, unknown> }).rootkeeper;
+      const before = api;
+      try {
+        (window as unknown as { rootkeeper: unknown }).rootkeeper = {};
+      } catch {
+        // strict-mode assignment to a read-only property throws; either way it must not change
+      }
+      return {
+        require: typeof (window as unknown as { require?: unknown }).require,
+        process: typeof (window as unknown as { process?: unknown }).process,
+        keys: Object.keys(api).sort(),
+        functions: Object.values(api).every((value) => typeof value === 'function'),
+        frozen: Object.isFrozen(api),
+        replaced: (window as unknown as { rootkeeper: unknown }).rootkeeper !== before,
+      };
+    });
+    expect(surface).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      keys: [...operationNames].sort(),
+      functions: true,
+      frozen: true,
+      replaced: false,
+    });
+  });
+
+  test('gets a precise error for an invalid payload, from the real dispatcher', async ({ harness }) => {
+    await harness.open();
+    const result = await harness.page.evaluate(() =>
+      (window as unknown as { rootkeeper: { appStatus(request: unknown): Promise<unknown> } }).rootkeeper.appStatus({
+        storeDir: '/etc',
+      }),
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'The appStatus request was refused: "storeDir" is not a field of this request.',
+      },
+    });
+  });
+
+  test('visits every section with the keyboard and never asks for anything outside its origin', async ({ harness }) => {
+    const { page } = harness;
+    await harness.open();
+    await expect(page.getByTestId('lock-badge')).toHaveText('Locked');
+    const links = page.getByRole('navigation', { name: 'Sections' }).getByRole('link');
+    const count = await links.count();
+    expect(count).toBe(7);
+    for (let index = 0; index < count; index++) {
+      const link = links.nth(index);
+      await link.focus();
+      await page.keyboard.press('Enter');
+      await expect(page.locator('main h1')).toHaveText((await link.textContent()) ?? '');
+      await expect(link).toHaveAttribute('aria-current', 'page');
+    }
+    expect(harness.foreignRequests).toEqual([]);
+    expect(harness.pageErrors).toEqual([]);
+  });
+});

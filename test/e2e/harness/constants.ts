@@ -1,0 +1,3 @@
+/** The renderer's origin in the browser harness; Chromium cannot route Electron's app:// scheme. */
+export const HARNESS_ORIGIN = 'https://bundle.rootkeeper.test';
+export const HARNESS_BINDING = '__rootkeeperHarness';

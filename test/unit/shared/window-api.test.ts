@@ -1,0 +1,23 @@
+import { describe, expect, it, vi } from 'vitest';
+import { operationNames } from '../../../shared/contract';
+import { buildWindowApi } from '../../../shared/window-api';
+
+describe('buildWindowApi', () => {
+  it('exposes exactly one function per contract operation', () => {
+    const api = buildWindowApi(vi.fn());
+    expect(Object.keys(api).sort()).toEqual([...operationNames].sort());
+    for (const name of operationNames) expect(typeof api[name]).toBe('function');
+  });
+
+  it('sends each call under its own operation name and returns the reply', async () => {
+    const transport = vi.fn(async () => ({ ok: true, value: 'reply' }));
+    const api = buildWindowApi(transport);
+    await expect(api.appStatus({})).resolves.toEqual({ ok: true, value: 'reply' });
+    expect(transport).toHaveBeenCalledWith('appStatus', {});
+  });
+
+  it('cannot be altered by the page', () => {
+    const api = buildWindowApi(vi.fn());
+    expect(Object.isFrozen(api)).toBe(true);
+  });
+});
