@@ -7,8 +7,10 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/unit/{shared,main,build}/**/*.test.ts'],
+          include: ['test/unit/{shared,main,engine,build}/**/*.test.ts'],
           environment: 'node',
+          // Generous: RSA-4096 key generation on a loaded two-core CI machine takes seconds.
+          testTimeout: 30_000,
         },
       },
       {
@@ -17,6 +19,16 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/unit/renderer/**/*.test.ts'],
           environment: 'happy-dom',
+        },
+      },
+      {
+        // Our output checked by the real tools: openssl, certtool, curl, python, TLS handshakes.
+        test: {
+          name: 'interop',
+          include: ['test/interop/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

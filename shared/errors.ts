@@ -8,15 +8,39 @@ export const ERROR_CODES = [
   'INVALID_REQUEST',
   /** The IPC message came from a frame that is not the app's own top-level page. */
   'FORBIDDEN_SENDER',
+  /** The input (a file, a name, an option) was refused; nothing was signed or changed. */
+  'REJECTED_INPUT',
+  /** A passphrase did not open what it was meant to open. */
+  'WRONG_PASSPHRASE',
   /** Something failed inside Rootkeeper; the details went to the main-side log. */
   'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Why input was refused, for callers that react differently to each (the CLI, the CSR drop). */
+export const REJECTION_REASONS = [
+  'too-large',
+  'not-pem-or-der',
+  'wrong-kind',
+  'malformed',
+  'trailing-data',
+  'bad-signature',
+  'unsupported-key',
+  'weak-key',
+  'invalid-name',
+  'invalid-option',
+  'duplicate-name',
+  'name-not-permitted',
+  'policy',
+] as const;
+
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
 export interface Failure {
   readonly code: ErrorCode;
   readonly message: string;
+  readonly reason?: RejectionReason;
 }
 
 /** What every operation answers: IPC carries plain data, never thrown errors. */
@@ -29,13 +53,21 @@ export class RootkeeperError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly reason?: RejectionReason,
   ) {
     super(message);
   }
 
   toFailure(): Failure {
-    return { code: this.code, message: this.message };
+    return this.reason === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, reason: this.reason };
   }
+}
+
+/** Input refused for a stated reason; nothing was signed or changed. */
+export function rejected(reason: RejectionReason, message: string): RootkeeperError {
+  return new RootkeeperError('REJECTED_INPUT', message, reason);
 }
 
 export function succeed<T>(value: T): Result<T> {
