@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyAlgorithm } from '../../shared/domain/pki';
 import { createCrl } from '../../src-main/engine/crl';
 import { parseCsr, signCsr } from '../../src-main/engine/csr';
+import { serialIntegerHex } from '../../src-main/engine/serial';
 import { certificatePem } from '../../src-main/engine/formats/certificates';
 import { x509 } from '../../src-main/engine/x509';
 import { forge, serverLeafExtensions } from '../support/forge';
@@ -168,9 +169,10 @@ describe('openssl crl', () => {
     expect(text).toMatch(/X509v3 CRL Number: \s+42/);
     expect(text).toMatch(/X509v3 Authority Key Identifier/);
     expect(text).toMatch(/Next Update:/);
+    // OpenSSL prints whole bytes, so a serial starting with a zero nibble keeps its zero.
     expect(text).toMatch(
       new RegExp(
-        `Serial Number: ${revoked.leaf.serialNumber.toUpperCase()}\\s+Revocation Date: .*\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`,
+        `Serial Number: ${serialIntegerHex(revoked.leaf.serialNumber).toUpperCase()}\\s+Revocation Date: .*\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`,
       ),
     );
 

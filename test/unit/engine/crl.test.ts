@@ -2,6 +2,9 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { AuthorityKeyIdentifier, CRLNumber, CRLReason, SubjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCrl } from '../../../src-main/engine/crl';
+import { generateKeyPair } from '../../../src-main/engine/keys';
+import { parseSubject } from '../../../src-main/engine/names';
+import { createLeafCertificate } from '../../../src-main/engine/profiles/leaf';
 import { OID, decodeCertificate, decodeCrl, extensionOf, toBytes } from '../../support/asn1';
 import { makeHierarchy, makeLeaf, type TestHierarchy } from '../../support/pki';
 
@@ -69,6 +72,42 @@ describe('createCrl', () => {
     expect(AsnConvert.parse(reason.extnValue, CRLReason).reason).toBe(1);
     expect(entries[1]!.crlEntryExtensions ?? []).toEqual([]);
     expect(entries[1]!.revocationDate.getTime().getTime()).toBe(Math.floor(EARLIER.getTime() / 1000) * 1000);
+  });
+
+  it('matches serials with a leading zero nibble or a high bit exactly, sign byte included', async () => {
+    const keys = await generateKeyPair('ec-p256', false);
+    const serials = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '80aa', 'ff00ff'];
+    const leaves = await Promise.all(
+      serials.map((serialNumber) =>
+        createLeafCertificate({
+          profile: 'server',
+          subject: parseSubject('CN=www.example.com'),
+          sans: [],
+          publicKey: keys.publicKey,
+          issuer: hierarchy.intermediateIssuer,
+          serialNumber,
+        }),
+      ),
+    );
+    expect(leaves.map((leaf) => leaf.serialNumber)).toEqual(['a1b2c3d4e5f60718293a4b5c6d7e8f9', '80aa', 'ff00ff']);
+    const issued = await createCrl({
+      issuer: hierarchy.intermediateIssuer,
+      crlNumber: 9,
+      entries: leaves.map((leaf) => ({
+        serialNumber: leaf.serialNumber,
+        revokedAt: NOW,
+        reason: 'superseded' as const,
+      })),
+    });
+    const entries = decodeCrl(issued.der).tbsCertList.revokedCertificates!;
+    expect(entries.map((entry) => toBytes(entry.userCertificate).toString('hex'))).toEqual(
+      leaves.map((leaf) => toBytes(decodeCertificate(leaf.der).tbsCertificate.serialNumber).toString('hex')),
+    );
+    expect(entries.map((entry) => toBytes(entry.userCertificate).toString('hex'))).toEqual([
+      '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+      '0080aa',
+      '00ff00ff',
+    ]);
   });
 
   it('maps every reason an officer can give to its RFC 5280 code', async () => {
