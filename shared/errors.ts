@@ -12,6 +12,14 @@ export const ERROR_CODES = [
   'REJECTED_INPUT',
   /** A passphrase did not open what it was meant to open. */
   'WRONG_PASSPHRASE',
+  /** Too many wrong passphrases: the next attempt must wait. */
+  'TRY_LATER',
+  /** The operation needs an unlocked session, and there is none (or it timed out). */
+  'LOCKED',
+  /** A store file failed its integrity check; nothing was written. */
+  'STORE_DAMAGED',
+  /** Another Rootkeeper process holds the store. */
+  'STORE_IN_USE',
   /** Something failed inside Rootkeeper; the details went to the main-side log. */
   'INTERNAL',
 ] as const;
@@ -33,6 +41,8 @@ export const REJECTION_REASONS = [
   'duplicate-name',
   'name-not-permitted',
   'policy',
+  'not-found',
+  'exists',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -5,6 +5,7 @@
  */
 import { appStatus } from './operations/app-status';
 import { createDispatcher, type DiagnosticLog, type Dispatch, type OperationHandlers } from './operations/dispatch';
+import type { Session } from './store/session';
 
 export interface HostOptions {
   readonly version: string;
@@ -15,14 +16,34 @@ export interface HostOptions {
 
 export interface Host {
   readonly dispatch: Dispatch;
+  /** Locks the open session, if any: on screen lock, suspend and quit. */
+  lock(): Promise<void>;
+}
+
+/** The one operator session a host may hold; locking drops it. */
+export class SessionSlot {
+  private session: Session | null = null;
+
+  get current(): Session | null {
+    return this.session && !this.session.locked ? this.session : null;
+  }
+
+  hold(session: Session): void {
+    this.session = session;
+  }
+
+  async lock(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    await session?.lock();
+  }
 }
 
 export function createHost(options: HostOptions): Host {
-  // No operation can open a session until the vault exists, so the store is
-  // always reported locked; the vault replaces this with its session state.
-  const isLocked = (): boolean => true;
+  const sessions = new SessionSlot();
   const handlers: OperationHandlers = {
-    appStatus: () => appStatus({ version: options.version, storeDir: options.storeDir, isLocked }),
+    appStatus: () =>
+      appStatus({ version: options.version, storeDir: options.storeDir, isLocked: () => sessions.current === null }),
   };
-  return { dispatch: createDispatcher(handlers, options.log) };
+  return { dispatch: createDispatcher(handlers, options.log), lock: () => sessions.lock() };
 }

@@ -4,7 +4,7 @@
  */
 import type { BrowserWindow } from 'electron';
 import path from 'node:path';
-import { createHost } from '../host';
+import { createHost, type Host } from '../host';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol';
 import type { ElectronModule } from './electron-module';
 import { hardenWebContents, lockDownSession } from './hardening';
@@ -19,6 +19,14 @@ export interface DesktopPaths {
 }
 
 const mainLog = { error: (message: string) => console.error(`[rootkeeper] ${message}`) };
+
+/** The session locks whenever the officer walks away: screen lock, suspend, quitting. */
+export function lockWhenAway(electron: Pick<ElectronModule, 'app' | 'powerMonitor'>, host: Host): void {
+  const lock = () => void host.lock();
+  electron.powerMonitor.on('lock-screen', lock);
+  electron.powerMonitor.on('suspend', lock);
+  electron.app.on('before-quit', lock);
+}
 
 /** Resolves once the main window is open, or at once when another instance already runs. */
 export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): Promise<void> {
@@ -53,6 +61,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
         log: mainLog,
       });
       registerIpcHandlers(electron.ipcMain, host.dispatch);
+      lockWhenAway(electron, host);
       mainWindow = openMainWindow(electron, paths.preloadPath, app.isPackaged);
       mainWindow.on('closed', () => {
         mainWindow = null;

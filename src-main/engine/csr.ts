@@ -120,6 +120,8 @@ export interface CsrSigningOptions {
   /** Refuse, rather than drop with a warning, any requested extension the profile would not honour. */
   readonly strict?: boolean;
   readonly now?: Date;
+  /** Chosen by the store, which knows the serials already used. */
+  readonly serialNumber?: string;
 }
 
 /** The handled extensions: what the profile sets itself. Anything else requested is dropped with a warning. */
@@ -186,6 +188,7 @@ export async function signCsr(
     issuer: options.issuer,
     days: plan.days,
     now: options.now,
+    serialNumber: options.serialNumber,
   });
   return { ...issued, warnings: plan.warnings, plan };
 }

@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { contract, operationNames } from '../../../../shared/contract';
 import { APP_ENTRY_URL } from '../../../../src-main/app-origin';
-import { startDesktopApp } from '../../../../src-main/electron/desktop-app';
+import { lockWhenAway, startDesktopApp } from '../../../../src-main/electron/desktop-app';
 import { CONTENT_SECURITY_POLICY } from '../../../../src-main/renderer-assets';
 import { makeTempDir } from '../../../support/temp-dir';
 import {
@@ -171,6 +172,20 @@ describe('startDesktopApp', () => {
     const fake = createFakeElectron({ userData: root });
     await start(fake);
     expect(fake.app.commandLine.appendSwitch).toHaveBeenCalledWith('host-resolver-rules', 'MAP * ~NOTFOUND');
+  });
+
+  it('locks the session on screen lock, suspend and quit', async () => {
+    const fake = createFakeElectron({ userData: root });
+    await start(fake);
+    expect(fake.powerMonitor.listenerCount('lock-screen')).toBe(1);
+    expect(fake.powerMonitor.listenerCount('suspend')).toBe(1);
+    const host = { lock: vi.fn(async () => undefined) };
+    const events = { app: fake.app as never, powerMonitor: new EventEmitter() as never };
+    lockWhenAway(events as never, host as never);
+    (events.powerMonitor as unknown as EventEmitter).emit('lock-screen');
+    (events.powerMonitor as unknown as EventEmitter).emit('suspend');
+    fake.appEvents.emit('before-quit');
+    expect(host.lock).toHaveBeenCalledTimes(3);
   });
 
   it('quits when its window closes', async () => {

@@ -48,6 +48,7 @@ export interface FakeElectron {
   readonly session: FakeSession;
   readonly app: ReturnType<typeof fakeApp>;
   readonly registerSchemesAsPrivileged: ReturnType<typeof vi.fn>;
+  readonly powerMonitor: EventEmitter;
   ready(): void;
 }
 
@@ -114,6 +115,7 @@ export function createFakeElectron(options: FakeOptions = {}): FakeElectron {
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const session = new FakeSession();
   const registerSchemesAsPrivileged = vi.fn(() => calls.push('registerSchemesAsPrivileged'));
+  const powerMonitor = new EventEmitter();
   const module = {
     app,
     BrowserWindow: FakeBrowserWindow,
@@ -124,6 +126,7 @@ export function createFakeElectron(options: FakeOptions = {}): FakeElectron {
         protocolHandlers.set(scheme, handler),
     },
     session: { defaultSession: session },
+    powerMonitor,
   } as unknown as ElectronModule;
   return {
     module,
@@ -134,6 +137,7 @@ export function createFakeElectron(options: FakeOptions = {}): FakeElectron {
     session,
     app,
     registerSchemesAsPrivileged,
+    powerMonitor,
     ready: () => {
       calls.push('ready');
       resolveReady();

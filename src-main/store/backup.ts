@@ -1,0 +1,211 @@
+/**
+ * Backups: the whole store in one file, encrypted with a subkey of the data
+ * key, so the operator passphrase opens it and nothing else does. The header
+ * (plain, authenticated as associated data) carries the store file, whose
+ * operator slot unwraps the data key on any machine. A backup is verified by
+ * decrypting it and checking its journal, without restoring it.
+ */
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as v from 'valibot';
+import type { JournalHead } from '../../shared/domain/journal';
+import { RootkeeperError, rejected } from '../../shared/errors';
+import { open, seal } from '../vault/aead';
+import { subkey, wipe } from '../vault/secrets';
+import { refuseSymlink, writeFileAtomic } from './atomic-write';
+import { decodeChecked } from './checked-file';
+import { inspectStoreFolder } from './folder';
+import { KeyringSchema, openSlot, sha256Hex } from './keyring';
+import { STORE_FILE, STORE_FILES } from './layout';
+import type { Session } from './session';
+import { verifyStore, type StoreEnvironment } from './store';
+import { UnlockThrottle, throttled } from './throttle';
+
+const MAGIC = Buffer.from('RKBACKUP1\n', 'ascii');
+const backupThrottle = new UnlockThrottle();
+
+const HeaderSchema = v.strictObject({
+  format: v.literal('rootkeeper-backup'),
+  version: v.literal(1),
+  storeId: v.string(),
+  createdAt: v.string(),
+  head: v.strictObject({ sequence: v.number(), chainHash: v.string() }),
+  storeFile: v.string(),
+});
+
+const PayloadSchema = v.strictObject({ files: v.record(v.picklist(STORE_FILES), v.string()) });
+
+export interface BackupSummary {
+  readonly file: string;
+  readonly sha256: string;
+  readonly head: JournalHead;
+}
+
+/** Writes a backup of the unlocked store to `file` (never over an existing file) and journals it. */
+export async function writeBackup(session: Session, file: string): Promise<BackupSummary> {
+  await refuseSymlink(file);
+  if (await exists(file)) throw rejected('exists', `${file} already exists; choose another name.`);
+  const files = await session.snapshot();
+  const head = session.head;
+  const header = Buffer.from(
+    JSON.stringify({
+      format: 'rootkeeper-backup',
+      version: 1,
+      storeId: session.storeId,
+      createdAt: new Date().toISOString(),
+      head,
+      storeFile: files.get(STORE_FILE)!.toString('utf8'),
+    }),
+  );
+  const payload = Buffer.from(
+    JSON.stringify({ files: Object.fromEntries([...files].map(([name, bytes]) => [name, bytes.toString('base64')])) }),
+  );
+  const key = session.backupKey();
+  let bytes: Buffer;
+  try {
+    const sealed = seal(key, payload, header);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(header.length);
+    bytes = Buffer.concat([MAGIC, length, header, sealed.nonce, sealed.ciphertext]);
+  } finally {
+    wipe(key, payload);
+  }
+  await writeFileAtomic(file, bytes);
+  const sha256 = sha256Hex(bytes);
+  await session.note([{ type: 'backup-made', at: new Date().toISOString(), file: path.basename(file), sha256 }]);
+  return { file, sha256, head };
+}
+
+interface OpenedBackup {
+  readonly storeId: string;
+  readonly head: JournalHead;
+  readonly files: Map<string, Buffer>;
+  readonly dataKey: Buffer;
+}
+
+/** Decrypts a backup with the operator passphrase; any altered byte is refused. */
+async function openBackup(
+  file: string,
+  operatorPassphrase: string,
+  environment: StoreEnvironment,
+): Promise<OpenedBackup> {
+  const bytes = await readFile(file);
+  const damaged = (detail: string) =>
+    new RootkeeperError(
+      'STORE_DAMAGED',
+      `The backup ${path.basename(file)} is damaged or has been tampered with: ${detail}.`,
+    );
+  if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
+    throw damaged('it is not a Rootkeeper backup');
+  const headerLength = bytes.readUInt32BE(MAGIC.length);
+  const headerStart = MAGIC.length + 4;
+  if (headerLength > bytes.length - headerStart - 28) throw damaged('its header length is impossible');
+  const headerBytes = bytes.subarray(headerStart, headerStart + headerLength);
+  let header: v.InferOutput<typeof HeaderSchema>;
+  try {
+    header = v.parse(HeaderSchema, JSON.parse(headerBytes.toString('utf8')));
+  } catch {
+    throw damaged('its header is unreadable');
+  }
+  const keyring = decodeChecked(header.storeFile, `${path.basename(file)} (store file)`, KeyringSchema);
+  if (keyring.storeId !== header.storeId) throw damaged('its header names another store');
+  const { value: dataKey } = await throttled(environment.throttle ?? backupThrottle, `${file}#operator`, () =>
+    openSlot(keyring, 'operator-data-key', operatorPassphrase, environment.kdfPolicy, 'operator'),
+  );
+  const key = subkey(dataKey, 'backup', keyring.storeId);
+  const body = bytes.subarray(headerStart + headerLength);
+  const payload = open(key, { nonce: body.subarray(0, 12), ciphertext: body.subarray(12) }, headerBytes);
+  wipe(key);
+  if (!payload) {
+    wipe(dataKey);
+    throw damaged('its contents do not authenticate');
+  }
+  const parsed = v.safeParse(PayloadSchema, parseJson(payload));
+  wipe(payload);
+  if (!parsed.success) {
+    wipe(dataKey);
+    throw damaged('its contents are not a store');
+  }
+  const files = new Map(
+    Object.entries(parsed.output.files).map(([name, base64]) => [name, Buffer.from(base64, 'base64')]),
+  );
+  if (files.get(STORE_FILE)?.toString('utf8') !== header.storeFile) {
+    wipe(dataKey);
+    throw damaged('its store file and header disagree');
+  }
+  return { storeId: keyring.storeId, head: header.head, files, dataKey };
+}
+
+/** Checks an opened backup: its files verify as a store, up to the head its header claims. */
+async function checkOpened(backup: OpenedBackup, dir?: string): Promise<void> {
+  const scratch = dir ?? (await mkdtemp(path.join(os.tmpdir(), 'rootkeeper-verify-')));
+  try {
+    if (!dir)
+      for (const [name, bytes] of backup.files) await writeFile(path.join(scratch, name), bytes, { mode: 0o600 });
+    const keyring = decodeChecked(backup.files.get(STORE_FILE)!.toString('utf8'), STORE_FILE, KeyringSchema);
+    const verified = await verifyStore(scratch, keyring, backup.dataKey);
+    if (
+      verified.scan.head.sequence !== backup.head.sequence ||
+      verified.scan.head.chainHash !== backup.head.chainHash
+    ) {
+      throw new RootkeeperError('STORE_DAMAGED', 'The backup’s journal does not end where its header says.');
+    }
+  } finally {
+    if (!dir) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Checks a backup without restoring it: it decrypts, and its journal verifies up to the head it claims. */
+export async function verifyBackup(
+  file: string,
+  operatorPassphrase: string,
+  environment: StoreEnvironment = {},
+): Promise<{ storeId: string; head: JournalHead }> {
+  const backup = await openBackup(file, operatorPassphrase, environment);
+  try {
+    await checkOpened(backup);
+    return { storeId: backup.storeId, head: backup.head };
+  } finally {
+    wipe(backup.dataKey);
+  }
+}
+
+/** Restores a backup into an empty (or new) folder and verifies the result as a store. */
+export async function restoreBackup(
+  file: string,
+  dir: string,
+  operatorPassphrase: string,
+  environment: StoreEnvironment = {},
+): Promise<{ storeId: string; head: JournalHead }> {
+  const state = await inspectStoreFolder(dir);
+  if (state === 'initialized') throw rejected('exists', `${dir} already holds a store; restore into an empty folder.`);
+  if (state === 'foreign') throw rejected('policy', `${dir} holds other files; restore into an empty folder.`);
+  const backup = await openBackup(file, operatorPassphrase, environment);
+  try {
+    await checkOpened(backup);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // The store file last: until it is there, the folder is not a store.
+    const ordered = [...backup.files].sort(([a], [b]) => Number(a === STORE_FILE) - Number(b === STORE_FILE));
+    for (const [name, bytes] of ordered) await writeFileAtomic(path.join(dir, name), bytes);
+    await checkOpened(backup, dir);
+    return { storeId: backup.storeId, head: backup.head };
+  } finally {
+    wipe(backup.dataKey);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return null;
+  }
+}

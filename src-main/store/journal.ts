@@ -1,0 +1,316 @@
+/**
+ * The journal: an append-only file of encrypted records, each chained to the
+ * one before. A record's associated data holds the store, its sequence
+ * number and the previous chain hash, so a record that is altered, inserted,
+ * removed or moved no longer decrypts. An authenticated head file (sequence
+ * and chain hash, MACed with a key only the passphrase opens) catches records
+ * cut from the end. Layout, byte by byte, in docs/vault.md.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { open as openFile, readFile, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import * as v from 'valibot';
+import {
+  JournalEventSchema,
+  type JournalEntry,
+  type JournalEvent,
+  type JournalHead,
+} from '../../shared/domain/journal';
+import { parseWith } from '../../shared/validation';
+import { NONCE_BYTES, open, seal } from '../vault/aead';
+import { fsyncDirectory } from './atomic-write';
+import { readCheckedFile, writeCheckedFile } from './checked-file';
+import { StoreDamagedError } from './damage';
+import { JOURNAL_FILE, JOURNAL_HEAD_FILE } from './layout';
+
+const MAGIC = Buffer.from('RKJOURNAL1\n', 'ascii');
+const STORE_ID_BYTES = 36;
+const HEADER_BYTES = MAGIC.length + STORE_ID_BYTES;
+const LENGTH_BYTES = 4;
+const SEQ_BYTES = 8;
+const MIN_BODY = SEQ_BYTES + NONCE_BYTES + 16;
+/** A certificate event is a few kilobytes; anything near this is not a record. */
+const MAX_BODY = 1024 * 1024;
+
+export interface JournalKeys {
+  /** Encrypts records. */
+  readonly record: Buffer;
+  /** MACs the head. */
+  readonly head: Buffer;
+}
+
+export interface JournalScan {
+  readonly entries: JournalEntry[];
+  readonly head: JournalHead;
+  /** Bytes of the file that hold whole, authentic records. */
+  readonly validLength: number;
+  /** What was repaired on opening: a torn last record cut off, a head brought up to date. */
+  readonly notices: string[];
+  /** Whether the file or the head must be rewritten to match `entries`. */
+  readonly needsTruncate: boolean;
+  readonly needsHeadWrite: boolean;
+}
+
+export function genesisHash(storeId: string): Buffer {
+  return createHash('sha256').update('rootkeeper-journal-genesis').update(storeId).digest();
+}
+
+function associatedData(storeId: string, sequence: number, previous: Buffer): Buffer {
+  const seq = Buffer.alloc(SEQ_BYTES);
+  seq.writeBigUInt64BE(BigInt(sequence));
+  return Buffer.concat([Buffer.from('rootkeeper-journal-v1'), Buffer.from(storeId), seq, previous]);
+}
+
+function chain(previous: Buffer, body: Buffer): Buffer {
+  return createHash('sha256').update(previous).update(body).digest();
+}
+
+/** Encodes events as records following `previous`; returns the bytes and the new chain hash. */
+export function encodeRecords(
+  storeId: string,
+  key: Buffer,
+  firstSequence: number,
+  previous: Buffer,
+  events: readonly JournalEvent[],
+): { bytes: Buffer; chainHash: Buffer } {
+  const parts: Buffer[] = [];
+  let hash = previous;
+  events.forEach((event, index) => {
+    const sequence = firstSequence + index;
+    const sealed = seal(key, Buffer.from(JSON.stringify(event)), associatedData(storeId, sequence, hash));
+    const seq = Buffer.alloc(SEQ_BYTES);
+    seq.writeBigUInt64BE(BigInt(sequence));
+    const body = Buffer.concat([seq, sealed.nonce, sealed.ciphertext]);
+    const length = Buffer.alloc(LENGTH_BYTES);
+    length.writeUInt32BE(body.length);
+    parts.push(length, body);
+    hash = chain(hash, body);
+  });
+  return { bytes: Buffer.concat(parts), chainHash: hash };
+}
+
+/** The new journal file's header: magic and store id, nothing secret. */
+export function journalHeader(storeId: string): Buffer {
+  return Buffer.concat([MAGIC, Buffer.from(storeId, 'ascii')]);
+}
+
+const HeadSchema = v.strictObject({
+  format: v.literal('rootkeeper-journal-head'),
+  version: v.literal(1),
+  storeId: v.string(),
+  sequence: v.number(),
+  chainHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  mac: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+});
+
+function headMac(key: Buffer, storeId: string, head: JournalHead): string {
+  return createHmac('sha256', key)
+    .update(`rootkeeper-journal-head|${storeId}|${head.sequence}|${head.chainHash}`)
+    .digest('hex');
+}
+
+export async function writeHead(dir: string, storeId: string, key: Buffer, head: JournalHead): Promise<void> {
+  await writeCheckedFile(path.join(dir, JOURNAL_HEAD_FILE), {
+    format: 'rootkeeper-journal-head',
+    version: 1,
+    storeId,
+    sequence: head.sequence,
+    chainHash: head.chainHash,
+    mac: headMac(key, storeId, head),
+  });
+}
+
+async function readHead(dir: string, storeId: string, key: Buffer): Promise<JournalHead> {
+  const head = await readCheckedFile(path.join(dir, JOURNAL_HEAD_FILE), HeadSchema);
+  if (!head) throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'it is missing');
+  const expected = Buffer.from(headMac(key, storeId, head), 'hex');
+  if (head.storeId !== storeId || !timingSafeEqual(expected, Buffer.from(head.mac, 'hex'))) {
+    throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'its authentication code does not match');
+  }
+  return { sequence: head.sequence, chainHash: head.chainHash };
+}
+
+/**
+ * Reads and verifies the whole journal against the head. Records up to the
+ * head must all be whole and authentic. Records after it belong to an
+ * operation interrupted before it reported success: authentic ones are kept,
+ * a torn or garbled tail is cut off, each with a notice.
+ */
+export async function scanJournal(dir: string, storeId: string, keys: JournalKeys): Promise<JournalScan> {
+  const head = await readHead(dir, storeId, keys.head);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path.join(dir, JOURNAL_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreDamagedError(JOURNAL_FILE, 'it is missing');
+    throw error;
+  }
+  if (bytes.length < HEADER_BYTES || !bytes.subarray(0, HEADER_BYTES).equals(journalHeader(storeId))) {
+    throw new StoreDamagedError(JOURNAL_FILE, 'its header is not this store’s');
+  }
+  const entries: JournalEntry[] = [];
+  const notices: string[] = [];
+  let hash = genesisHash(storeId);
+  let offset = HEADER_BYTES;
+  let headHash: string | null = head.sequence === 0 ? hash.toString('hex') : null;
+
+  while (offset < bytes.length) {
+    const sequence = entries.length + 1;
+    const confirmed = sequence <= head.sequence;
+    const problem = recordProblem(bytes, offset);
+    const body = problem
+      ? null
+      : bytes.subarray(offset + LENGTH_BYTES, offset + LENGTH_BYTES + bytes.readUInt32BE(offset));
+    const plaintext = body ? openRecord(storeId, keys.record, sequence, hash, body) : null;
+    if (!body || !plaintext) {
+      const detail = problem ?? 'it does not authenticate (altered, inserted, removed or moved)';
+      if (confirmed) throw new StoreDamagedError(JOURNAL_FILE, detail, sequence);
+      notices.push(
+        `The journal ended in an incomplete record (${detail}); it was cut off. It belonged to an operation that never reported success.`,
+      );
+      break;
+    }
+    entries.push({ sequence, event: parseEvent(plaintext, sequence) });
+    hash = chain(hash, body);
+    offset += LENGTH_BYTES + body.length;
+    if (sequence === head.sequence) headHash = hash.toString('hex');
+  }
+  if (entries.length < head.sequence) {
+    throw new StoreDamagedError(
+      JOURNAL_FILE,
+      `it ends at record ${entries.length} but its head says ${head.sequence}: records were cut from the end`,
+    );
+  }
+  if (headHash !== head.chainHash)
+    throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'its chain hash does not match the journal');
+  if (entries.length > head.sequence) {
+    notices.push(
+      `${entries.length - head.sequence} journal record(s) written by an interrupted operation were complete and authentic, and were kept.`,
+    );
+  }
+  return {
+    entries,
+    head: { sequence: entries.length, chainHash: hash.toString('hex') },
+    validLength: offset,
+    notices,
+    needsTruncate: offset < bytes.length,
+    needsHeadWrite: entries.length !== head.sequence,
+  };
+}
+
+/** Why the bytes at `offset` cannot be a whole record, or null. */
+function recordProblem(bytes: Buffer, offset: number): string | null {
+  if (bytes.length - offset < LENGTH_BYTES) return 'its length field is cut short';
+  const length = bytes.readUInt32BE(offset);
+  if (length < MIN_BODY || length > MAX_BODY) return `its length field (${length}) is impossible`;
+  if (offset + LENGTH_BYTES + length > bytes.length) return 'it is cut short';
+  return null;
+}
+
+function openRecord(storeId: string, key: Buffer, sequence: number, previous: Buffer, body: Buffer): Buffer | null {
+  if (body.readBigUInt64BE(0) !== BigInt(sequence)) return null;
+  const nonce = body.subarray(SEQ_BYTES, SEQ_BYTES + NONCE_BYTES);
+  const ciphertext = body.subarray(SEQ_BYTES + NONCE_BYTES);
+  return open(key, { nonce, ciphertext }, associatedData(storeId, sequence, previous));
+}
+
+function parseEvent(plaintext: Buffer, sequence: number): JournalEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(plaintext.toString('utf8'));
+  } catch {
+    throw new StoreDamagedError(JOURNAL_FILE, 'it is authentic but not valid JSON', sequence);
+  }
+  const parsed = parseWith(JournalEventSchema, json);
+  if (!parsed.ok)
+    throw new StoreDamagedError(
+      JOURNAL_FILE,
+      `it is authentic but not a valid event (${parsed.problems[0]})`,
+      sequence,
+    );
+  return parsed.value;
+}
+
+/** Appends records durably: written, fsynced, then the head moved on. A failed write is rolled back. */
+export class JournalWriter {
+  private constructor(
+    private readonly dir: string,
+    private readonly storeId: string,
+    private readonly keys: JournalKeys,
+    private head: JournalHead,
+    private length: number,
+  ) {}
+
+  /** Opens for appending after a scan, repairing what the scan found. */
+  static async resume(dir: string, storeId: string, keys: JournalKeys, scan: JournalScan): Promise<JournalWriter> {
+    if (scan.needsTruncate) {
+      await truncate(path.join(dir, JOURNAL_FILE), scan.validLength);
+      await syncFile(path.join(dir, JOURNAL_FILE));
+    }
+    if (scan.needsHeadWrite) await writeHead(dir, storeId, keys.head, scan.head);
+    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength);
+  }
+
+  /** Creates a new journal holding `events`. */
+  static async create(
+    dir: string,
+    storeId: string,
+    keys: JournalKeys,
+    events: readonly JournalEvent[],
+  ): Promise<JournalWriter> {
+    const file = path.join(dir, JOURNAL_FILE);
+    const handle = await openFile(file, 'wx', 0o600);
+    try {
+      await handle.writeFile(journalHeader(storeId));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsyncDirectory(dir);
+    const empty = { sequence: 0, chainHash: genesisHash(storeId).toString('hex') };
+    const writer = new JournalWriter(dir, storeId, keys, empty, HEADER_BYTES);
+    await writer.append(events);
+    return writer;
+  }
+
+  get current(): JournalHead {
+    return this.head;
+  }
+
+  /** Many events, one fsync: a batch is durable, or none of it counts. */
+  async append(events: readonly JournalEvent[]): Promise<JournalHead> {
+    if (events.length === 0) return this.head;
+    const { bytes, chainHash } = encodeRecords(
+      this.storeId,
+      this.keys.record,
+      this.head.sequence + 1,
+      Buffer.from(this.head.chainHash, 'hex'),
+      events,
+    );
+    const file = path.join(this.dir, JOURNAL_FILE);
+    const handle = await openFile(file, 'r+');
+    try {
+      await handle.write(bytes, 0, bytes.length, this.length);
+      await handle.sync();
+    } catch (error) {
+      await handle.truncate(this.length).catch(() => undefined);
+      throw error;
+    } finally {
+      await handle.close();
+    }
+    const head = { sequence: this.head.sequence + events.length, chainHash: chainHash.toString('hex') };
+    await writeHead(this.dir, this.storeId, this.keys.head, head);
+    this.head = head;
+    this.length += bytes.length;
+    return head;
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await openFile(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

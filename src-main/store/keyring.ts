@@ -1,0 +1,149 @@
+/**
+ * The store file (rootkeeper-store.json): the keyring and the public
+ * certificates. The operator slot wraps the random data key that encrypts
+ * everything else; the root slot holds the root's private key, encrypted
+ * under the root passphrase and nothing else. Each slot's header (format,
+ * store, purpose, KDF parameters and salt) is its AEAD's associated data, so
+ * a header edited to weaken the KDF no longer decrypts.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import * as v from 'valibot';
+import { RootkeeperError } from '../../shared/errors';
+import { open, seal } from '../vault/aead';
+import {
+  KdfCeilingError,
+  SALT_BYTES,
+  checkKdfCeiling,
+  deriveKey,
+  type KdfCost,
+  type KdfParams,
+  type KdfPolicy,
+} from '../vault/kdf';
+import { wipe, withPassphraseBytes } from '../vault/secrets';
+import { readCheckedFile, writeCheckedFile } from './checked-file';
+import { StoreDamagedError } from './damage';
+import { STORE_FILE } from './layout';
+
+export const STORE_FORMAT = 'rootkeeper-store';
+export const STORE_VERSION = 1;
+
+const Base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
+const KdfSchema = v.strictObject({
+  algorithm: v.literal('argon2id'),
+  memoryKiB: v.number(),
+  passes: v.number(),
+  parallelism: v.number(),
+  salt: Base64,
+});
+const SlotSchema = v.strictObject({ kdf: KdfSchema, nonce: Base64, ciphertext: Base64 });
+
+export const KeyringSchema = v.strictObject({
+  format: v.literal(STORE_FORMAT),
+  version: v.literal(STORE_VERSION),
+  storeId: v.pipe(v.string(), v.uuid()),
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+  slots: v.strictObject({ operator: SlotSchema, root: SlotSchema }),
+  certificates: v.strictObject({ root: Base64, intermediate: v.nullable(Base64) }),
+});
+
+export type Keyring = v.InferOutput<typeof KeyringSchema>;
+export type Slot = Keyring['slots']['operator'];
+export type SlotPurpose = 'operator-data-key' | 'root-private-key';
+
+export function keyringPath(dir: string): string {
+  return path.join(dir, STORE_FILE);
+}
+
+export async function readKeyring(dir: string): Promise<Keyring | null> {
+  return readCheckedFile(keyringPath(dir), KeyringSchema);
+}
+
+export async function writeKeyring(dir: string, keyring: Keyring): Promise<void> {
+  await writeCheckedFile(keyringPath(dir), keyring);
+}
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The associated data of a slot: everything that decides how it is opened, and what it is for. */
+function slotHeader(
+  keyring: Pick<Keyring, 'storeId'>,
+  purpose: SlotPurpose,
+  kdf: KdfParams,
+  rootCertificate?: string,
+): Buffer {
+  const bound =
+    purpose === 'root-private-key'
+      ? { rootCertificateSha256: sha256Hex(Buffer.from(rootCertificate ?? '', 'base64')) }
+      : {};
+  return Buffer.from(
+    JSON.stringify({ format: STORE_FORMAT, version: STORE_VERSION, storeId: keyring.storeId, purpose, kdf, ...bound }),
+  );
+}
+
+export function newKdfParams(cost: KdfCost): KdfParams {
+  return { algorithm: 'argon2id', ...cost, salt: randomBytes(SALT_BYTES).toString('base64') };
+}
+
+/** Seals `secret` under a key derived from the passphrase, with a fresh salt. */
+export async function sealSlot(
+  keyring: Pick<Keyring, 'storeId'>,
+  purpose: SlotPurpose,
+  passphrase: string,
+  cost: KdfCost,
+  secret: Buffer,
+  rootCertificate?: string,
+): Promise<Slot> {
+  const kdf = newKdfParams(cost);
+  return withPassphraseBytes(passphrase, async (bytes) => {
+    const kek = await deriveKey(bytes, kdf);
+    try {
+      const sealed = seal(kek, secret, slotHeader(keyring, purpose, kdf, rootCertificate));
+      return { kdf, nonce: sealed.nonce.toString('base64'), ciphertext: sealed.ciphertext.toString('base64') };
+    } finally {
+      wipe(kek);
+    }
+  });
+}
+
+/** Opens a slot; a wrong passphrase is a WRONG_PASSPHRASE error and nothing else happens. */
+export async function openSlot(
+  keyring: Keyring,
+  purpose: SlotPurpose,
+  passphrase: string,
+  policy: KdfPolicy | undefined,
+  what: string,
+): Promise<Buffer> {
+  const slot = purpose === 'operator-data-key' ? keyring.slots.operator : keyring.slots.root;
+  try {
+    checkKdfCeiling(slot.kdf, policy);
+  } catch (error) {
+    if (error instanceof KdfCeilingError)
+      throw new StoreDamagedError(STORE_FILE, `the ${what} slot is refused: ${error.message}`);
+    throw error;
+  }
+  return withPassphraseBytes(passphrase, async (bytes) => {
+    let kek: Buffer | undefined;
+    try {
+      kek = await deriveKey(bytes, slot.kdf);
+    } catch (error) {
+      if (error instanceof KdfCeilingError)
+        throw new StoreDamagedError(STORE_FILE, `the ${what} slot is refused: ${error.message}`);
+      throw error;
+    }
+    try {
+      const header = slotHeader(keyring, purpose, slot.kdf, keyring.certificates.root);
+      const secret = open(
+        kek,
+        { nonce: Buffer.from(slot.nonce, 'base64'), ciphertext: Buffer.from(slot.ciphertext, 'base64') },
+        header,
+      );
+      if (!secret) throw new RootkeeperError('WRONG_PASSPHRASE', `The ${what} passphrase is wrong.`);
+      return secret;
+    } finally {
+      wipe(kek);
+    }
+  });
+}

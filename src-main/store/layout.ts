@@ -1,0 +1,16 @@
+/** The files of a store folder. Everything but the certificates is encrypted (docs/vault.md). */
+export { STORE_MARKER_FILE as STORE_FILE } from './folder';
+export const JOURNAL_FILE = 'journal.rkj';
+export const JOURNAL_HEAD_FILE = 'journal-head.json';
+export const INTERMEDIATE_KEY_FILE = 'intermediate-key.json';
+export const PENDING_KEY_FILE = 'pending-intermediate-key.json';
+export { LOCK_FILE } from './lock';
+
+/** Every file a store may hold (the lock aside): what a backup carries and a restore writes back. */
+export const STORE_FILES = [
+  'rootkeeper-store.json',
+  JOURNAL_FILE,
+  JOURNAL_HEAD_FILE,
+  INTERMEDIATE_KEY_FILE,
+  PENDING_KEY_FILE,
+] as const;
