@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/unit/{shared,main,engine,store,vault,build}/**/*.test.ts'],
+          include: ['test/unit/{shared,main,engine,store,vault,exports,cli,operations,build}/**/*.test.ts'],
           environment: 'node',
           // Generous: RSA-4096 key generation on a loaded two-core CI machine takes seconds.
           testTimeout: 30_000,

@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import { AppStatusSchema } from './domain/app-status';
+import { Requests, Responses } from './domain/operations';
 
 type AnySchema = v.GenericSchema;
 
@@ -30,6 +31,138 @@ export const contract = {
     summary: "The app's version, where the store lives, what the folder holds and whether a session is open.",
     request: EmptyRequest,
     response: AppStatusSchema,
+  },
+  createStore: {
+    channel: 'rootkeeper:create-store',
+    summary: 'The key ceremony: creates the store, the root and its key, sealed under the two passphrases.',
+    request: Requests.createStore,
+    response: Responses.createStore,
+  },
+  unlock: {
+    channel: 'rootkeeper:unlock',
+    summary: 'Opens an operator session with the operator passphrase, after verifying the whole store.',
+    request: Requests.unlock,
+    response: Responses.unlock,
+  },
+  lock: {
+    channel: 'rootkeeper:lock',
+    summary: 'Locks the session: every key is dropped.',
+    request: EmptyRequest,
+    response: Responses.lock,
+  },
+  createIntermediate: {
+    channel: 'rootkeeper:create-intermediate',
+    summary: 'Creates the intermediate CA, signed by the root unlocked for this alone.',
+    request: Requests.createIntermediate,
+    response: Responses.intermediate,
+  },
+  requestIntermediate: {
+    channel: 'rootkeeper:request-intermediate',
+    summary: 'Makes a key and CSR for an intermediate whose root lives elsewhere.',
+    request: Requests.requestIntermediate,
+    response: Responses.requestIntermediate,
+  },
+  importIntermediate: {
+    channel: 'rootkeeper:import-intermediate',
+    summary: 'Imports the intermediate certificate a root elsewhere signed for the pending key.',
+    request: Requests.importIntermediate,
+    response: Responses.intermediate,
+  },
+  issueCertificate: {
+    channel: 'rootkeeper:issue-certificate',
+    summary: 'Issues a server or client certificate with a key made here, and writes its bundle.',
+    request: Requests.issueCertificate,
+    response: Responses.issued,
+  },
+  inspectCsr: {
+    channel: 'rootkeeper:inspect-csr',
+    summary: 'Parses a CSR and shows what would be issued for it, without signing.',
+    request: Requests.inspectCsr,
+    response: Responses.inspectCsr,
+  },
+  signCsrs: {
+    channel: 'rootkeeper:sign-csrs',
+    summary: 'Signs one or many CSRs in one journal append and writes a bundle for each.',
+    request: Requests.signCsrs,
+    response: Responses.signCsrs,
+  },
+  revoke: {
+    channel: 'rootkeeper:revoke',
+    summary: 'Revokes a certificate, with a reason.',
+    request: Requests.revoke,
+    response: Responses.revoke,
+  },
+  generateCrl: {
+    channel: 'rootkeeper:generate-crl',
+    summary: "Generates the intermediate's CRL, or the root's with the root passphrase.",
+    request: Requests.generateCrl,
+    response: Responses.generateCrl,
+  },
+  exportRoot: {
+    channel: 'rootkeeper:export-root',
+    summary: 'Writes the root trust kit for every platform; needs no passphrase.',
+    request: Requests.exportRoot,
+    response: Responses.written,
+  },
+  exportChain: {
+    channel: 'rootkeeper:export-chain',
+    summary: 'Returns the CA chain (intermediate then root) as PEM; needs no passphrase.',
+    request: EmptyRequest,
+    response: Responses.exportChain,
+  },
+  exportBundle: {
+    channel: 'rootkeeper:export-bundle',
+    summary: 'Writes the bundle of an issued certificate (without its key, which the store does not keep).',
+    request: Requests.exportBundle,
+    response: Responses.written,
+  },
+  listCertificates: {
+    channel: 'rootkeeper:list-certificates',
+    summary: 'Lists every issued certificate with its status.',
+    request: Requests.listCertificates,
+    response: Responses.listCertificates,
+  },
+  showCertificate: {
+    channel: 'rootkeeper:show-certificate',
+    summary: 'Decodes one issued certificate field by field.',
+    request: Requests.showCertificate,
+    response: Responses.showCertificate,
+  },
+  verifyJournal: {
+    channel: 'rootkeeper:verify-journal',
+    summary: 'Re-reads and verifies the whole journal; returns its head.',
+    request: EmptyRequest,
+    response: Responses.verifyJournal,
+  },
+  backup: {
+    channel: 'rootkeeper:backup',
+    summary: 'Writes an encrypted backup of the whole store.',
+    request: Requests.backup,
+    response: Responses.backup,
+  },
+  verifyBackup: {
+    channel: 'rootkeeper:verify-backup',
+    summary: 'Checks a backup with the operator passphrase, without restoring it.',
+    request: Requests.verifyBackup,
+    response: Responses.verifyBackup,
+  },
+  restoreBackup: {
+    channel: 'rootkeeper:restore-backup',
+    summary: "Restores a backup into the store's folder, which must be empty.",
+    request: Requests.restoreBackup,
+    response: Responses.verifyBackup,
+  },
+  changePassphrase: {
+    channel: 'rootkeeper:change-passphrase',
+    summary: 'Changes the root or operator passphrase; only the store file is rewritten.',
+    request: Requests.changePassphrase,
+    response: Responses.changePassphrase,
+  },
+  convert: {
+    channel: 'rootkeeper:convert',
+    summary: 'Converts certificates and chains among PEM, DER and PKCS#7.',
+    request: Requests.convert,
+    response: Responses.convert,
   },
 } as const satisfies Record<string, OperationSpec>;
 

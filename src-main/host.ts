@@ -1,49 +1,47 @@
 /**
- * The composition root of the main side, free of Electron: it wires the
+ * The composition root of the main side, free of Electron: it binds the
  * operations to their context and hands back the dispatcher. The Electron
- * shell, the CLI and the browser test harness each build one host.
+ * shell and the browser test harness each build one host; the CLI builds a
+ * context of its own around the same operations.
  */
-import { appStatus } from './operations/app-status';
-import { createDispatcher, type DiagnosticLog, type Dispatch, type OperationHandlers } from './operations/dispatch';
-import type { Session } from './store/session';
+import { SessionSlot } from './host-session';
+import type { Destinations, OperationContext } from './operations/context';
+import { createDispatcher, type DiagnosticLog, type Dispatch } from './operations/dispatch';
+import { operationHandlers } from './operations';
+import type { StoreEnvironment } from './store/store';
+import { FolderHandles } from './operations/folder-handles';
+
+export { SessionSlot };
 
 export interface HostOptions {
   readonly version: string;
   /** The store folder: the app's user-data folder by default, or one the officer chose. */
   readonly storeDir: string;
   readonly log: DiagnosticLog;
+  /** Tests only: the low-cost KDF policy and fake clocks. Production passes nothing. */
+  readonly environment?: StoreEnvironment;
 }
 
 export interface Host {
   readonly dispatch: Dispatch;
+  /** Folders the main side chose (a native dialog); exports go only there. */
+  readonly folders: FolderHandles;
   /** Locks the open session, if any: on screen lock, suspend and quit. */
   lock(): Promise<void>;
 }
 
-/** The one operator session a host may hold; locking drops it. */
-export class SessionSlot {
-  private session: Session | null = null;
-
-  get current(): Session | null {
-    return this.session && !this.session.locked ? this.session : null;
-  }
-
-  hold(session: Session): void {
-    this.session = session;
-  }
-
-  async lock(): Promise<void> {
-    const session = this.session;
-    this.session = null;
-    await session?.lock();
-  }
-}
-
 export function createHost(options: HostOptions): Host {
   const sessions = new SessionSlot();
-  const handlers: OperationHandlers = {
-    appStatus: () =>
-      appStatus({ version: options.version, storeDir: options.storeDir, isLocked: () => sessions.current === null }),
+  const folders = new FolderHandles();
+  const context: OperationContext = {
+    storeDir: options.storeDir,
+    environment: options.environment ?? {},
+    destinations: folders satisfies Destinations,
+    sessions,
   };
-  return { dispatch: createDispatcher(handlers, options.log), lock: () => sessions.lock() };
+  return {
+    dispatch: createDispatcher(operationHandlers(context, options.version), options.log),
+    folders,
+    lock: () => sessions.lock(),
+  };
 }

@@ -18,6 +18,8 @@ export const AppStatusSchema = v.strictObject({
   }),
   session: v.strictObject({
     locked: v.boolean(),
+    /** When the idle timeout will lock the open session; null when locked. */
+    locksAt: v.nullable(v.string()),
   }),
 });
 export type AppStatus = v.InferOutput<typeof AppStatusSchema>;

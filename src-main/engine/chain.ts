@@ -39,6 +39,8 @@ export interface ChainValidationOptions {
   readonly leaf: x509.X509Certificate;
   readonly purpose?: 'serverAuth' | 'clientAuth';
   readonly at?: Date;
+  /** Validate a CA certificate in the last position (an imported intermediate) instead of an end entity. */
+  readonly lastIsCa?: boolean;
 }
 
 export interface ChainValidation {
@@ -63,8 +65,8 @@ export async function validateChain(options: ChainValidationOptions): Promise<Ch
     const issuer = path[index === 0 ? 0 : index - 1]!;
     await checkLink(certificate, issuer, (check, message) => report(index, check, message));
     checkValidity(certificate, at, (message) => report(index, 'validity', message));
-    if (index < path.length - 1) {
-      checkCa(certificate, path.length - 2 - index, (check, message) => report(index, check, message));
+    if (index < path.length - 1 || options.lastIsCa) {
+      checkCa(certificate, Math.max(path.length - 2 - index, 0), (check, message) => report(index, check, message));
     } else {
       checkLeaf(certificate, options.purpose, (check, message) => report(index, check, message));
     }

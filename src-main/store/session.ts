@@ -23,7 +23,8 @@ import { formatDistinguishedName } from '../../shared/validators/distinguished-n
 import type { Clock } from '../clock';
 import { certificateMatchesKey, createCaRequest } from '../engine/ca-request';
 import { createCrl, type IssuedCrl } from '../engine/crl';
-import { signCsr, type ParsedCsr } from '../engine/csr';
+import { planCsrSigning, signCsr, type ParsedCsr } from '../engine/csr';
+import type { SigningPlan } from '../../shared/domain/csr';
 import { readSubjectAltNames } from '../engine/describe';
 import { generateKeyPair, importSigningKey } from '../engine/keys';
 import { fromX509Name } from '../engine/names';
@@ -261,6 +262,30 @@ export class Session {
       await this.record([issuedEvent(issued, options.profile, 'generated-key')]);
       return { issued, privateKey };
     });
+  }
+
+  /** What would be issued for a request, without signing: the comparison the officer confirms. */
+  planRequest(
+    request: ParsedCsr,
+    options: { profile: LeafProfile; days?: number; sans?: readonly SubjectAltName[] },
+  ): SigningPlan {
+    this.touch();
+    return planCsrSigning(request, { ...options, issuer: this.intermediateIssuer() });
+  }
+
+  /** The store's root certificate, DER. */
+  chainRoot(): Uint8Array {
+    return Buffer.from(this.rootCertificate().rawData);
+  }
+
+  /** The certificates issuing needs in bundles: the intermediate and the root, as DER. */
+  chain(): { intermediate: Uint8Array; root: Uint8Array } {
+    const inventory = this.inventory;
+    if (!inventory.intermediate || !inventory.root) throw rejected('policy', 'There is no intermediate CA yet.');
+    return {
+      intermediate: Buffer.from(inventory.intermediate.certificate, 'base64'),
+      root: Buffer.from(inventory.root.certificate, 'base64'),
+    };
   }
 
   /** Signs many requests with one journal append: one fsync for the batch. */

@@ -16,7 +16,11 @@ describe('the appStatus operation through the host', () => {
     const host = createHost({ version: '3.1.4', storeDir, log: { error: () => {} } });
     await expect(host.dispatch('appStatus', {})).resolves.toEqual({
       ok: true,
-      value: { version: '3.1.4', store: { location: storeDir, state: 'missing' }, session: { locked: true } },
+      value: {
+        version: '3.1.4',
+        store: { location: storeDir, state: 'missing' },
+        session: { locked: true, locksAt: null },
+      },
     });
   });
 

@@ -5,13 +5,13 @@ import { createDispatcher, type OperationHandlers } from '../../../src-main/oper
 const goodStatus = {
   version: '1.0.0',
   store: { location: '/store', state: 'missing' as const },
-  session: { locked: true },
+  session: { locked: true, locksAt: null },
 };
 
 function setup(appStatus: OperationHandlers['appStatus'] = async () => goodStatus) {
   const log = { error: vi.fn() };
   const handler = vi.fn(appStatus);
-  return { dispatch: createDispatcher({ appStatus: handler }, log), handler, log };
+  return { dispatch: createDispatcher({ appStatus: handler } as unknown as OperationHandlers, log), handler, log };
 }
 
 describe('the dispatcher', () => {
@@ -74,7 +74,7 @@ describe('the dispatcher', () => {
 
   it('withholds a reply carrying a field the contract does not declare', async () => {
     const leaky = { ...goodStatus, privateKeyPem: '-----BEGIN PRIVATE KEY-----' };
-    const { dispatch, log } = setup(async () => leaky);
+    const { dispatch, log } = setup((async () => leaky) as unknown as OperationHandlers['appStatus']);
     const result = await dispatch('appStatus', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(result)).not.toContain('PRIVATE KEY');

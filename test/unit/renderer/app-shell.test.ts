@@ -11,7 +11,7 @@ import { sections } from '../../../src-renderer/src/sections';
 const status: AppStatus = {
   version: '2.0.1',
   store: { location: '/media/usb/rootkeeper', state: 'empty' },
-  session: { locked: true },
+  session: { locked: true, locksAt: null },
 };
 
 function installApi(appStatus: () => Promise<Result<AppStatus>>) {

@@ -21,11 +21,22 @@ describe('the IPC contract', () => {
   });
 
   it('uses strict response schemas, so an undeclared field can never be sent', () => {
-    const status = { version: '1', store: { location: '/s', state: 'empty' }, session: { locked: true } };
+    const status = {
+      version: '1',
+      store: { location: '/s', state: 'empty' },
+      session: { locked: true, locksAt: null },
+    };
     expect(v.safeParse(contract.appStatus.response, status).success).toBe(true);
     expect(v.safeParse(contract.appStatus.response, { ...status, privateKey: 'x' }).success).toBe(false);
     const nested = { ...status, session: { locked: true, passphrase: 'x' } };
     expect(v.safeParse(contract.appStatus.response, nested).success).toBe(false);
+  });
+
+  it('declares every request and response as a strict object', () => {
+    for (const name of operationNames) {
+      expect(contract[name].request.type, `${name} request`).toBe('strict_object');
+      expect(contract[name].response.type, `${name} response`).toBe('strict_object');
+    }
   });
 
   it('uses strict request schemas', () => {

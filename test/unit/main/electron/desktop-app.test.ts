@@ -115,7 +115,7 @@ describe('startDesktopApp', () => {
       value: {
         version: '9.8.7',
         store: { location: path.join(root, 'store'), state: 'missing' },
-        session: { locked: true },
+        session: { locked: true, locksAt: null },
       },
     });
   });

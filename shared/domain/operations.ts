@@ -1,0 +1,155 @@
+/**
+ * The request and response schemas of every operation. Requests are checked
+ * on the main side before anything runs; responses are checked before they
+ * leave it. No response carries a private key or a passphrase.
+ */
+import * as v from 'valibot';
+import { CertificateDetailSchema, CertificateSummarySchema, WrittenFolderSchema } from './certificates';
+import { CsrReportSchema, SigningPlanSchema } from './csr-schemas';
+import { CA_ROLES } from './journal';
+import { CA_PURPOSES, KEY_ALGORITHMS, LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
+
+const Passphrase = v.pipe(v.string(), v.maxLength(1024));
+const Text = v.pipe(v.string(), v.maxLength(4096));
+const Days = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9132));
+/** A CSR, a certificate: never more than this. */
+const MAX_FILE_BYTES = 64 * 1024;
+const FileBytes = v.pipe(v.instance(Uint8Array), v.maxLength(MAX_FILE_BYTES, 'must be at most 64 KiB'));
+/** Where an export goes: a folder the main side chose (a dialog handle in the app, a path in the CLI). */
+const Destination = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
+const Serial = v.pipe(v.string(), v.regex(/^[0-9A-Fa-f:]{1,64}$/, 'must be a hex serial number'));
+
+const Head = v.strictObject({ sequence: v.number(), chainHash: v.string() });
+
+export const NameConstraintsRequestSchema = v.strictObject({
+  permittedDns: v.optional(v.array(Text)),
+  excludedDns: v.optional(v.array(Text)),
+  permittedIp: v.optional(v.array(Text)),
+  excludedIp: v.optional(v.array(Text)),
+  permittedEmail: v.optional(v.array(Text)),
+  excludedEmail: v.optional(v.array(Text)),
+});
+
+export const Requests = {
+  createStore: v.strictObject({
+    rootSubject: Text,
+    rootKey: v.optional(v.picklist(KEY_ALGORITHMS)),
+    rootDays: v.optional(Days),
+    rootPassphrase: Passphrase,
+    operatorPassphrase: Passphrase,
+    /** argon2id cost: higher than the default is allowed, lower only down to the floor (64 MiB, 2 passes). */
+    kdfMemoryMiB: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
+    kdfPasses: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64))),
+  }),
+  unlock: v.strictObject({
+    passphrase: Passphrase,
+    idleMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(240))),
+  }),
+  createIntermediate: v.strictObject({
+    subject: Text,
+    key: v.optional(v.picklist(KEY_ALGORITHMS)),
+    days: v.optional(Days),
+    purpose: v.optional(v.picklist(CA_PURPOSES)),
+    nameConstraints: v.optional(NameConstraintsRequestSchema),
+    crlUrl: v.optional(Text),
+    rootPassphrase: Passphrase,
+  }),
+  requestIntermediate: v.strictObject({ subject: Text, key: v.optional(v.picklist(KEY_ALGORITHMS)) }),
+  importIntermediate: v.strictObject({ certificate: FileBytes }),
+  issueCertificate: v.strictObject({
+    profile: v.picklist(LEAF_PROFILES),
+    commonName: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    sans: v.pipe(v.array(SubjectAltNameSchema), v.maxLength(100)),
+    days: v.optional(Days),
+    key: v.optional(v.picklist(KEY_ALGORITHMS)),
+    /** The passphrase that encrypts the exported key; null writes it unencrypted, on explicit request. */
+    keyPassphrase: v.nullable(Passphrase),
+    pkcs12: v.optional(v.strictObject({ profile: v.picklist(['modern', 'compatible']), password: Passphrase })),
+    destination: Destination,
+    force: v.optional(v.boolean()),
+  }),
+  inspectCsr: v.strictObject({
+    csr: FileBytes,
+    profile: v.picklist(LEAF_PROFILES),
+    days: v.optional(Days),
+    sans: v.optional(v.array(SubjectAltNameSchema)),
+  }),
+  signCsrs: v.strictObject({
+    csrs: v.pipe(v.array(FileBytes), v.minLength(1), v.maxLength(100_000)),
+    profile: v.picklist(LEAF_PROFILES),
+    days: v.optional(Days),
+    /** The officer's edited SANs; only with a single request. */
+    sans: v.optional(v.array(SubjectAltNameSchema)),
+    /** The requests' file names, for messages that say which one was refused. */
+    names: v.optional(v.array(Text)),
+    destination: Destination,
+    force: v.optional(v.boolean()),
+  }),
+  revoke: v.strictObject({ serial: Serial, reason: v.optional(v.picklist(REVOCATION_REASONS)) }),
+  generateCrl: v.strictObject({
+    ca: v.picklist(CA_ROLES),
+    days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
+    rootPassphrase: v.optional(Passphrase),
+  }),
+  exportRoot: v.strictObject({ destination: Destination, force: v.optional(v.boolean()) }),
+  exportBundle: v.strictObject({ serial: Serial, destination: Destination, force: v.optional(v.boolean()) }),
+  listCertificates: v.strictObject({
+    expiringWithinDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36500))),
+  }),
+  showCertificate: v.strictObject({ serial: Serial }),
+  backup: v.strictObject({ destination: Destination }),
+  /** A backup file (chosen on the main side) and the passphrase that opens it. */
+  verifyBackup: v.strictObject({ source: Destination, passphrase: Passphrase }),
+  restoreBackup: v.strictObject({ source: Destination, passphrase: Passphrase }),
+  changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']), current: Passphrase, next: Passphrase }),
+  convert: v.strictObject({
+    input: v.pipe(v.instance(Uint8Array), v.maxLength(4 * 1024 * 1024)),
+    to: v.picklist(['pem', 'der', 'p7b']),
+  }),
+};
+
+export const Responses = {
+  createStore: v.strictObject({
+    storeId: v.string(),
+    rootSubject: v.string(),
+    rootSha256: v.string(),
+    rootNotAfter: v.string(),
+  }),
+  unlock: v.strictObject({ locksAt: v.string(), head: Head, notices: v.array(v.string()) }),
+  lock: v.strictObject({ locked: v.literal(true) }),
+  intermediate: v.strictObject({ certificate: CertificateDetailSchema, warnings: v.array(v.string()) }),
+  requestIntermediate: v.strictObject({ csrPem: v.string(), subject: v.string() }),
+  issued: v.strictObject({
+    certificate: CertificateSummarySchema,
+    bundle: WrittenFolderSchema,
+    warnings: v.array(v.string()),
+  }),
+  inspectCsr: v.strictObject({ report: CsrReportSchema, plan: SigningPlanSchema }),
+  signCsrs: v.strictObject({
+    issued: v.array(
+      v.strictObject({
+        certificate: CertificateSummarySchema,
+        bundle: WrittenFolderSchema,
+        warnings: v.array(v.string()),
+      }),
+    ),
+  }),
+  revoke: v.strictObject({ serial: v.string(), head: Head }),
+  generateCrl: v.strictObject({
+    ca: v.picklist(CA_ROLES),
+    crlNumber: v.number(),
+    thisUpdate: v.string(),
+    nextUpdate: v.string(),
+    entries: v.number(),
+    pem: v.string(),
+  }),
+  written: WrittenFolderSchema,
+  exportChain: v.strictObject({ pem: v.string() }),
+  listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema) }),
+  showCertificate: v.strictObject({ summary: CertificateSummarySchema, detail: CertificateDetailSchema }),
+  verifyJournal: v.strictObject({ head: Head, records: v.number() }),
+  backup: v.strictObject({ file: v.string(), sha256: v.string(), head: Head }),
+  verifyBackup: v.strictObject({ storeId: v.string(), head: Head }),
+  changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']) }),
+  convert: v.strictObject({ output: v.instance(Uint8Array) }),
+};

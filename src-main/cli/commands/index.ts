@@ -1,0 +1,34 @@
+import type { Command } from '../command';
+import { auditVerify } from './audit';
+import { backup, restore, verifyBackup } from './backup';
+import { convert } from './convert';
+import { crl } from './crl';
+import { exportChain, exportRoot } from './export';
+import { init } from './init';
+import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
+import { issue } from './issue';
+import { list } from './list';
+import { revoke } from './revoke';
+import { show } from './show';
+import { signCsr } from './sign-csr';
+
+/** Every command, in the order of the officer's work. */
+export const commands: readonly Command[] = [
+  init,
+  intermediateCreate,
+  intermediateCsr,
+  intermediateImport,
+  issue,
+  signCsr,
+  revoke,
+  crl,
+  exportRoot,
+  exportChain,
+  list,
+  show,
+  auditVerify,
+  backup,
+  verifyBackup,
+  restore,
+  convert,
+];

@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CA_PURPOSES, KEY_ALGORITHMS } from '../../../shared/domain/pki';
+import {
+  FORCE,
+  FORCE_HELP,
+  JSON_FLAG,
+  JSON_HELP,
+  OPERATOR,
+  OPERATOR_HELP,
+  OUT,
+  STORE,
+  STORE_HELP,
+  type Command,
+} from '../command';
+import { print, printJson, progress } from '../io';
+import { writeOutput } from '../output-file';
+import { withSession } from '../session';
+import { choice, flag, integer, list, optional, required } from '../values';
+
+export const intermediateCreate: Command = {
+  name: 'intermediate create',
+  summary: 'create the intermediate CA, signed by the root (needs the root passphrase)',
+  synopsis:
+    'intermediate create --store DIR --subject DN [--key ALG] [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--permit-email DOMAIN]… [--crl-url URL] --root-passin SRC --operator-passin SRC',
+  help: [
+    STORE_HELP,
+    '--subject DN             the intermediate\'s name, e.g. "CN=Acme Issuing CA 1, O=Acme"',
+    `--key ALG                ${KEY_ALGORITHMS.join('|')} (default ec-p384)`,
+    '--days N                 validity in days (default 1826, never past the root)',
+    '--purpose P              server, client or both: what it may issue (default server)',
+    '--permit-dns NAME        name constraint: only this domain and names under it (repeatable)',
+    '--exclude-dns NAME       name constraint: never this domain or names under it (repeatable)',
+    '--permit-ip CIDR         name constraint: only addresses in this range (repeatable)',
+    '--exclude-ip CIDR        name constraint: never addresses in this range (repeatable)',
+    '--permit-email DOMAIN    name constraint: only mailboxes in this domain (repeatable)',
+    "--crl-url URL            http:// URL where the root's CRL will be published",
+    '--root-passin SRC        the root passphrase (read before the operator passphrase)',
+    OPERATOR_HELP,
+    JSON_HELP,
+  ],
+  options: {
+    ...STORE,
+    ...OPERATOR,
+    ...JSON_FLAG,
+    subject: { type: 'string' },
+    key: { type: 'string' },
+    days: { type: 'string' },
+    purpose: { type: 'string' },
+    'permit-dns': { type: 'string', multiple: true },
+    'exclude-dns': { type: 'string', multiple: true },
+    'permit-ip': { type: 'string', multiple: true },
+    'exclude-ip': { type: 'string', multiple: true },
+    'permit-email': { type: 'string', multiple: true },
+    'crl-url': { type: 'string' },
+    'root-passin': { type: 'string' },
+  },
+  async run(context) {
+    const { io, values, passphrases } = context;
+    const subject = required(values, 'subject');
+    const key = choice(values, 'key', KEY_ALGORITHMS);
+    const purpose = choice(values, 'purpose', CA_PURPOSES);
+    const days = integer(values, 'days');
+    const crlUrl = optional(values, 'crl-url');
+    const nameConstraints = {
+      permittedDns: list(values, 'permit-dns'),
+      excludedDns: list(values, 'exclude-dns'),
+      permittedIp: list(values, 'permit-ip'),
+      excludedIp: list(values, 'exclude-ip'),
+      permittedEmail: list(values, 'permit-email'),
+    };
+    let rootPassphrase = '';
+    const result = await withSession(
+      context,
+      async (operations) => {
+        progress(io, 'unlocking the root to sign the intermediate (argon2id)…');
+        return operations.call('createIntermediate', {
+          subject,
+          rootPassphrase,
+          nameConstraints,
+          ...(key ? { key } : {}),
+          ...(purpose ? { purpose } : {}),
+          ...(days ? { days } : {}),
+          ...(crlUrl ? { crlUrl } : {}),
+        });
+      },
+      async () => {
+        rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+      },
+    );
+    if (flag(values, 'json')) return printJson(io, result);
+    for (const warning of result.warnings) progress(io, `warning: ${warning}`);
+    print(io, `Created the intermediate ${result.certificate.subject}`);
+    print(io, `Serial:   ${result.certificate.serial}`);
+    print(io, `Valid:    ${result.certificate.notBefore} to ${result.certificate.notAfter}`);
+    print(io, `SHA-256:  ${result.certificate.sha256}`);
+  },
+};
+
+export const intermediateCsr: Command = {
+  name: 'intermediate csr',
+  summary: "make the intermediate's key and a CSR for a root kept on another machine",
+  synopsis: 'intermediate csr --store DIR --subject DN [--key ALG] --out FILE --operator-passin SRC',
+  help: [
+    STORE_HELP,
+    "--subject DN             the intermediate's name",
+    `--key ALG                ${KEY_ALGORITHMS.join('|')} (default ec-p384)`,
+    '--out FILE               where to write the CSR (PEM)',
+    OPERATOR_HELP,
+    FORCE_HELP,
+  ],
+  options: { ...STORE, ...OPERATOR, ...OUT, ...FORCE, subject: { type: 'string' }, key: { type: 'string' } },
+  async run(context) {
+    const { io, values } = context;
+    const subject = required(values, 'subject');
+    const out = required(values, 'out');
+    const key = choice(values, 'key', KEY_ALGORITHMS);
+    const result = await withSession(context, (operations) =>
+      operations.call('requestIntermediate', { subject, ...(key ? { key } : {}) }),
+    );
+    const file = await writeOutput(io.cwd, out, result.csrPem, flag(values, 'force'));
+    print(
+      io,
+      `Wrote the request for ${result.subject} to ${file}. Have the root sign it, then run "rootkeeper intermediate import".`,
+    );
+  },
+};
+
+export const intermediateImport: Command = {
+  name: 'intermediate import',
+  summary: 'import the intermediate certificate signed by the root for the pending key',
+  synopsis: 'intermediate import --store DIR FILE --operator-passin SRC',
+  help: [STORE_HELP, 'FILE                     the signed certificate (PEM or DER)', OPERATOR_HELP, JSON_HELP],
+  options: { ...STORE, ...OPERATOR, ...JSON_FLAG },
+  positionals: { min: 1, max: 1 },
+  async run(context) {
+    const { io, values, positionals } = context;
+    const certificate = new Uint8Array(await readFile(path.resolve(io.cwd, positionals[0]!)));
+    const result = await withSession(context, (operations) => operations.call('importIntermediate', { certificate }));
+    if (flag(values, 'json')) return printJson(io, result);
+    print(io, `Imported the intermediate ${result.certificate.subject} (SHA-256 ${result.certificate.sha256}).`);
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * A configuration profile (.mobileconfig) for macOS, iOS and iPadOS with a
+ * single com.apple.security.root payload: the way Apple devices take a root
+ * without a terminal. Unsigned: there is no signing identity Apple devices
+ * would recognise for a private CA, and they install unsigned profiles
+ * after a warning.
+ */
+import { randomUUID } from 'node:crypto';
+import { build } from 'plist';
+import type { OutputFile } from '../folder';
+import type { KitRoot } from './root';
+
+/**
+ * Derived from the root, so a later kit of the same root replaces the
+ * installed profile instead of adding a second one (devices match profiles
+ * on PayloadIdentifier), and kits of different roots never collide.
+ */
+export function profileIdentifier(root: KitRoot): string {
+  return `org.rootkeeper.trust.${root.sha256Hex.slice(0, 16)}`;
+}
+
+/** Apple's examples, and the tools that write profiles, use upper-case UUIDs. */
+function payloadUuid(): string {
+  return randomUUID().toUpperCase();
+}
+
+export function macosProfile(root: KitRoot): OutputFile {
+  const identifier = profileIdentifier(root);
+  const certificatePayload = {
+    PayloadType: 'com.apple.security.root',
+    PayloadVersion: 1,
+    PayloadIdentifier: `${identifier}.root`,
+    PayloadUUID: payloadUuid(),
+    PayloadDisplayName: root.label,
+    PayloadCertificateFileName: `${root.name}.cer`,
+    // A Uint8Array becomes <data>: the base64 of the DER, which is what this payload type holds.
+    PayloadContent: root.der,
+  };
+  const profile = {
+    PayloadType: 'Configuration',
+    PayloadVersion: 1,
+    PayloadIdentifier: identifier,
+    PayloadUUID: payloadUuid(),
+    PayloadDisplayName: root.label,
+    PayloadDescription: `Makes this device trust certificates issued by the private certificate authority "${root.label}". SHA-256 fingerprint: ${root.fingerprints.sha256}`,
+    ...(root.organization === undefined ? {} : { PayloadOrganization: root.organization }),
+    // macOS: install into the System keychain, so every user of the Mac and its services trust it.
+    PayloadScope: 'System',
+    PayloadContent: [certificatePayload],
+  };
+  return { name: `macos/${root.name}.mobileconfig`, data: `${build(profile)}\n` };
+}

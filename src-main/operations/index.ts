@@ -1,0 +1,58 @@
+/**
+ * Every operation of the contract, bound to a context: the table the IPC
+ * dispatcher serves. The CLI calls the same functions directly.
+ */
+import type { OperationHandlers } from './dispatch';
+import { appStatus } from './app-status';
+import {
+  createIntermediateOperation,
+  importIntermediateOperation,
+  requestIntermediateOperation,
+} from './intermediate-ops';
+import {
+  generateCrlOperation,
+  listCertificatesOperation,
+  revokeOperation,
+  showCertificateOperation,
+} from './records-ops';
+import type { OperationContext } from './context';
+import { convertOperation, exportBundleOperation, exportChainOperation, exportRootOperation } from './export-ops';
+import { inspectCsrOperation, issueCertificateOperation, signCsrsOperation } from './issuing-ops';
+import {
+  backupOperation,
+  changePassphraseOperation,
+  createStoreOperation,
+  lockOperation,
+  restoreBackupOperation,
+  unlockOperation,
+  verifyBackupOperation,
+  verifyJournalOperation,
+} from './store-ops';
+
+export function operationHandlers(context: OperationContext, version: string): OperationHandlers {
+  return {
+    appStatus: () => appStatus({ version, storeDir: context.storeDir, session: () => context.sessions.current }),
+    createStore: (request) => createStoreOperation(context, request),
+    unlock: (request) => unlockOperation(context, request),
+    lock: () => lockOperation(context),
+    createIntermediate: (request) => createIntermediateOperation(context, request),
+    requestIntermediate: (request) => requestIntermediateOperation(context, request),
+    importIntermediate: (request) => importIntermediateOperation(context, request),
+    issueCertificate: (request) => issueCertificateOperation(context, request),
+    inspectCsr: (request) => inspectCsrOperation(context, request),
+    signCsrs: (request) => signCsrsOperation(context, request),
+    revoke: (request) => revokeOperation(context, request),
+    generateCrl: (request) => generateCrlOperation(context, request),
+    exportRoot: (request) => exportRootOperation(context, request),
+    exportChain: () => exportChainOperation(context),
+    exportBundle: (request) => exportBundleOperation(context, request),
+    listCertificates: (request) => listCertificatesOperation(context, request),
+    showCertificate: (request) => showCertificateOperation(context, request),
+    verifyJournal: () => verifyJournalOperation(context),
+    backup: (request) => backupOperation(context, request),
+    verifyBackup: (request) => verifyBackupOperation(context, request),
+    restoreBackup: (request) => restoreBackupOperation(context, request),
+    changePassphrase: (request) => changePassphraseOperation(context, request),
+    convert: (request) => convertOperation(context, request),
+  };
+}

@@ -1,0 +1,197 @@
+/** Issuing: a certificate with a key made here, and CSRs dropped by the officer, each with its bundle. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RequestOf, ResponseOf } from '../../shared/contract';
+import type { LeafProfile, SubjectAltName } from '../../shared/domain/pki';
+import { RootkeeperError, rejected } from '../../shared/errors';
+import { parseCsr, type ParsedCsr } from '../engine/csr';
+import { bundleFiles, bundleNameFor } from '../exports/bundle';
+import { writeExportFolder, type WrittenFolder } from '../exports/folder';
+import type { Session } from '../store/session';
+import { wipe } from '../vault/secrets';
+import { currentSession, type OperationContext } from './context';
+import { summarise } from './summaries';
+
+/** Keys leave the CA on a USB stick: their passphrase must be worth the name. */
+const MIN_EXPORT_PASSPHRASE = 12;
+
+function checkExportPassphrase(passphrase: string | null | undefined, what: string): void {
+  if (passphrase != null && [...passphrase].length < MIN_EXPORT_PASSPHRASE) {
+    throw rejected('policy', `The ${what} must have at least ${MIN_EXPORT_PASSPHRASE} characters.`);
+  }
+}
+
+export async function issueCertificateOperation(
+  context: OperationContext,
+  request: RequestOf<'issueCertificate'>,
+): Promise<ResponseOf<'issueCertificate'>> {
+  checkExportPassphrase(request.keyPassphrase, 'key passphrase');
+  checkExportPassphrase(request.pkcs12?.password, 'PKCS#12 password');
+  const session = currentSession(context);
+  const destination = context.destinations.folder(request.destination);
+  const { issued, privateKey } = await session.issue({
+    profile: request.profile,
+    subject: [{ type: 'CN', value: request.commonName }],
+    sans: request.sans,
+    ...(request.days ? { days: request.days } : {}),
+    ...(request.key ? { key: request.key } : {}),
+  });
+  try {
+    const bundle = await bundleFiles({
+      certificate: issued.der,
+      ...session.chain(),
+      privateKey: { pkcs8: privateKey, passphrase: request.keyPassphrase },
+      ...(request.pkcs12 ? { pkcs12: request.pkcs12 } : {}),
+    });
+    const written = await writeBundle(session, destination, bundle.name, bundle.files, request.force ?? false);
+    return {
+      certificate: summarise(session.findCertificate(issued.serialNumber), Date.now()),
+      bundle: written,
+      warnings: [...issued.warnings],
+    };
+  } finally {
+    wipe(privateKey);
+  }
+}
+
+export async function inspectCsrOperation(
+  context: OperationContext,
+  request: RequestOf<'inspectCsr'>,
+): Promise<ResponseOf<'inspectCsr'>> {
+  const parsed = await parseCsr(request.csr);
+  const plan = currentSession(context).planRequest(parsed, {
+    profile: request.profile,
+    ...(request.days ? { days: request.days } : {}),
+    ...(request.sans ? { sans: request.sans } : {}),
+  });
+  return { report: parsed.report, plan };
+}
+
+/**
+ * Signs a batch: every request is parsed and planned first, and every
+ * bundle folder checked, so a bad request or an existing folder refuses the
+ * whole batch before anything is signed.
+ */
+export async function signCsrsOperation(
+  context: OperationContext,
+  request: RequestOf<'signCsrs'>,
+): Promise<ResponseOf<'signCsrs'>> {
+  if (request.sans && request.csrs.length !== 1)
+    throw rejected('invalid-option', 'Edited names apply to a single request, not a batch.');
+  const session = currentSession(context);
+  const destination = context.destinations.folder(request.destination);
+  const options = {
+    profile: request.profile,
+    ...(request.days ? { days: request.days } : {}),
+    ...(request.sans ? { sans: request.sans } : {}),
+  };
+  const parsed = await parseAll(request.csrs, request.names);
+  const folders = plannedFolders(session, parsed, options, request.names);
+  if (!request.force) refuseExistingFolders(destination, folders);
+  const issued = await session.signRequests(parsed, options);
+  const chain = session.chain();
+  const results: ResponseOf<'signCsrs'>['issued'] = [];
+  for (const [index, certificate] of issued.entries()) {
+    const bundle = await bundleFiles({ certificate: certificate.der, ...chain });
+    const written = await writeBundle(
+      session,
+      destination,
+      folders[index]!,
+      bundle.files,
+      request.force ?? false,
+      false,
+    );
+    results.push({
+      certificate: summarise(session.findCertificate(certificate.serialNumber), Date.now()),
+      bundle: written,
+      warnings: [...certificate.warnings],
+    });
+  }
+  await session.note([
+    {
+      type: 'export-written',
+      at: new Date().toISOString(),
+      kind: 'bundles',
+      folder: destination,
+      files: results.flatMap((result) =>
+        result.bundle.files.map((file) => ({
+          name: path.join(path.basename(result.bundle.folder), file.name),
+          sha256: file.sha256,
+        })),
+      ),
+    },
+  ]);
+  return { issued: results };
+}
+
+async function parseAll(csrs: readonly Uint8Array[], names: readonly string[] | undefined): Promise<ParsedCsr[]> {
+  const parsed: ParsedCsr[] = [];
+  for (const [index, csr] of csrs.entries()) {
+    try {
+      parsed.push(await parseCsr(csr));
+    } catch (error) {
+      throw renamed(error, index, names);
+    }
+  }
+  return parsed;
+}
+
+/** Each certificate's folder: its first DNS name, made unique within the batch. */
+function plannedFolders(
+  session: Session,
+  parsed: readonly ParsedCsr[],
+  options: { profile: LeafProfile; days?: number; sans?: readonly SubjectAltName[] },
+  names: readonly string[] | undefined,
+): string[] {
+  const used = new Set<string>();
+  return parsed.map((request, index) => {
+    const plan = session.planRequest(request, options);
+    const [refusal] = plan.refusals;
+    if (refusal) throw renamed(rejected(refusal.reason, refusal.message), index, names);
+    const base = bundleNameFor(plan.sans, plan.subject);
+    let name = base;
+    for (let suffix = 2; used.has(name); suffix++) name = `${base}-${suffix}`;
+    used.add(name);
+    return name;
+  });
+}
+
+function refuseExistingFolders(destination: string, folders: readonly string[]): void {
+  for (const folder of folders) {
+    if (existsSync(path.join(destination, folder))) {
+      throw rejected(
+        'exists',
+        `${path.join(destination, folder)} already exists; nothing was signed. Choose another folder, or pass --force.`,
+      );
+    }
+  }
+}
+
+function renamed(error: unknown, index: number, names: readonly string[] | undefined): unknown {
+  if (!(error instanceof RootkeeperError)) return error;
+  const which = names?.[index] ?? `Request ${index + 1}`;
+  return new RootkeeperError(error.code, `${which}: ${error.message} Nothing was signed.`, error.reason);
+}
+
+async function writeBundle(
+  session: Session,
+  destination: string,
+  name: string,
+  files: Parameters<typeof writeExportFolder>[1],
+  force: boolean,
+  journal = true,
+): Promise<ResponseOf<'exportBundle'>> {
+  const written: WrittenFolder = await writeExportFolder(path.join(destination, name), files, { force });
+  if (journal) {
+    await session.note([
+      {
+        type: 'export-written',
+        at: new Date().toISOString(),
+        kind: 'bundle',
+        folder: written.folder,
+        files: written.files.map(({ name: file, sha256 }) => ({ name: file, sha256 })),
+      },
+    ]);
+  }
+  return { folder: written.folder, files: [...written.files] };
+}

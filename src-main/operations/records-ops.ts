@@ -1,0 +1,58 @@
+/** Revocation, CRLs, the inventory and single certificates. */
+import type { RequestOf, ResponseOf } from '../../shared/contract';
+import { inspectCertificate } from '../engine/inspect';
+import { x509 } from '../engine/x509';
+import { currentSession, type OperationContext } from './context';
+import { summarise } from './summaries';
+
+export async function revokeOperation(
+  context: OperationContext,
+  request: RequestOf<'revoke'>,
+): Promise<ResponseOf<'revoke'>> {
+  const session = currentSession(context);
+  const serial = session.findCertificate(request.serial).serial;
+  const head = await session.revoke(serial, request.reason ?? 'unspecified');
+  return { serial, head };
+}
+
+export async function generateCrlOperation(
+  context: OperationContext,
+  request: RequestOf<'generateCrl'>,
+): Promise<ResponseOf<'generateCrl'>> {
+  const session = currentSession(context);
+  const crl =
+    request.ca === 'root'
+      ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days)
+      : await session.generateCrl(request.days);
+  return {
+    ca: request.ca,
+    crlNumber: crl.crlNumber,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate.toISOString(),
+    entries: crl.crl.entries.length,
+    pem: `${x509.PemConverter.encode(crl.crl.rawData, 'X509 CRL')}\n`,
+  };
+}
+
+export async function listCertificatesOperation(
+  context: OperationContext,
+  request: RequestOf<'listCertificates'>,
+): Promise<ResponseOf<'listCertificates'>> {
+  const now = Date.now();
+  const records = [...currentSession(context).inventory.certificates.values()];
+  let certificates = records.map((record) => summarise(record, now, request.expiringWithinDays));
+  if (request.expiringWithinDays !== undefined)
+    certificates = certificates.filter((certificate) => certificate.status === 'expiring');
+  return { certificates };
+}
+
+export async function showCertificateOperation(
+  context: OperationContext,
+  request: RequestOf<'showCertificate'>,
+): Promise<ResponseOf<'showCertificate'>> {
+  const record = currentSession(context).findCertificate(request.serial);
+  return {
+    summary: summarise(record, Date.now()),
+    detail: inspectCertificate(Buffer.from(record.certificate, 'base64')),
+  };
+}

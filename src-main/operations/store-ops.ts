@@ -1,0 +1,98 @@
+/** The key ceremony, unlocking and locking, passphrase changes, the journal, backups. */
+import type { RequestOf, ResponseOf } from '../../shared/contract';
+import { RootkeeperError } from '../../shared/errors';
+import { parseSubject } from '../engine/names';
+import { restoreBackup, verifyBackup, writeBackup } from '../store/backup';
+import { DEFAULT_KDF_COST, type KdfCost } from '../vault/kdf';
+import { ClosedStore, createStore } from '../store/store';
+import { certificateValidity } from './summaries';
+import { currentSession, type OperationContext } from './context';
+
+export async function createStoreOperation(
+  context: OperationContext,
+  request: RequestOf<'createStore'>,
+): Promise<ResponseOf<'createStore'>> {
+  const created = await createStore({
+    dir: context.storeDir,
+    rootSubject: parseSubject(request.rootSubject),
+    rootPassphrase: request.rootPassphrase,
+    operatorPassphrase: request.operatorPassphrase,
+    ...(request.rootKey ? { rootKey: request.rootKey } : {}),
+    ...(request.rootDays ? { rootDays: request.rootDays } : {}),
+    ...kdfCost(request),
+    ...context.environment,
+  });
+  const { subject, notAfter } = certificateValidity(created.rootCertificate);
+  return { storeId: created.storeId, rootSubject: subject, rootSha256: created.rootSha256, rootNotAfter: notAfter };
+}
+
+export async function unlockOperation(
+  context: OperationContext,
+  request: RequestOf<'unlock'>,
+): Promise<ResponseOf<'unlock'>> {
+  if (context.sessions.current)
+    throw new RootkeeperError('STORE_IN_USE', 'The store is already unlocked in this window.');
+  const store = await ClosedStore.open(context.storeDir, context.environment);
+  const session = await store.unlock(
+    request.passphrase,
+    request.idleMinutes ? { idleTimeoutMs: request.idleMinutes * 60_000 } : {},
+  );
+  context.sessions.hold(session);
+  return { locksAt: new Date(session.locksAt).toISOString(), head: session.head, notices: [...session.notices] };
+}
+
+export async function lockOperation(context: OperationContext): Promise<ResponseOf<'lock'>> {
+  await context.sessions.lock();
+  return { locked: true };
+}
+
+export async function changePassphraseOperation(
+  context: OperationContext,
+  request: RequestOf<'changePassphrase'>,
+): Promise<ResponseOf<'changePassphrase'>> {
+  await currentSession(context).changePassphrase(request.which, request.current, request.next);
+  return { which: request.which };
+}
+
+export async function verifyJournalOperation(context: OperationContext): Promise<ResponseOf<'verifyJournal'>> {
+  const head = await currentSession(context).verifyJournal();
+  return { head, records: head.sequence };
+}
+
+export async function backupOperation(
+  context: OperationContext,
+  request: RequestOf<'backup'>,
+): Promise<ResponseOf<'backup'>> {
+  const summary = await writeBackup(currentSession(context), context.destinations.file(request.destination));
+  return { file: summary.file, sha256: summary.sha256, head: summary.head };
+}
+
+function kdfCost(request: RequestOf<'createStore'>): { kdfCost?: KdfCost } {
+  if (request.kdfMemoryMiB === undefined && request.kdfPasses === undefined) return {};
+  return {
+    kdfCost: {
+      ...DEFAULT_KDF_COST,
+      ...(request.kdfMemoryMiB ? { memoryKiB: request.kdfMemoryMiB * 1024 } : {}),
+      ...(request.kdfPasses ? { passes: request.kdfPasses } : {}),
+    },
+  };
+}
+
+export async function verifyBackupOperation(
+  context: OperationContext,
+  request: RequestOf<'verifyBackup'>,
+): Promise<ResponseOf<'verifyBackup'>> {
+  return verifyBackup(context.destinations.file(request.source), request.passphrase, context.environment);
+}
+
+export async function restoreBackupOperation(
+  context: OperationContext,
+  request: RequestOf<'restoreBackup'>,
+): Promise<ResponseOf<'restoreBackup'>> {
+  return restoreBackup(
+    context.destinations.file(request.source),
+    context.storeDir,
+    request.passphrase,
+    context.environment,
+  );
+}
