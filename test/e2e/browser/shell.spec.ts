@@ -65,15 +65,17 @@ test.describe('the renderer shell in Chromium', () => {
       const image = document.createElement('img');
       image.src = 'https://example.com/pixel.png';
       document.body.append(image);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const probeOutcome = (window as unknown as { cspProbe: { violations: string[] } & Record<string, unknown> })
-        .cspProbe;
+      const probeOutcome = (window as unknown as { cspProbe: Record<string, unknown> }).cspProbe;
       return { ...probeOutcome, inlineRan: 'inlineRan' in window };
     });
     expect(outcome).toMatchObject({ evalRan: false, functionRan: false, inlineRan: false });
-    expect(outcome.violations).toEqual(
-      expect.arrayContaining(['script-src', 'script-src-elem', 'frame-src', 'img-src']),
-    );
+    // Violation reports arrive asynchronously (the frame's last): wait for all four.
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { cspProbe: { violations: string[] } }).cspProbe.violations),
+      )
+      .toEqual(expect.arrayContaining(['script-src', 'script-src-elem', 'frame-src', 'img-src']));
+    expect(await page.evaluate(() => 'inlineRan' in window)).toBe(false);
     // The image was refused by the CSP before any request was made.
     expect(harness.foreignRequests).toEqual([]);
   });
