@@ -4,7 +4,12 @@
  * leave it. No response carries a private key or a passphrase.
  */
 import * as v from 'valibot';
-import { CertificateDetailSchema, CertificateSummarySchema, WrittenFolderSchema } from './certificates';
+import {
+  CERTIFICATE_STATUSES,
+  CertificateDetailSchema,
+  CertificateSummarySchema,
+  WrittenFolderSchema,
+} from './certificates';
 import { CsrReportSchema, SigningPlanSchema } from './csr-schemas';
 import { CA_ROLES } from './journal';
 import { CA_PURPOSES, KEY_ALGORITHMS, LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
@@ -18,6 +23,11 @@ const FileBytes = v.pipe(v.instance(Uint8Array), v.maxLength(MAX_FILE_BYTES, 'mu
 /** Where an export goes: a folder the main side chose (a dialog handle in the app, a path in the CLI). */
 const Destination = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 const Serial = v.pipe(v.string(), v.regex(/^[0-9A-Fa-f:]{1,64}$/, 'must be a hex serial number'));
+
+export const CERTIFICATE_SORTS = ['issued', 'subject', 'notAfter', 'serial'] as const;
+export type CertificateSort = (typeof CERTIFICATE_SORTS)[number];
+/** The most certificates one listing page carries. */
+export const MAX_PAGE = 5000;
 
 const Head = v.strictObject({ sequence: v.number(), chainHash: v.string() });
 
@@ -94,7 +104,16 @@ export const Requests = {
   exportRoot: v.strictObject({ destination: Destination, force: v.optional(v.boolean()) }),
   exportBundle: v.strictObject({ serial: Serial, destination: Destination, force: v.optional(v.boolean()) }),
   listCertificates: v.strictObject({
+    /** Only certificates expiring within this many days (status "expiring" measured with it). */
     expiringWithinDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36500))),
+    /** Case-insensitive text found in the serial, the subject or a name. */
+    query: v.optional(v.pipe(v.string(), v.maxLength(256))),
+    status: v.optional(v.picklist(CERTIFICATE_STATUSES)),
+    sort: v.optional(v.picklist(CERTIFICATE_SORTS)),
+    descending: v.optional(v.boolean()),
+    /** A page of the matches: the GUI's list is virtualised. Everything when absent. */
+    offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE))),
   }),
   showCertificate: v.strictObject({ serial: Serial }),
   backup: v.strictObject({ destination: Destination }),
@@ -145,7 +164,7 @@ export const Responses = {
   }),
   written: WrittenFolderSchema,
   exportChain: v.strictObject({ pem: v.string() }),
-  listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema) }),
+  listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema), total: v.number() }),
   showCertificate: v.strictObject({ summary: CertificateSummarySchema, detail: CertificateDetailSchema }),
   verifyJournal: v.strictObject({ head: Head, records: v.number() }),
   backup: v.strictObject({ file: v.string(), sha256: v.string(), head: Head }),

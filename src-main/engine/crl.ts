@@ -6,12 +6,16 @@
  */
 import { VALIDITY_DAYS, type RevocationReason } from '../../shared/domain/pki';
 import { rejected } from '../../shared/errors';
-import { CrlNumberExtension } from './extensions/crl-number';
-import { signatureAlgorithmFor } from './keys';
+import { KeyObject, sign } from 'node:crypto';
+import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import * as asn1js from 'asn1js';
+import * as asn from '@peculiar/asn1-x509';
+import { toArrayBuffer } from './bytes';
+import { CrlNumberExtension, id_ce_cRLNumber } from './extensions/crl-number';
 import { authorityKeyIdentifier, checkIssuer, type Issuer } from './profiles/common';
 import { normaliseSerial, serialIntegerHex } from './serial';
 import { checkDays, wholeSeconds } from './validity';
-import { x509 } from './x509';
+import { x509, type CryptoKey } from './x509';
 
 export interface RevokedEntry {
   /** Hex, as the store keeps it. */
@@ -31,21 +35,32 @@ export interface CrlOptions {
 }
 
 export interface IssuedCrl {
-  readonly crl: x509.X509Crl;
   readonly der: Uint8Array;
   readonly crlNumber: number;
   readonly thisUpdate: Date;
   readonly nextUpdate: Date;
+  readonly entries: number;
 }
 
-const REASON_CODES: Readonly<Record<RevocationReason, x509.X509CrlReason | undefined>> = {
+const REASON_CODES: Readonly<Record<RevocationReason, asn.CRLReasons | undefined>> = {
   unspecified: undefined,
-  keyCompromise: x509.X509CrlReason.keyCompromise,
-  affiliationChanged: x509.X509CrlReason.affiliationChanged,
-  superseded: x509.X509CrlReason.superseded,
-  cessationOfOperation: x509.X509CrlReason.cessationOfOperation,
+  keyCompromise: asn.CRLReasons.keyCompromise,
+  affiliationChanged: asn.CRLReasons.affiliationChanged,
+  superseded: asn.CRLReasons.superseded,
+  cessationOfOperation: asn.CRLReasons.cessationOfOperation,
 };
 
+const SIGNATURES: Readonly<Record<string, { oid: string; hash: string; nullParameters: boolean }>> = {
+  'P-256': { oid: '1.2.840.10045.4.3.2', hash: 'sha256', nullParameters: false },
+  'P-384': { oid: '1.2.840.10045.4.3.3', hash: 'sha384', nullParameters: false },
+  RSA: { oid: '1.2.840.113549.1.1.11', hash: 'sha256', nullParameters: true },
+};
+
+/**
+ * Built with @peculiar/asn1-x509's schema classes and signed with Node's
+ * OpenSSL: a CRL of ten thousand entries takes a fraction of a second where
+ * the generic generator took seconds.
+ */
 export async function createCrl(options: CrlOptions): Promise<IssuedCrl> {
   const now = options.now ?? new Date();
   const days = options.days ?? VALIDITY_DAYS.crl.default;
@@ -55,19 +70,77 @@ export async function createCrl(options: CrlOptions): Promise<IssuedCrl> {
   }
   checkIssuer(options.issuer.certificate, now);
   checkCrlSigner(options.issuer.certificate);
-
+  const signatureInfo = signatureFor(options.issuer.signingKey);
+  const algorithm = new asn.AlgorithmIdentifier({
+    algorithm: signatureInfo.oid,
+    ...(signatureInfo.nullParameters ? { parameters: null } : {}),
+  });
   const thisUpdate = wholeSeconds(now);
   const nextUpdate = new Date(thisUpdate.getTime() + days * 86_400_000);
-  const crl = await x509.X509CrlGenerator.create({
-    issuer: options.issuer.certificate.subjectName as never,
-    thisUpdate,
-    nextUpdate,
-    signingKey: options.issuer.signingKey as never,
-    signingAlgorithm: signatureAlgorithmFor(options.issuer.signingKey) as never,
-    extensions: [await authorityKeyIdentifier(options.issuer.certificate), new CrlNumberExtension(options.crlNumber)],
-    entries: options.entries.map(toEntry),
+  const issuerCertificate = AsnConvert.parse(options.issuer.certificate.rawData, asn.Certificate);
+  const aki = await authorityKeyIdentifier(options.issuer.certificate);
+  const entries = options.entries.map(toEntry);
+  const tbs = new asn.TBSCertList({
+    version: asn.Version.v2,
+    signature: algorithm,
+    issuer: issuerCertificate.tbsCertificate.subject,
+    thisUpdate: new asn.Time(thisUpdate),
+    nextUpdate: new asn.Time(nextUpdate),
+    // RFC 5280 §5.1.2.6: with nothing revoked the list is absent, not empty.
+    ...(entries.length > 0 ? { revokedCertificates: entries } : {}),
+    crlExtensions: new asn.Extensions([
+      new asn.Extension({ extnID: aki.type, critical: false, extnValue: new OctetString(aki.value) }),
+      new asn.Extension({
+        extnID: id_ce_cRLNumber,
+        critical: false,
+        extnValue: new OctetString(new CrlNumberExtension(options.crlNumber).value),
+      }),
+    ]),
   });
-  return { crl, der: new Uint8Array(crl.rawData), crlNumber: options.crlNumber, thisUpdate, nextUpdate };
+  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = sign(signatureInfo.hash, tbsDer, KeyObject.from(options.issuer.signingKey as never));
+  const der = signedList(tbsDer, algorithm, signature);
+  // Not parsed back: asn1-schema refuses lists past its node limit (about 2,000 entries).
+  return { der, crlNumber: options.crlNumber, thisUpdate, nextUpdate, entries: entries.length };
+}
+
+/**
+ * asn1js's RawData, embeddable: its own toBER ignores the writer a SEQUENCE
+ * hands its children, so inside one it would vanish.
+ */
+class EncodedBlock extends asn1js.RawData {
+  override toBER(sizeOnly?: boolean, writer?: asn1js.ViewWriter): ArrayBuffer {
+    const bytes = super.toBER(sizeOnly);
+    if (!writer) return bytes;
+    writer.write(bytes);
+    return new ArrayBuffer(0);
+  }
+}
+
+/**
+ * RFC 5280's CertificateList around the TBSCertList bytes just signed:
+ * asn1-x509's own class would encode the ten thousand entries of a large
+ * CRL a second time, which was half its cost.
+ */
+function signedList(tbs: Uint8Array, algorithm: asn.AlgorithmIdentifier, signature: Uint8Array): Uint8Array {
+  const list = new asn1js.Sequence({
+    value: [
+      new EncodedBlock({ data: tbs }) as unknown as asn1js.BaseBlock,
+      AsnSerializer.toASN(algorithm) as asn1js.BaseBlock,
+      new asn1js.BitString({ valueHex: signature }),
+    ],
+  });
+  return new Uint8Array(list.toBER());
+}
+
+function signatureFor(key: CryptoKey): { oid: string; hash: string; nullParameters: boolean } {
+  const algorithm = key.algorithm as { name: string; namedCurve?: string };
+  const found =
+    SIGNATURES[
+      algorithm.name === 'ECDSA' ? algorithm.namedCurve! : algorithm.name === 'RSASSA-PKCS1-v1_5' ? 'RSA' : ''
+    ];
+  if (!found) throw rejected('unsupported-key', `${algorithm.name} keys cannot sign a CRL here.`);
+  return found;
 }
 
 function checkCrlSigner(issuer: x509.X509Certificate): void {
@@ -77,13 +150,24 @@ function checkCrlSigner(issuer: x509.X509Certificate): void {
   }
 }
 
-function toEntry(entry: RevokedEntry): x509.X509CrlEntryParams {
+function toEntry(entry: RevokedEntry): asn.RevokedCertificate {
   const serialNumber = normaliseSerial(entry.serialNumber);
   if (!serialNumber) throw rejected('invalid-option', `"${entry.serialNumber}" is not a serial number.`);
   const reason = REASON_CODES[entry.reason];
-  return {
-    serialNumber: serialIntegerHex(serialNumber),
-    revocationDate: wholeSeconds(entry.revokedAt),
-    ...(reason === undefined ? {} : { reason }),
-  };
+  return new asn.RevokedCertificate({
+    // The entry must match the certificate's serial byte for byte, sign byte included.
+    userCertificate: toArrayBuffer(Buffer.from(serialIntegerHex(serialNumber), 'hex')),
+    revocationDate: new asn.Time(wholeSeconds(entry.revokedAt)),
+    ...(reason === undefined
+      ? {}
+      : {
+          crlEntryExtensions: [
+            new asn.Extension({
+              extnID: asn.id_ce_cRLReasons,
+              critical: false,
+              extnValue: new OctetString(AsnConvert.serialize(new asn.CRLReason(reason))),
+            }),
+          ],
+        }),
+  });
 }

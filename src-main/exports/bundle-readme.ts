@@ -1,11 +1,12 @@
 /** The README of a server bundle: what each file is, how to deploy it, and how to check it. */
 import type { Pkcs12Profile } from '../engine/formats/pkcs12';
 import { fingerprints } from '../engine/formats/certificates';
-import { x509 } from '../engine/x509';
+import type { CertificateFacts } from './bundle';
 
 export interface BundleReadmeOptions {
   readonly name: string;
-  readonly certificate: x509.X509Certificate;
+  readonly facts: CertificateFacts;
+  readonly der: Uint8Array;
   readonly hasKey: boolean;
   readonly keyEncrypted: boolean;
   readonly pkcs12?: Pkcs12Profile;
@@ -18,15 +19,14 @@ export function bundleReadme(options: BundleReadmeOptions): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-function header({ certificate }: BundleReadmeOptions): string {
-  const sha256 = fingerprints(new Uint8Array(certificate.rawData)).sha256;
-  const names = certificate.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [];
+function header({ facts, der }: BundleReadmeOptions): string {
+  const sha256 = fingerprints(der).sha256;
   return [
-    `Certificate bundle for ${certificate.subject}`,
+    `Certificate bundle for ${facts.subject}`,
     '='.repeat(40),
-    `Names:       ${names.map((entry) => `${entry.type}:${entry.value}`).join(', ') || '(none)'}`,
-    `Valid:       ${certificate.notBefore.toISOString()} to ${certificate.notAfter.toISOString()}`,
-    `Issuer:      ${certificate.issuer}`,
+    `Names:       ${facts.sans.map((entry) => `${entry.type}:${entry.value}`).join(', ') || '(none)'}`,
+    `Valid:       ${facts.notBefore} to ${facts.notAfter}`,
+    `Issuer:      ${facts.issuer}`,
     `SHA-256:     ${sha256}`,
   ].join('\n');
 }

@@ -12,8 +12,30 @@ import { x509 } from '../engine/x509';
 import { safeName, type OutputFile } from './folder';
 import { bundleReadme } from './bundle-readme';
 
+/** What a bundle's names and README need from its certificate. */
+export interface CertificateFacts {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly sans: readonly { readonly type: string; readonly value: string }[];
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+export function factsOf(der: Uint8Array): CertificateFacts {
+  const certificate = new x509.X509Certificate(Buffer.from(der));
+  return {
+    subject: certificate.subject,
+    issuer: certificate.issuer,
+    sans: certificate.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [],
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+  };
+}
+
 export interface BundleOptions {
   readonly certificate: Uint8Array;
+  /** Known already when the certificate was just planned and signed; read from it otherwise. */
+  readonly facts?: CertificateFacts;
   readonly intermediate: Uint8Array;
   readonly root: Uint8Array;
   /** Only for keys generated here. `passphrase: null` writes it unencrypted, on explicit request only. */
@@ -38,14 +60,9 @@ export function bundleNameFor(
   return safeName(first?.value ?? cn ?? fallback);
 }
 
-export function bundleName(certificate: x509.X509Certificate): string {
-  const names = certificate.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [];
-  return bundleNameFor(names, certificate.subject, certificate.serialNumber);
-}
-
 export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
-  const certificate = new x509.X509Certificate(Buffer.from(options.certificate));
-  const name = bundleName(certificate);
+  const facts = options.facts ?? factsOf(options.certificate);
+  const name = bundleNameFor(facts.sans, facts.subject);
   const leafPem = certificatePem(options.certificate);
   const chainPem = certificatePem(options.intermediate) + certificatePem(options.root);
   const files: OutputFile[] = [
@@ -81,7 +98,8 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
     name: 'README.txt',
     data: bundleReadme({
       name,
-      certificate,
+      facts,
+      der: options.certificate,
       hasKey: Boolean(key),
       keyEncrypted: key?.passphrase != null,
       pkcs12: options.pkcs12?.profile,

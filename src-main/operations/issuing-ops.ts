@@ -2,12 +2,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
-import type { LeafProfile, SubjectAltName } from '../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../shared/errors';
 import { parseCsr, type ParsedCsr } from '../engine/csr';
-import { bundleFiles, bundleNameFor } from '../exports/bundle';
-import { writeExportFolder, type WrittenFolder } from '../exports/folder';
-import type { Session } from '../store/session';
+import { bundleFiles, bundleNameFor, factsOf } from '../exports/bundle';
+import { writeExportFolder, writeExportFolders, type WrittenFolder } from '../exports/folder';
+import { BatchRefusal, type BatchIssued, type Session } from '../store/session';
+import type { SigningPlan } from '../../shared/domain/csr';
 import { wipe } from '../vault/secrets';
 import { currentSession, type OperationContext } from './context';
 import { summarise } from './summaries';
@@ -86,27 +86,39 @@ export async function signCsrsOperation(
     ...(request.sans ? { sans: request.sans } : {}),
   };
   const parsed = await parseAll(request.csrs, request.names);
-  const folders = plannedFolders(session, parsed, options, request.names);
-  if (!request.force) refuseExistingFolders(destination, folders);
-  const issued = await session.signRequests(parsed, options);
-  const chain = session.chain();
-  const results: ResponseOf<'signCsrs'>['issued'] = [];
-  for (const [index, certificate] of issued.entries()) {
-    const bundle = await bundleFiles({ certificate: certificate.der, ...chain });
-    const written = await writeBundle(
-      session,
-      destination,
-      folders[index]!,
-      bundle.files,
-      request.force ?? false,
-      false,
-    );
-    results.push({
-      certificate: summarise(session.findCertificate(certificate.serialNumber), Date.now()),
-      bundle: written,
-      warnings: [...certificate.warnings],
+  let folders: string[] = [];
+  let issued: BatchIssued[];
+  try {
+    issued = await session.signRequests(parsed, options, (plans) => {
+      folders = uniqueFolders(plans);
+      if (!request.force) refuseExistingFolders(destination, folders);
     });
+  } catch (error) {
+    throw error instanceof BatchRefusal ? renamed(error.refusal, error.index, request.names) : error;
   }
+  const chain = session.chain();
+  const issuer = factsOf(chain.intermediate).subject;
+  const bundles = await Promise.all(
+    issued.map((certificate, index) =>
+      bundleFiles({
+        certificate: certificate.der,
+        ...chain,
+        facts: {
+          subject: certificate.plan.subject,
+          issuer,
+          sans: certificate.plan.sans,
+          notBefore: certificate.plan.notBefore,
+          notAfter: certificate.plan.notAfter,
+        },
+      }).then((bundle) => ({ folder: path.join(destination, folders[index]!), files: bundle.files })),
+    ),
+  );
+  const written = await writeExportFolders(bundles, { force: request.force ?? false });
+  const results: ResponseOf<'signCsrs'>['issued'] = issued.map((certificate, index) => ({
+    certificate: summarise(session.findCertificate(certificate.serialNumber), Date.now()),
+    bundle: { folder: written[index]!.folder, files: [...written[index]!.files] },
+    warnings: [...certificate.warnings],
+  }));
   await session.note([
     {
       type: 'export-written',
@@ -137,17 +149,9 @@ async function parseAll(csrs: readonly Uint8Array[], names: readonly string[] | 
 }
 
 /** Each certificate's folder: its first DNS name, made unique within the batch. */
-function plannedFolders(
-  session: Session,
-  parsed: readonly ParsedCsr[],
-  options: { profile: LeafProfile; days?: number; sans?: readonly SubjectAltName[] },
-  names: readonly string[] | undefined,
-): string[] {
+function uniqueFolders(plans: readonly SigningPlan[]): string[] {
   const used = new Set<string>();
-  return parsed.map((request, index) => {
-    const plan = session.planRequest(request, options);
-    const [refusal] = plan.refusals;
-    if (refusal) throw renamed(rejected(refusal.reason, refusal.message), index, names);
+  return plans.map((plan) => {
     const base = bundleNameFor(plan.sans, plan.subject);
     let name = base;
     for (let suffix = 2; used.has(name); suffix++) name = `${base}-${suffix}`;

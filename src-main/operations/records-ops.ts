@@ -1,7 +1,9 @@
 /** Revocation, CRLs, the inventory and single certificates. */
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { inspectCertificate } from '../engine/inspect';
+import { toArrayBuffer } from '../engine/bytes';
 import { x509 } from '../engine/x509';
+import { queryCertificates } from './certificate-query';
 import { currentSession, type OperationContext } from './context';
 import { summarise } from './summaries';
 
@@ -29,8 +31,8 @@ export async function generateCrlOperation(
     crlNumber: crl.crlNumber,
     thisUpdate: crl.thisUpdate.toISOString(),
     nextUpdate: crl.nextUpdate.toISOString(),
-    entries: crl.crl.entries.length,
-    pem: `${x509.PemConverter.encode(crl.crl.rawData, 'X509 CRL')}\n`,
+    entries: crl.entries,
+    pem: `${x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL')}\n`,
   };
 }
 
@@ -38,12 +40,12 @@ export async function listCertificatesOperation(
   context: OperationContext,
   request: RequestOf<'listCertificates'>,
 ): Promise<ResponseOf<'listCertificates'>> {
-  const now = Date.now();
-  const records = [...currentSession(context).inventory.certificates.values()];
-  let certificates = records.map((record) => summarise(record, now, request.expiringWithinDays));
-  if (request.expiringWithinDays !== undefined)
-    certificates = certificates.filter((certificate) => certificate.status === 'expiring');
-  return { certificates };
+  const { query, ...rest } = request;
+  return queryCertificates(
+    currentSession(context).inventory.certificates.values(),
+    { text: query, ...rest },
+    Date.now(),
+  );
 }
 
 export async function showCertificateOperation(

@@ -25,6 +25,8 @@ export interface CertificateRecord {
   /** DER, base64. */
   readonly certificate: string;
   readonly issuedAt: string;
+  /** Serial, subject and names, lower case: what a search matches, built once on replay so searches stay fast. */
+  readonly searchText: string;
   revocation?: Revocation;
 }
 
@@ -58,8 +60,8 @@ export interface Inventory {
   /** Leaf certificates, by serial. */
   readonly certificates: Map<string, CertificateRecord>;
   readonly crls: Record<CaRole, CrlState>;
-  /** Every entry, for the audit timeline. */
-  readonly entries: JournalEntry[];
+  /** Records replayed: the audit timeline reads the events themselves from the journal when asked, not kept here (a third of the memory at 100,000 certificates). */
+  applied: number;
 }
 
 export function emptyInventory(): Inventory {
@@ -72,7 +74,7 @@ export function emptyInventory(): Inventory {
     intermediates: new Map(),
     certificates: new Map(),
     crls: { root: { lastNumber: 0 }, intermediate: { lastNumber: 0 } },
-    entries: [],
+    applied: 0,
   };
 }
 
@@ -82,7 +84,7 @@ export function applyEntries(inventory: Inventory, entries: readonly JournalEntr
     const problem = apply(inventory, entry.event);
     if (problem)
       throw new StoreDamagedError(JOURNAL_FILE, `it is authentic but inconsistent: ${problem}`, entry.sequence);
-    inventory.entries.push(entry);
+    inventory.applied++;
   }
 }
 
@@ -120,7 +122,10 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'certificate-issued': {
       if (inventory.certificates.has(event.serial)) return `serial ${event.serial} is issued twice`;
       const { type: _type, at, ...record } = event;
-      inventory.certificates.set(event.serial, { ...record, issuedAt: at });
+      const searchText = [record.serial, record.subject, ...record.sans.map((san) => san.value)]
+        .join('\n')
+        .toLowerCase();
+      inventory.certificates.set(event.serial, { ...record, issuedAt: at, searchText });
       return null;
     }
     case 'certificate-revoked':

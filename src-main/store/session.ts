@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CaRole, JournalEvent, JournalHead } from '../../shared/domain/journal';
+import type { CaRole, JournalEntry, JournalEvent, JournalHead } from '../../shared/domain/journal';
 import type {
   CaPurpose,
   KeyAlgorithm,
@@ -23,7 +23,9 @@ import { formatDistinguishedName } from '../../shared/validators/distinguished-n
 import type { Clock } from '../clock';
 import { certificateMatchesKey, createCaRequest } from '../engine/ca-request';
 import { createCrl, type IssuedCrl } from '../engine/crl';
-import { planCsrSigning, signCsr, type ParsedCsr } from '../engine/csr';
+import { leafTemplate, signLeaf } from '../engine/batch';
+import { planCsrSigning, type ParsedCsr } from '../engine/csr';
+import { validityWindow } from '../engine/validity';
 import type { SigningPlan } from '../../shared/domain/csr';
 import { readSubjectAltNames } from '../engine/describe';
 import { generateKeyPair, importSigningKey } from '../engine/keys';
@@ -203,7 +205,7 @@ export class Session {
   private rootCertificate(): x509.X509Certificate {
     const root = this.parts.inventory.root;
     if (!root) throw new RootkeeperError('INTERNAL', 'The store has no root certificate.');
-    return new x509.X509Certificate(Buffer.from(root.certificate, 'base64'));
+    return parsedCertificate(root.certificate);
   }
 
   private intermediateIssuer(): Issuer {
@@ -215,7 +217,7 @@ export class Session {
       );
     }
     return {
-      certificate: new x509.X509Certificate(Buffer.from(intermediate.certificate, 'base64')),
+      certificate: parsedCertificate(intermediate.certificate),
       signingKey: this.intermediateKey,
       ancestors: [this.rootCertificate()],
     };
@@ -288,24 +290,55 @@ export class Session {
     };
   }
 
-  /** Signs many requests with one journal append: one fsync for the batch. */
+  /**
+   * Signs many requests with one journal append (one fsync for the batch)
+   * and the issuer's side of every certificate encoded once. Every request is
+   * planned first: one refusal refuses the batch before anything is signed.
+   */
   signRequests(
     requests: readonly ParsedCsr[],
     options: { profile: LeafProfile; days?: number; sans?: readonly SubjectAltName[] },
-  ): Promise<IssuedCertificate[]> {
+    /** Called with the plans before anything is signed; throwing there refuses the batch. */
+    beforeSigning: (plans: readonly SigningPlan[]) => void = () => undefined,
+  ): Promise<BatchIssued[]> {
     return this.exclusive(async () => {
       const issuer = this.intermediateIssuer();
-      const issued: IssuedCertificate[] = [];
+      const now = new Date();
+      const plans = requests.map((request, index) =>
+        this.plannedOrRefused(request, { ...options, issuer, now }, index),
+      );
+      beforeSigning(plans);
+      const window = validityWindow(plans[0]?.days ?? 1, now, issuer.certificate.notAfter);
+      const template = leafTemplate(issuer, options.profile, window);
       const serials = new Set<string>();
-      for (const request of requests) {
+      const issued = requests.map((request, index): BatchIssued => {
         let serial = this.freshSerial('intermediate');
         while (serials.has(serial)) serial = this.freshSerial('intermediate');
         serials.add(serial);
-        issued.push(await signCsr(request, { ...options, issuer, serialNumber: serial }));
-      }
-      await this.record(issued.map((certificate) => issuedEvent(certificate, options.profile, 'csr')));
+        const plan = plans[index]!;
+        const der = signLeaf(template, {
+          subject: request.subject,
+          spki: new Uint8Array(request.request.publicKey.rawData),
+          keyFamily: request.key.family,
+          sans: plan.sans,
+          serialNumber: serial,
+        });
+        return { der, serialNumber: serial, plan, warnings: plan.warnings };
+      });
+      await this.record(issued.map((certificate) => plannedEvent(certificate, options.profile)));
       return issued;
     });
+  }
+
+  private plannedOrRefused(
+    request: ParsedCsr,
+    options: Parameters<typeof planCsrSigning>[1],
+    index: number,
+  ): SigningPlan {
+    const plan = planCsrSigning(request, options);
+    const [refusal] = plan.refusals;
+    if (refusal) throw new BatchRefusal(index, rejected(refusal.reason, refusal.message));
+    return plan;
   }
 
   /** Re-signs a certificate's public key (renewal with the same key), for the same names. */
@@ -562,6 +595,20 @@ export class Session {
       .filter((word) => word.length > 2);
   }
 
+  /**
+   * Journal entries `first` to `last` (sequence numbers, inclusive), read
+   * and verified from disk: the inventory keeps only what the events built.
+   */
+  readJournal(first = 1, last = Number.MAX_SAFE_INTEGER): Promise<JournalEntry[]> {
+    return this.exclusive(async () => {
+      const entries: JournalEntry[] = [];
+      await scanJournal(this.parts.dir, this.storeId, this.keys, (entry) => {
+        if (entry.sequence >= first && entry.sequence <= last) entries.push(entry);
+      });
+      return entries;
+    });
+  }
+
   /** Re-reads and re-verifies the whole journal from disk; returns its head. */
   verifyJournal(): Promise<JournalHead> {
     return this.exclusive(async () => {
@@ -614,6 +661,51 @@ function base64(bytes: Uint8Array): string {
 /** A renewal keeps the subject as issued. */
 function subjectOf(certificate: x509.X509Certificate): DistinguishedName {
   return fromX509Name(certificate.subjectName).dn;
+}
+
+/** A refusal of one request of a batch, saying which. */
+export class BatchRefusal extends RootkeeperError {
+  constructor(
+    readonly index: number,
+    readonly refusal: RootkeeperError,
+  ) {
+    super(refusal.code, refusal.message, refusal.reason);
+  }
+}
+
+/** The CA certificates are parsed once, not on every issue: a batch asks for them thousands of times. */
+const parsedCertificates = new Map<string, x509.X509Certificate>();
+function parsedCertificate(base64: string): x509.X509Certificate {
+  let certificate = parsedCertificates.get(base64);
+  if (!certificate) {
+    certificate = new x509.X509Certificate(Buffer.from(base64, 'base64'));
+    parsedCertificates.set(base64, certificate);
+  }
+  return certificate;
+}
+
+/** A certificate of a batch: its DER and the plan it was signed from. */
+export interface BatchIssued {
+  readonly der: Uint8Array;
+  readonly serialNumber: string;
+  readonly plan: SigningPlan;
+  readonly warnings: readonly string[];
+}
+
+/** The journal event of a batch certificate, from its plan: nothing is parsed back. */
+function plannedEvent(issued: BatchIssued, profile: LeafProfile): JournalEvent {
+  return {
+    type: 'certificate-issued',
+    at: new Date().toISOString(),
+    serial: issued.serialNumber,
+    profile,
+    subject: issued.plan.subject,
+    sans: issued.plan.sans,
+    notBefore: issued.plan.notBefore,
+    notAfter: issued.plan.notAfter,
+    source: 'csr',
+    certificate: base64(issued.der),
+  };
 }
 
 export function issuedEvent(

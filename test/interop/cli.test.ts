@@ -379,6 +379,24 @@ describe('reading the store', () => {
     expect(listed.filter((entry: { status: string }) => entry.status === 'revoked')).toHaveLength(1);
     expect(JSON.parse(unlocked('list', '--json', '--expiring', '10').stdout)).toEqual([]);
     expect(JSON.parse(unlocked('list', '--json', '--expiring', '400').stdout).length).toBe(listed.length - 1);
+    const revoked = JSON.parse(unlocked('list', '--json', '--status', 'revoked').stdout);
+    expect(revoked.map((entry: { serial: string }) => entry.serial)).toEqual(
+      listed
+        .filter((entry: { status: string }) => entry.status === 'revoked')
+        .map((entry: { serial: string }) => entry.serial),
+    );
+    const target = listed[listed.length - 1];
+    const found = JSON.parse(unlocked('list', '--json', '--search', target.subject.slice(3).toUpperCase()).stdout);
+    expect(found.map((entry: { serial: string }) => entry.serial)).toContain(target.serial);
+    const bySerial = JSON.parse(unlocked('list', '--json', '--sort', 'serial', '--descending').stdout);
+    expect(bySerial.map((entry: { serial: string }) => entry.serial)).toEqual(
+      listed
+        .map((entry: { serial: string }) => entry.serial)
+        .sort((a: string, b: string) => b.length - a.length || (a < b ? 1 : -1)),
+    );
+    expect(unlocked('list', '--status', 'bogus').stderr).toMatch(
+      /--status must be one of valid, expiring, expired, revoked/,
+    );
     const shown = JSON.parse(unlocked('show', listed[0].serial.toUpperCase(), '--json').stdout);
     expect(shown.detail.extensions.map((extension: { name: string }) => extension.name)).toEqual(
       expect.arrayContaining(['basicConstraints', 'keyUsage', 'extKeyUsage', 'subjectAltName']),

@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toArrayBuffer } from '../../src-main/engine/bytes';
 import type { KeyAlgorithm } from '../../shared/domain/pki';
 import { createCrl } from '../../src-main/engine/crl';
 import { parseCsr, signCsr } from '../../src-main/engine/csr';
@@ -139,6 +140,11 @@ describe('openssl x509 -text', () => {
   });
 });
 
+/** `openssl crl -verify` of a DER CRL against its issuer, with any extra flags. */
+function verifyCrl(crlFile: string, issuerFile: string, ...extra: string[]) {
+  return openssl('crl', '-in', crlFile, '-inform', 'DER', '-CAfile', issuerFile, '-noout', ...extra, '-verify');
+}
+
 describe('openssl crl', () => {
   it('verifies the intermediate CRL, shows its number and reasons, and revokes the leaf in verify -crl_check', async () => {
     const hierarchy = await makeHierarchy({ label: 'Crl' });
@@ -152,17 +158,7 @@ describe('openssl crl', () => {
     const files = await writeHierarchy(dir, hierarchy, revoked);
     const crlFile = path.join(dir, 'intermediate.crl');
     await writeFile(crlFile, crl.der);
-    const verified = openssl(
-      'crl',
-      '-in',
-      crlFile,
-      '-inform',
-      'DER',
-      '-CAfile',
-      files.intermediate!,
-      '-noout',
-      '-verify',
-    );
+    const verified = verifyCrl(crlFile, files.intermediate!);
     expect(verified.stderr.trim()).toBe('verify OK');
     const text = openssl('crl', '-in', crlFile, '-inform', 'DER', '-noout', '-text').stdout;
     expect(text).toMatch(/Version 2 \(0x1\)/);
@@ -177,10 +173,10 @@ describe('openssl crl', () => {
     );
 
     const crlPem = path.join(dir, 'intermediate.crl.pem');
-    await writeFile(crlPem, x509.PemConverter.encode(crl.crl.rawData, 'X509 CRL'));
+    await writeFile(crlPem, x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL'));
     const rootCrl = await createCrl({ issuer: hierarchy.rootIssuer, crlNumber: 1, entries: [] });
     const rootCrlPem = path.join(dir, 'root.crl.pem');
-    await writeFile(rootCrlPem, x509.PemConverter.encode(rootCrl.crl.rawData, 'X509 CRL'));
+    await writeFile(rootCrlPem, x509.PemConverter.encode(toArrayBuffer(rootCrl.der), 'X509 CRL'));
     const crlCheck = (leafFile: string) =>
       openssl(
         'verify',
@@ -201,6 +197,24 @@ describe('openssl crl', () => {
     const goodFile = path.join(dir, 'good.pem');
     await writeFile(goodFile, certificatePem(good.leaf.der));
     expect(crlCheck(goodFile).stdout.trim()).toBe(`${goodFile}: OK`);
+  });
+
+  it('writes a 10,000-entry CRL that openssl verifies entry for entry', async () => {
+    const hierarchy = await makeHierarchy({ label: 'BigCrl', intermediateKey: 'ec-p256' });
+    const serials = Array.from({ length: 10_000 }, (_, index) => (index * 7919 + 1).toString(16));
+    const crl = await createCrl({
+      issuer: hierarchy.intermediateIssuer,
+      crlNumber: 7,
+      entries: serials.map((serialNumber) => ({ serialNumber, revokedAt: new Date(), reason: 'superseded' as const })),
+    });
+    const files = await writeHierarchy(dir, hierarchy);
+    const crlFile = path.join(dir, 'big.crl');
+    await writeFile(crlFile, crl.der);
+    const shown = verifyCrl(crlFile, files.intermediate!, '-text');
+    expect(shown.stderr.trim()).toBe('verify OK');
+    const listed = [...shown.stdout.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((match) => BigInt(`0x${match[1]}`));
+    expect(listed).toEqual(serials.map((serial) => BigInt(`0x${serial}`)));
+    expect(shown.stdout.match(/Superseded/g)).toHaveLength(10_000);
   });
 
   it("verifies the root's CRL with the root", async () => {

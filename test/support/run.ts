@@ -18,6 +18,8 @@ export function run(
     cwd: options.cwd,
     env: options.env ?? process.env,
     timeout: 60_000,
+    // A 10,000-entry CRL printed as text is a few megabytes.
+    maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -1,26 +1,44 @@
-import type { CertificateSummary } from '../../../shared/domain/certificates';
+import { CERTIFICATE_STATUSES, type CertificateSummary } from '../../../shared/domain/certificates';
+import { CERTIFICATE_SORTS } from '../../../shared/domain/operations';
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
 import { print, printJson } from '../io';
 import { withSession } from '../session';
-import { flag, integer } from '../values';
+import { choice, flag, integer, optional } from '../values';
 
 export const list: Command = {
   name: 'list',
   summary: 'list every issued certificate with its status',
-  synopsis: 'list --store DIR [--json] [--expiring DAYS] --operator-passin SRC',
+  synopsis:
+    'list --store DIR [--json] [--search TEXT] [--status STATUS] [--expiring DAYS] [--sort KEY] --operator-passin SRC',
   help: [
     STORE_HELP,
+    '--search TEXT            only certificates whose serial, subject or names contain TEXT',
+    `--status STATUS          only ${CERTIFICATE_STATUSES.join(', ')} certificates`,
     '--expiring DAYS          only certificates expiring within DAYS days',
+    `--sort KEY               ${CERTIFICATE_SORTS.join(', ')} (default issued); --descending reverses it`,
     OPERATOR_HELP,
     `${JSON_HELP}: one object per certificate`,
   ],
-  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, expiring: { type: 'string' } },
+  options: {
+    ...STORE,
+    ...OPERATOR,
+    ...JSON_FLAG,
+    expiring: { type: 'string' },
+    search: { type: 'string' },
+    status: { type: 'string' },
+    sort: { type: 'string' },
+    descending: { type: 'boolean' },
+  },
   async run(context) {
     const { io, values } = context;
-    const expiring = integer(values, 'expiring');
-    const { certificates } = await withSession(context, (operations) =>
-      operations.call('listCertificates', expiring === undefined ? {} : { expiringWithinDays: expiring }),
-    );
+    const request = {
+      expiringWithinDays: integer(values, 'expiring'),
+      query: optional(values, 'search'),
+      status: choice(values, 'status', CERTIFICATE_STATUSES),
+      sort: choice(values, 'sort', CERTIFICATE_SORTS),
+      descending: flag(values, 'descending'),
+    };
+    const { certificates } = await withSession(context, (operations) => operations.call('listCertificates', request));
     if (flag(values, 'json')) return printJson(io, certificates);
     print(io, table(certificates));
   },

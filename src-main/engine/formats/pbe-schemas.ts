@@ -3,21 +3,12 @@
  * parameters, RFC 7292 pkcs-12PbeParams, RFC 5652 EncryptedData (asn1-cms has
  * only its EncryptedContentInfo) and a bare OBJECT IDENTIFIER attribute value.
  *
- * asn1-schema's AsnType/AsnProp are legacy (experimentalDecorators) decorators,
- * while this project compiles with TC39 decorators, so `@AsnProp` syntax does not
- * type-check. They are therefore applied as the plain calls a legacy decorator
- * compiles to: properties in field order first, then the class.
+ * Fields are declared with ../asn-fields (why: see there).
  */
 import { CMSVersion, EncryptedContentInfo, UnprotectedAttributes } from '@peculiar/asn1-cms';
-import {
-  AsnIntegerBigIntConverter,
-  AsnProp,
-  AsnPropTypes,
-  AsnType,
-  AsnTypeTypes,
-  OctetString,
-} from '@peculiar/asn1-schema';
+import { AsnIntegerBigIntConverter, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { fields, type PropOptions } from '../asn-fields';
 
 export const id_PBES2 = '1.2.840.113549.1.5.13';
 export const id_PBKDF2 = '1.2.840.113549.1.5.12';
@@ -30,15 +21,6 @@ export const id_aes192_CBC = '2.16.840.1.101.3.4.1.22';
 export const id_aes256_CBC = '2.16.840.1.101.3.4.1.42';
 /** Oracle's "trusted key usage" bag attribute: Java loads a certificate-only bag as a trusted entry only with it. */
 export const id_oracle_trustedKeyUsage = '2.16.840.1.113894.746875.1.1';
-
-type PropOptions = Parameters<typeof AsnProp>[0];
-
-/** Declares the fields of a SEQUENCE in order, as `@AsnProp` on each field would. */
-function fields<T extends object>(target: new () => T, spec: { [K in keyof T]?: PropOptions }): void {
-  for (const [key, options] of Object.entries(spec) as Array<[string, PropOptions]>) {
-    AsnProp(options)(target.prototype, key);
-  }
-}
 
 /** INTEGERs that carry counts are read as bigint: asn1-schema's default gives a string past 3 bytes. */
 const count: PropOptions = { type: AsnPropTypes.Integer, converter: AsnIntegerBigIntConverter };

@@ -17,7 +17,11 @@ import {
   findDuplicate,
   formatSan,
 } from '../../../shared/validators/subject-alt-name';
-import { NameConstraintsExtension, id_ce_nameConstraints } from '../extensions/name-constraints';
+import {
+  NameConstraintsExtension,
+  id_ce_nameConstraints,
+  type ParsedNameConstraints,
+} from '../extensions/name-constraints';
 import { findConstraintViolations } from '../name-constraints';
 import { toX509Name } from '../names';
 import { checkDays, validityWindow } from '../validity';
@@ -101,9 +105,9 @@ function addCommonNameHost(subject: DistinguishedName, sans: SubjectAltName[]): 
 /** Refuses before signing any name that the issuer's (or its ancestors') name constraints do not allow. */
 export function checkAgainstConstraints(issuer: Issuer, sans: readonly SubjectAltName[]): void {
   for (const ca of [issuer.certificate, ...(issuer.ancestors ?? [])]) {
-    const extension = ca.getExtension(id_ce_nameConstraints);
-    if (!extension) continue;
-    const [violation] = findConstraintViolations(sans, NameConstraintsExtension.parse(extension));
+    const constraints = constraintsOf(ca);
+    if (!constraints) continue;
+    const [violation] = findConstraintViolations(sans, constraints);
     if (violation) {
       const why = violation.why === 'excluded' ? 'is excluded by' : 'is outside';
       throw rejected(
@@ -112,6 +116,17 @@ export function checkAgainstConstraints(issuer: Issuer, sans: readonly SubjectAl
       );
     }
   }
+}
+
+const parsedConstraints = new WeakMap<x509.X509Certificate, ParsedNameConstraints | null>();
+
+/** A CA's name constraints, parsed once per certificate object. */
+function constraintsOf(ca: x509.X509Certificate): ParsedNameConstraints | null {
+  if (!parsedConstraints.has(ca)) {
+    const extension = ca.getExtension(id_ce_nameConstraints);
+    parsedConstraints.set(ca, extension ? NameConstraintsExtension.parse(extension) : null);
+  }
+  return parsedConstraints.get(ca)!;
 }
 
 /** An intermediate whose EKU lacks the purpose would make browsers reject the chain. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { toArrayBuffer } from '../../../src-main/engine/bytes';
 import { RootkeeperError } from '../../../shared/errors';
 import { createCrl } from '../../../src-main/engine/crl';
 import {
@@ -55,7 +56,7 @@ describe('decodeObjects', () => {
       ['certificate PEM', certificatePem(leaf.leaf.der), 'certificate'],
       ['request', new Uint8Array(request.rawData), 'csr'],
       ['CRL', crl.der, 'crl'],
-      ['CRL PEM', x509.PemConverter.encode(crl.crl.rawData, 'X509 CRL'), 'crl'],
+      ['CRL PEM', x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL'), 'crl'],
       ['PKCS#8', pkcs8, 'private-key'],
       ['PKCS#8 PEM', privateKeyPem(pkcs8), 'private-key'],
       ['encrypted PKCS#8', await encryptPrivateKeyPem(pkcs8, 'pw', { iterations: 1000 }), 'encrypted-private-key'],

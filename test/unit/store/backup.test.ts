@@ -25,7 +25,7 @@ describe('backups', () => {
     const file = path.join(root, 'usb', 'rootkeeper.backup');
     await (await import('node:fs/promises')).mkdir(path.dirname(file));
     const summary = await writeBackup(session, file);
-    expect(session.inventory.entries.at(-1)!.event).toMatchObject({
+    expect((await session.readJournal()).at(-1)!.event).toMatchObject({
       type: 'backup-made',
       file: 'rootkeeper.backup',
       sha256: summary.sha256,

@@ -111,7 +111,7 @@ describe('secrets', () => {
     const backup = path.join(root, 'store.backup');
     await writeBackup(session, backup);
     await capture(verifyBackup(backup, WRONG[0]!, environment));
-    const events = JSON.stringify(session.inventory.entries);
+    const events = JSON.stringify(await session.readJournal());
     const storeId = session.storeId;
     await session.lock();
 

@@ -136,7 +136,7 @@ describe('unlocking', () => {
     clock.advance(4000);
     const session = await closed.unlock(OPERATOR_PASSPHRASE);
     // The failures are journaled by the unlock that finally succeeded.
-    const failed = session.inventory.entries.filter((entry) => entry.event.type === 'unlock-failed');
+    const failed = (await session.readJournal()).filter((entry) => entry.event.type === 'unlock-failed');
     expect(failed).toEqual([{ sequence: expect.any(Number), event: expect.objectContaining({ attempts: 3 }) }]);
     await session.lock();
   });
@@ -256,7 +256,10 @@ describe('the session', () => {
       code: 'WRONG_PASSPHRASE',
     });
     const reopened = await (await ClosedStore.open(dir, testEnvironment())).unlock('saffron-tundra-beacon-river-9');
-    expect(reopened.inventory.entries.at(-1)!.event).toMatchObject({ type: 'passphrase-changed', which: 'operator' });
+    expect((await reopened.readJournal()).at(-1)!.event).toMatchObject({
+      type: 'passphrase-changed',
+      which: 'operator',
+    });
     await reopened.lock();
   });
 

@@ -1,0 +1,205 @@
+/**
+ * npm run bench [-- --quick]: Rootkeeper's speed beside OpenSSL and easy-rsa
+ * on this machine. Every figure is a median of several runs; every
+ * comparison is a ratio measured in the same run. Writes bench/results.json.
+ * The method and the latest results are in docs/performance.md.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { BENCH_DIR, cachedCsrs, csrFiles, machine, median, percentile, task } from './lib';
+import { easyRsaLoop, opensslCaLoop, opensslGenCrl, opensslSpeed } from './peers';
+
+const quick = process.argv.includes('--quick');
+const settings = quick
+  ? {
+      batch: 300,
+      runs: 3,
+      peerCount: 60,
+      easyRsaCount: 20,
+      latency: 30,
+      argonRuns: 2,
+      scaleCertificates: 5_000,
+      scaleRevocations: 500,
+    }
+  : {
+      batch: 1000,
+      runs: 5,
+      peerCount: 200,
+      easyRsaCount: 50,
+      latency: 100,
+      argonRuns: 5,
+      scaleCertificates: 100_000,
+      scaleRevocations: 10_000,
+    };
+
+const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
+const results: Record<string, unknown> = { quick, settings, machine: machine() };
+
+log(`caching ${settings.batch} CSRs made by openssl…`);
+const csrDir = cachedCsrs(settings.batch);
+const csrs = csrFiles(csrDir, settings.batch);
+
+const rows: string[][] = [];
+for (const key of ['ec-p256', 'rsa-2048'] as const) {
+  log(`batch issuance with a ${key} intermediate…`);
+  const rootkeeper = median(
+    Array.from(
+      { length: settings.runs },
+      () => task<{ ms: number; count: number }>('batch', [key, csrDir, settings.batch]).ms,
+    ),
+  );
+  const rootkeeperRate = (settings.batch / rootkeeper) * 1000;
+  const opensslRate =
+    (settings.peerCount /
+      median(Array.from({ length: 3 }, () => opensslCaLoop(key, csrs.slice(0, settings.peerCount))))) *
+    1000;
+  const easyRsaMs = easyRsaLoop(key, csrs.slice(0, settings.easyRsaCount));
+  const easyRsaRate = easyRsaMs === null ? null : (settings.easyRsaCount / easyRsaMs) * 1000;
+  const speed = opensslSpeed(key);
+  results[`batch-${key}`] = {
+    rootkeeperPerSecond: rootkeeperRate,
+    opensslCaLoopPerSecond: opensslRate,
+    easyRsaPerSecond: easyRsaRate,
+    opensslSpeedSignsPerSecond: speed,
+    ratioToOpensslLoop: rootkeeperRate / opensslRate,
+    ratioToEasyRsa: easyRsaRate === null ? null : rootkeeperRate / easyRsaRate,
+    fractionOfOpensslSpeed: rootkeeperRate / speed,
+  };
+  const easyRsaText =
+    easyRsaRate === null
+      ? 'easy-rsa not installed'
+      : `easy-rsa ${easyRsaRate.toFixed(1)}/s (×${(rootkeeperRate / easyRsaRate).toFixed(1)})`;
+  rows.push([
+    `batch, ${key} intermediate`,
+    `${rootkeeperRate.toFixed(0)}/s`,
+    `openssl ca loop ${opensslRate.toFixed(0)}/s (×${(rootkeeperRate / opensslRate).toFixed(2)}); ${easyRsaText}; ${((rootkeeperRate / speed) * 100).toFixed(2)}% of openssl speed (${speed.toFixed(0)} signs/s)`,
+  ]);
+}
+
+log('single-issue latency…');
+const latency = task<{ signCsr: number[]; issue: number[] }>('latency', [csrDir, settings.latency]);
+results.latency = {
+  signCsrP50: percentile(latency.signCsr, 50),
+  signCsrP95: percentile(latency.signCsr, 95),
+  issueWithNewKeyP50: percentile(latency.issue, 50),
+  issueWithNewKeyP95: percentile(latency.issue, 95),
+};
+rows.push([
+  'one CSR (operations layer, journal + bundle)',
+  `p50 ${percentile(latency.signCsr, 50).toFixed(1)} ms`,
+  `p95 ${percentile(latency.signCsr, 95).toFixed(1)} ms`,
+]);
+rows.push([
+  'one certificate with a new P-256 key',
+  `p50 ${percentile(latency.issue, 50).toFixed(1)} ms`,
+  `p95 ${percentile(latency.issue, 95).toFixed(1)} ms`,
+]);
+
+log('argon2id at the default cost, native and WASM…');
+const native = task<{ times: number[]; maxRssKiB: number; key: string }>('argon2', ['native', settings.argonRuns]);
+const wasm = task<{ times: number[]; maxRssKiB: number; key: string }>('argon2', ['wasm', settings.argonRuns]);
+results.unlock = {
+  nativeMs: median(native.times),
+  nativePeakRssMiB: native.maxRssKiB / 1024,
+  wasmMs: median(wasm.times),
+  wasmPeakRssMiB: wasm.maxRssKiB / 1024,
+  sameKey: native.key === wasm.key,
+  ratio: median(wasm.times) / median(native.times),
+};
+rows.push([
+  'unlock: argon2id 256 MiB, 3 passes (node-argon2)',
+  `${median(native.times).toFixed(0)} ms`,
+  `peak RSS ${(native.maxRssKiB / 1024).toFixed(0)} MiB; hash-wasm ${median(wasm.times).toFixed(0)} ms (×${(median(wasm.times) / median(native.times)).toFixed(2)}), peak ${(wasm.maxRssKiB / 1024).toFixed(0)} MiB`,
+]);
+
+log(`building a store of ${settings.scaleCertificates} certificates and ${settings.scaleRevocations} revocations…`);
+const scaleDir = mkdtempSync(path.join(os.tmpdir(), 'rootkeeper-bench-scale-'));
+try {
+  const built = task<{ buildMs: number; revokeMs: number }>('scale-build', [
+    scaleDir,
+    settings.scaleCertificates,
+    settings.scaleRevocations,
+    csrDir,
+  ]);
+  const measured = Array.from({ length: 3 }, () =>
+    task<{
+      verifyMs: number;
+      openMs: number;
+      kdfMs: number;
+      listMs: number;
+      firstPageMs: number;
+      searches: number[];
+      crlMs: number;
+      rssMiB: number;
+      maxRssMiB: number;
+    }>('scale-measure', [scaleDir]),
+  );
+  const gencrl = opensslGenCrl(settings.scaleCertificates, settings.scaleRevocations);
+  const journalBytes = readFileSync(path.join(scaleDir, 'store', 'journal.rkj')).length;
+  results.scale = {
+    certificates: settings.scaleCertificates,
+    revocations: settings.scaleRevocations,
+    buildSeconds: built.buildMs / 1000,
+    revokeSeconds: built.revokeMs / 1000,
+    journalMiB: journalBytes / 2 ** 20,
+    openAndVerifyMs: median(measured.map((m) => m.verifyMs)),
+    unlockKdfMs: median(measured.map((m) => m.kdfMs)),
+    listMs: median(measured.map((m) => m.listMs)),
+    firstPageMs: median(measured.map((m) => m.firstPageMs)),
+    searchMs: median(measured.flatMap((m) => m.searches)),
+    searchMaxMs: Math.max(...measured.flatMap((m) => m.searches)),
+    crlMs: median(measured.map((m) => m.crlMs)),
+    opensslGenCrlMs: gencrl,
+    rssMiB: median(measured.map((m) => m.rssMiB)),
+    maxRssMiB: median(measured.map((m) => m.maxRssMiB)),
+  };
+  const scale = results.scale as Record<string, number>;
+  rows.push([
+    `scale: open + verify journal (${settings.scaleCertificates} certs)`,
+    `${scale.openAndVerifyMs!.toFixed(0)} ms`,
+    `target ≤ 3000 ms (argon2id ${scale.unlockKdfMs!.toFixed(0)} ms excluded)`,
+  ]);
+  rows.push([
+    'scale: list everything (CLI)',
+    `${scale.listMs!.toFixed(0)} ms`,
+    `first page of 200 by expiry (GUI) ${scale.firstPageMs!.toFixed(1)} ms`,
+  ]);
+  rows.push([
+    'scale: search, first 200 matches',
+    `${scale.searchMs!.toFixed(1)} ms`,
+    `worst ${scale.searchMaxMs!.toFixed(1)} ms; target ≤ 50 ms`,
+  ]);
+  rows.push([
+    `scale: CRL with ${settings.scaleRevocations} entries`,
+    `${scale.crlMs!.toFixed(0)} ms`,
+    `openssl ca -gencrl ${scale.opensslGenCrlMs!.toFixed(0)} ms; target ≤ 1000 ms`,
+  ]);
+  rows.push([
+    'scale: resident memory',
+    `${scale.rssMiB!.toFixed(0)} MiB`,
+    `peak ${scale.maxRssMiB!.toFixed(0)} MiB; target ≤ 500 MiB`,
+  ]);
+} finally {
+  rmSync(scaleDir, { recursive: true, force: true });
+}
+
+log('renderer bundle sizes…');
+const assets = path.join(path.dirname(BENCH_DIR), 'out', 'renderer', 'assets');
+const sizes = readdirSync(assets).map((name) => {
+  const bytes = readFileSync(path.join(assets, name));
+  return { name, bytes: bytes.length, gzip: gzipSync(bytes).length };
+});
+results.renderer = { assets: sizes };
+for (const kind of ['.js', '.css']) {
+  const total = sizes.filter((size) => size.name.endsWith(kind)).reduce((sum, size) => sum + size.gzip, 0);
+  rows.push([`renderer ${kind} (gzip)`, `${(total / 1024).toFixed(1)} KiB`, '']);
+}
+
+writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+process.stdout.write(
+  `${rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')).join('\n')}\n`,
+);
+log('wrote bench/results.json');

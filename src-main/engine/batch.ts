@@ -1,0 +1,152 @@
+/**
+ * Issuing many leaves from one issuer: everything the issuer contributes —
+ * its name, its key identifier, the profile's fixed extensions, the validity
+ * window, the signing key as a Node KeyObject — is encoded once per batch;
+ * each certificate then costs only its own fields and one signature. The
+ * ASN.1 is still built with @peculiar/asn1-x509's schema classes, never by
+ * hand, and the result has exactly the extensions createLeafCertificate
+ * writes, in the same order (test/unit/engine/batch.test.ts compares them).
+ */
+import { KeyObject, createHash, sign } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import * as asn from '@peculiar/asn1-x509';
+import type { LeafProfile, SubjectAltName } from '../../shared/domain/pki';
+import type { DistinguishedName } from '../../shared/validators/distinguished-name';
+import { toArrayBuffer } from './bytes';
+import { checkCrlUrl } from './profiles/intermediate';
+import type { Issuer } from './profiles/common';
+import { checkIssuer } from './profiles/common';
+import { toX509Name } from './names';
+import { serialIntegerHex } from './serial';
+import type { ValidityWindow } from './validity';
+import { x509 } from './x509';
+
+const SIGNATURES: Readonly<Record<string, { oid: string; hash: string; nullParameters: boolean }>> = {
+  'P-256': { oid: '1.2.840.10045.4.3.2', hash: 'sha256', nullParameters: false },
+  'P-384': { oid: '1.2.840.10045.4.3.3', hash: 'sha384', nullParameters: false },
+  RSA: { oid: '1.2.840.113549.1.1.11', hash: 'sha256', nullParameters: true },
+};
+
+const PROFILE_EKU: Readonly<Record<LeafProfile, string>> = {
+  server: '1.3.6.1.5.5.7.3.1',
+  client: '1.3.6.1.5.5.7.3.2',
+};
+
+export interface LeafTemplate {
+  readonly issuerName: asn.Name;
+  readonly signatureAlgorithm: asn.AlgorithmIdentifier;
+  readonly hash: string;
+  readonly key: KeyObject;
+  readonly validity: asn.Validity;
+  readonly window: ValidityWindow;
+  /** basicConstraints, keyUsage by key family, EKU, CRL DP, AKI: encoded once. */
+  readonly basicConstraints: asn.Extension;
+  readonly keyUsage: { readonly ec: asn.Extension; readonly rsa: asn.Extension };
+  readonly extendedKeyUsage: asn.Extension;
+  readonly crlDistribution: asn.Extension | null;
+  readonly authorityKeyIdentifier: asn.Extension;
+}
+
+export interface LeafInput {
+  readonly subject: DistinguishedName;
+  /** The subject's SubjectPublicKeyInfo, DER (from the CSR). */
+  readonly spki: Uint8Array;
+  readonly keyFamily: 'ec' | 'rsa';
+  /** Already validated and checked against name constraints (planCsrSigning). */
+  readonly sans: readonly SubjectAltName[];
+  readonly serialNumber: string;
+}
+
+function extension(extnID: string, critical: boolean, value: object | ArrayBuffer): asn.Extension {
+  const bytes = value instanceof ArrayBuffer ? value : AsnConvert.serialize(value);
+  return new asn.Extension({ extnID, critical, extnValue: new OctetString(bytes) });
+}
+
+/** Everything the issuer contributes to a batch, encoded once. */
+export function leafTemplate(
+  issuer: Issuer,
+  profile: LeafProfile,
+  window: ValidityWindow,
+  crlDistributionUrl?: string,
+): LeafTemplate {
+  checkIssuer(issuer.certificate, new Date());
+  const algorithm = issuer.signingKey.algorithm as { name: string; namedCurve?: string };
+  const signature = SIGNATURES[algorithm.name === 'ECDSA' ? algorithm.namedCurve! : 'RSA'];
+  if (!signature) throw new TypeError(`cannot batch-sign with ${algorithm.name}`);
+  const issuerCertificate = AsnConvert.parse(issuer.certificate.rawData, asn.Certificate);
+  const ski = issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension);
+  const keyIdentifier = ski
+    ? Buffer.from(ski.keyId, 'hex')
+    : createHash('sha1')
+        .update(Buffer.from(issuerCertificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey))
+        .digest();
+  return {
+    issuerName: issuerCertificate.tbsCertificate.subject,
+    signatureAlgorithm: new asn.AlgorithmIdentifier({
+      algorithm: signature.oid,
+      ...(signature.nullParameters ? { parameters: null } : {}),
+    }),
+    hash: signature.hash,
+    key: KeyObject.from(issuer.signingKey as never),
+    validity: new asn.Validity({ notBefore: window.notBefore, notAfter: window.notAfter }),
+    window,
+    basicConstraints: extension('2.5.29.19', true, new asn.BasicConstraints({ cA: false })),
+    keyUsage: {
+      ec: extension('2.5.29.15', true, new asn.KeyUsage(asn.KeyUsageFlags.digitalSignature)),
+      rsa: extension(
+        '2.5.29.15',
+        true,
+        new asn.KeyUsage(asn.KeyUsageFlags.digitalSignature | asn.KeyUsageFlags.keyEncipherment),
+      ),
+    },
+    extendedKeyUsage: extension('2.5.29.37', false, new asn.ExtendedKeyUsage([PROFILE_EKU[profile]])),
+    crlDistribution:
+      crlDistributionUrl === undefined
+        ? null
+        : extension(
+            '2.5.29.31',
+            false,
+            new x509.CRLDistributionPointsExtension([checkCrlUrl(crlDistributionUrl)]).value,
+          ),
+    authorityKeyIdentifier: extension(
+      '2.5.29.35',
+      false,
+      new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(toArrayBuffer(keyIdentifier)) }),
+    ),
+  };
+}
+
+/** One certificate of the batch, DER. */
+export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
+  const spki = AsnConvert.parse(input.spki, asn.SubjectPublicKeyInfo);
+  const subjectKeyIdentifier = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+  const extensions = [template.basicConstraints, template.keyUsage[input.keyFamily], template.extendedKeyUsage];
+  if (input.sans.length > 0) {
+    const names = new x509.SubjectAlternativeNameExtension(
+      input.sans.map((san) => ({ type: san.type, value: san.value })),
+      input.subject.length === 0,
+    );
+    extensions.push(extension('2.5.29.17', names.critical, names.value));
+  }
+  if (template.crlDistribution) extensions.push(template.crlDistribution);
+  extensions.push(extension('2.5.29.14', false, new asn.SubjectKeyIdentifier(toArrayBuffer(subjectKeyIdentifier))));
+  extensions.push(template.authorityKeyIdentifier);
+  const tbs = new asn.TBSCertificate({
+    version: asn.Version.v3,
+    serialNumber: toArrayBuffer(Buffer.from(serialIntegerHex(input.serialNumber), 'hex')),
+    signature: template.signatureAlgorithm,
+    issuer: template.issuerName,
+    validity: template.validity,
+    subject: AsnConvert.parse(toX509Name(input.subject).toArrayBuffer(), asn.Name),
+    subjectPublicKeyInfo: spki,
+    extensions: new asn.Extensions(extensions),
+  });
+  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = sign(template.hash, tbsDer, template.key);
+  const certificate = new asn.Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: template.signatureAlgorithm,
+    signatureValue: toArrayBuffer(signature),
+  });
+  return new Uint8Array(AsnConvert.serialize(certificate));
+}
