@@ -106,8 +106,9 @@ export const contract = {
   },
   exportChain: {
     channel: 'rootkeeper:export-chain',
-    summary: 'Returns the CA chain (intermediate then root) as PEM; needs no passphrase.',
-    request: EmptyRequest,
+    summary:
+      'The CA chain (intermediate then root) as PEM, and written to a folder when one is given; needs no passphrase.',
+    request: Requests.exportChain,
     response: Responses.exportChain,
   },
   exportBundle: {
@@ -157,6 +158,42 @@ export const contract = {
     summary: 'Changes the root or operator passphrase; only the store file is rewritten.',
     request: Requests.changePassphrase,
     response: Responses.changePassphrase,
+  },
+  overview: {
+    channel: 'rootkeeper:overview',
+    summary: 'The root, the intermediate, the CRLs, the counts by status and the journal head of the open session.',
+    request: EmptyRequest,
+    response: Responses.overview,
+  },
+  renewCertificate: {
+    channel: 'rootkeeper:renew-certificate',
+    summary: 'Issues a certificate again for the same names, with the same key or a new one, and writes its bundle.',
+    request: Requests.renewCertificate,
+    response: Responses.issued,
+  },
+  journalEntries: {
+    channel: 'rootkeeper:journal-entries',
+    summary: 'A page of the audit timeline, newest first, read and verified from the journal.',
+    request: Requests.journalEntries,
+    response: Responses.journalEntries,
+  },
+  exportAudit: {
+    channel: 'rootkeeper:export-audit',
+    summary: 'Writes the audit timeline and the journal head as text to a chosen folder.',
+    request: Requests.exportAudit,
+    response: Responses.written,
+  },
+  choosePath: {
+    channel: 'rootkeeper:choose-path',
+    summary: "Opens the native dialog for a folder or file; answers an opaque handle for the officer's choice.",
+    request: Requests.choosePath,
+    response: Responses.choosePath,
+  },
+  useStoreFolder: {
+    channel: 'rootkeeper:use-store-folder',
+    summary: 'Makes a chosen folder the store folder (while locked), and remembers it.',
+    request: Requests.useStoreFolder,
+    response: AppStatusSchema,
   },
   convert: {
     channel: 'rootkeeper:convert',

@@ -10,6 +10,8 @@ import { createDispatcher, type DiagnosticLog, type Dispatch } from './operation
 import { operationHandlers } from './operations';
 import type { StoreEnvironment } from './store/store';
 import { FolderHandles } from './operations/folder-handles';
+import type { ChoicePurpose } from '../shared/domain/operations';
+import { writeSettings } from './settings';
 
 export { SessionSlot };
 
@@ -20,6 +22,15 @@ export interface HostOptions {
   readonly log: DiagnosticLog;
   /** Tests only: the low-cost KDF policy and fake clocks. Production passes nothing. */
   readonly environment?: StoreEnvironment;
+  /** The native dialogs (the Electron shell's, or the harness's test double). */
+  readonly dialogs?: Dialogs;
+  /** Where the chosen store folder is remembered between starts. */
+  readonly settingsFile?: string;
+}
+
+export interface Dialogs {
+  /** The path the officer chose for this purpose, or null when they cancelled. */
+  choose(purpose: ChoicePurpose): Promise<string | null>;
 }
 
 export interface Host {
@@ -33,11 +44,16 @@ export interface Host {
 export function createHost(options: HostOptions): Host {
   const sessions = new SessionSlot();
   const folders = new FolderHandles();
+  const { dialogs, settingsFile } = options;
   const context: OperationContext = {
     storeDir: options.storeDir,
     environment: options.environment ?? {},
     destinations: folders satisfies Destinations,
     sessions,
+    ...(dialogs
+      ? { chooser: { choose: (purpose) => dialogs.choose(purpose), register: (chosen) => folders.register(chosen) } }
+      : {}),
+    ...(settingsFile ? { settings: { saveStoreDir: (storeDir) => writeSettings(settingsFile, { storeDir }) } } : {}),
   };
   return {
     dispatch: createDispatcher(operationHandlers(context, options.version), options.log),

@@ -10,7 +10,9 @@ import {
   CertificateSummarySchema,
   WrittenFolderSchema,
 } from './certificates';
+import { AUDIT_CATEGORIES, AuditEntrySchema } from './audit';
 import { CsrReportSchema, SigningPlanSchema } from './csr-schemas';
+import { OverviewSchema } from './overview';
 import { CA_ROLES } from './journal';
 import { CA_PURPOSES, KEY_ALGORITHMS, LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
 
@@ -28,6 +30,14 @@ export const CERTIFICATE_SORTS = ['issued', 'subject', 'notAfter', 'serial'] as 
 export type CertificateSort = (typeof CERTIFICATE_SORTS)[number];
 /** The most certificates one listing page carries. */
 export const MAX_PAGE = 5000;
+
+/**
+ * What a native dialog is opened for. The main side picks the dialog (folder,
+ * open or save) and its wording from the purpose; the renderer gets back an
+ * opaque handle for the chosen path, and the path itself only to show it.
+ */
+export const CHOICE_PURPOSES = ['store-folder', 'export-folder', 'backup-save', 'backup-open'] as const;
+export type ChoicePurpose = (typeof CHOICE_PURPOSES)[number];
 
 const Head = v.strictObject({ sequence: v.number(), chainHash: v.string() });
 
@@ -64,7 +74,12 @@ export const Requests = {
     crlUrl: v.optional(Text),
     rootPassphrase: Passphrase,
   }),
-  requestIntermediate: v.strictObject({ subject: Text, key: v.optional(v.picklist(KEY_ALGORITHMS)) }),
+  requestIntermediate: v.strictObject({
+    subject: Text,
+    key: v.optional(v.picklist(KEY_ALGORITHMS)),
+    /** A folder to write the request to (for the USB stick that carries it to the root). */
+    destination: v.optional(Destination),
+  }),
   importIntermediate: v.strictObject({ certificate: FileBytes }),
   issueCertificate: v.strictObject({
     profile: v.picklist(LEAF_PROFILES),
@@ -100,8 +115,11 @@ export const Requests = {
     ca: v.picklist(CA_ROLES),
     days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
     rootPassphrase: v.optional(Passphrase),
+    /** A folder to write the CRL to, PEM and DER. */
+    destination: v.optional(Destination),
   }),
   exportRoot: v.strictObject({ destination: Destination, force: v.optional(v.boolean()) }),
+  exportChain: v.strictObject({ destination: v.optional(Destination), force: v.optional(v.boolean()) }),
   exportBundle: v.strictObject({ serial: Serial, destination: Destination, force: v.optional(v.boolean()) }),
   listCertificates: v.strictObject({
     /** Only certificates expiring within this many days (status "expiring" measured with it). */
@@ -116,6 +134,27 @@ export const Requests = {
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE))),
   }),
   showCertificate: v.strictObject({ serial: Serial }),
+  renewCertificate: v.strictObject({
+    serial: Serial,
+    /** "same" re-signs the certificate's public key; a key type makes a new key here. */
+    key: v.picklist(['same', ...KEY_ALGORITHMS]),
+    days: v.optional(Days),
+    /** For a new key: as for issueCertificate. */
+    keyPassphrase: v.optional(v.nullable(Passphrase)),
+    destination: Destination,
+    force: v.optional(v.boolean()),
+  }),
+  journalEntries: v.strictObject({
+    category: v.optional(v.picklist(AUDIT_CATEGORIES)),
+    /** Text found in the summary or the serial. */
+    query: v.optional(v.pipe(v.string(), v.maxLength(256))),
+    /** Newest first. */
+    offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE))),
+  }),
+  exportAudit: v.strictObject({ destination: Destination }),
+  choosePath: v.strictObject({ purpose: v.picklist(CHOICE_PURPOSES) }),
+  useStoreFolder: v.strictObject({ destination: Destination }),
   backup: v.strictObject({ destination: Destination }),
   /** A backup file (chosen on the main side) and the passphrase that opens it. */
   verifyBackup: v.strictObject({ source: Destination, passphrase: Passphrase }),
@@ -137,7 +176,11 @@ export const Responses = {
   unlock: v.strictObject({ locksAt: v.string(), head: Head, notices: v.array(v.string()) }),
   lock: v.strictObject({ locked: v.literal(true) }),
   intermediate: v.strictObject({ certificate: CertificateDetailSchema, warnings: v.array(v.string()) }),
-  requestIntermediate: v.strictObject({ csrPem: v.string(), subject: v.string() }),
+  requestIntermediate: v.strictObject({
+    csrPem: v.string(),
+    subject: v.string(),
+    written: v.nullable(WrittenFolderSchema),
+  }),
   issued: v.strictObject({
     certificate: CertificateSummarySchema,
     bundle: WrittenFolderSchema,
@@ -161,12 +204,16 @@ export const Responses = {
     nextUpdate: v.string(),
     entries: v.number(),
     pem: v.string(),
+    written: v.nullable(WrittenFolderSchema),
   }),
   written: WrittenFolderSchema,
-  exportChain: v.strictObject({ pem: v.string() }),
+  exportChain: v.strictObject({ pem: v.string(), written: v.nullable(WrittenFolderSchema) }),
   listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema), total: v.number() }),
   showCertificate: v.strictObject({ summary: CertificateSummarySchema, detail: CertificateDetailSchema }),
   verifyJournal: v.strictObject({ head: Head, records: v.number() }),
+  overview: OverviewSchema,
+  journalEntries: v.strictObject({ entries: v.array(AuditEntrySchema), total: v.number() }),
+  choosePath: v.strictObject({ choice: v.nullable(v.strictObject({ destination: v.string(), label: v.string() })) }),
   backup: v.strictObject({ file: v.string(), sha256: v.string(), head: Head }),
   verifyBackup: v.strictObject({ storeId: v.string(), head: Head }),
   changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']) }),

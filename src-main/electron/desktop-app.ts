@@ -10,6 +10,10 @@ import type { ElectronModule } from './electron-module';
 import { hardenWebContents, lockDownSession } from './hardening';
 import { registerIpcHandlers } from './ipc';
 import { openMainWindow } from './window';
+import { nativeDialogs } from './dialogs';
+import { menuTemplate } from './menu';
+import { MENU_CHANNEL, type MenuCommand } from '../../shared/menu';
+import { SETTINGS_FILE, readSettings } from '../settings';
 
 export interface DesktopPaths {
   /** The built renderer, served as app://bundle/. */
@@ -21,11 +25,25 @@ export interface DesktopPaths {
 const mainLog = { error: (message: string) => console.error(`[rootkeeper] ${message}`) };
 
 /** The session locks whenever the officer walks away: screen lock, suspend, quitting. */
-export function lockWhenAway(electron: Pick<ElectronModule, 'app' | 'powerMonitor'>, host: Host): void {
-  const lock = () => void host.lock();
+export function lockWhenAway(electron: Pick<ElectronModule, 'app' | 'powerMonitor'>, lock: () => void): void {
   electron.powerMonitor.on('lock-screen', lock);
   electron.powerMonitor.on('suspend', lock);
   electron.app.on('before-quit', lock);
+}
+
+/** Locks on the main side first (the keys go now), then tells the page, which shows the lock screen. */
+function lockAndTell(host: Host, window: () => BrowserWindow | null): () => void {
+  return () =>
+    void host.lock().then(() => {
+      const contents = window()?.webContents;
+      if (contents && !contents.isDestroyed()) contents.send(MENU_CHANNEL, 'locked' satisfies MenuCommand);
+    });
+}
+
+/** The store folder: the one the officer chose last time, or `store` inside the app's user-data folder. */
+async function storeFolder(userData: string): Promise<string> {
+  const settings = await readSettings(path.join(userData, SETTINGS_FILE), mainLog);
+  return settings.storeDir ?? path.join(userData, 'store');
 }
 
 /** Resolves once the main window is open, or at once when another instance already runs. */
@@ -51,17 +69,30 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
   // Closing the window ends the app on every platform: a CA should not linger in the dock with keys around.
   app.on('window-all-closed', () => app.quit());
 
+  const currentWindow = () => mainWindow;
   return app.whenReady().then(
-    () => {
+    async () => {
       lockDownSession(electron.session.defaultSession);
       serveRenderer(electron.protocol, paths.rendererDir);
+      const userData = app.getPath('userData');
       const host = createHost({
         version: app.getVersion(),
-        storeDir: path.join(app.getPath('userData'), 'store'),
+        storeDir: await storeFolder(userData),
+        settingsFile: path.join(userData, SETTINGS_FILE),
+        dialogs: nativeDialogs(electron, currentWindow),
         log: mainLog,
       });
       registerIpcHandlers(electron.ipcMain, host.dispatch);
-      lockWhenAway(electron, host);
+      const lock = lockAndTell(host, currentWindow);
+      lockWhenAway(electron, lock);
+      electron.Menu.setApplicationMenu(
+        electron.Menu.buildFromTemplate(
+          menuTemplate(process.platform, app.isPackaged, {
+            lock,
+            send: (command) => currentWindow()?.webContents.send(MENU_CHANNEL, command),
+          }),
+        ),
+      );
       mainWindow = openMainWindow(electron, paths.preloadPath, app.isPackaged);
       mainWindow.on('closed', () => {
         mainWindow = null;

@@ -6,5 +6,5 @@ import type * as Electron from 'electron';
  */
 export type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'powerMonitor' | 'protocol' | 'session'
+  'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'powerMonitor' | 'protocol' | 'session'
 >;

@@ -8,6 +8,7 @@ import { RootkeeperError } from '../../shared/errors';
 import type { SessionSlot } from '../host-session';
 import type { Session } from '../store/session';
 import type { StoreEnvironment } from '../store/store';
+import type { ChoicePurpose } from '../../shared/domain/operations';
 
 /**
  * Where exports go. The CLI takes paths from its arguments; the app takes
@@ -24,11 +25,24 @@ export const pathDestinations: Destinations = {
   file: (destination) => path.resolve(destination),
 };
 
+/** The native dialogs, in the app: the Electron shell's, or the browser harness's test double. */
+export interface PathChooser {
+  /** The chosen path, or null when the officer cancelled. */
+  choose(purpose: ChoicePurpose): Promise<string | null>;
+  /** The handle under which operations will accept the chosen path. */
+  register(chosen: string): string;
+}
+
 export interface OperationContext {
-  readonly storeDir: string;
+  /** Changes only while locked, when the officer picks another store folder. */
+  storeDir: string;
   readonly environment: StoreEnvironment;
   readonly destinations: Destinations;
   readonly sessions: SessionSlot;
+  /** Absent on the command line, which takes paths as arguments. */
+  readonly chooser?: PathChooser;
+  /** Remembers the chosen store folder for the next start; absent on the command line. */
+  readonly settings?: { saveStoreDir(dir: string): Promise<void> };
 }
 
 export function currentSession(context: OperationContext): Session {

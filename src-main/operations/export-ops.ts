@@ -4,10 +4,36 @@ import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { rejected } from '../../shared/errors';
 import { certificatePem, convertCertificates } from '../engine/formats/certificates';
 import { bundleFiles } from '../exports/bundle';
-import { writeExportFolder } from '../exports/folder';
+import { writeExportFolder, type OutputFile } from '../exports/folder';
+import type { WrittenFolderSummary } from '../../shared/domain/certificates';
 import { trustKitFiles } from '../exports/trust-kit';
 import { ClosedStore } from '../store/store';
 import { currentSession, type OperationContext } from './context';
+
+/**
+ * Writes an export folder (never overwriting unless forced; read back and
+ * checked) and journals what was written when a session is open: a locked
+ * store can still hand out its public certificates.
+ */
+export async function writeExport(
+  context: OperationContext,
+  folder: string,
+  files: readonly OutputFile[],
+  kind: string,
+  force = false,
+): Promise<WrittenFolderSummary> {
+  const written = await writeExportFolder(folder, files, { force });
+  await context.sessions.current?.note([
+    {
+      type: 'export-written',
+      at: new Date().toISOString(),
+      kind,
+      folder: written.folder,
+      files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
+    },
+  ]);
+  return { folder: written.folder, files: [...written.files] };
+}
 
 /** The trust kit is public: it is written from the store file's clear copy of the root, without unlocking. */
 export async function exportRootOperation(
@@ -16,26 +42,32 @@ export async function exportRootOperation(
 ): Promise<ResponseOf<'exportRoot'>> {
   const store = await ClosedStore.open(context.storeDir, context.environment);
   const folder = context.destinations.folder(request.destination);
-  const written = await writeExportFolder(folder, await trustKitFiles({ root: store.rootCertificate }), {
-    force: request.force ?? false,
-  });
-  await context.sessions.current?.note([
-    {
-      type: 'export-written',
-      at: new Date().toISOString(),
-      kind: 'root-trust-kit',
-      folder,
-      files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
-    },
-  ]);
-  return { folder: written.folder, files: [...written.files] };
+  return writeExport(
+    context,
+    folder,
+    await trustKitFiles({ root: store.rootCertificate }),
+    'root-trust-kit',
+    request.force,
+  );
 }
 
-export async function exportChainOperation(context: OperationContext): Promise<ResponseOf<'exportChain'>> {
+/** The chain servers send after their own certificate: intermediate then root, and each alone. */
+export async function exportChainOperation(
+  context: OperationContext,
+  request: RequestOf<'exportChain'>,
+): Promise<ResponseOf<'exportChain'>> {
   const store = await ClosedStore.open(context.storeDir, context.environment);
   const intermediate = store.intermediateCertificate;
   if (!intermediate) throw rejected('policy', 'There is no intermediate CA yet: the chain would be the root alone.');
-  return { pem: certificatePem(intermediate) + certificatePem(store.rootCertificate) };
+  const pem = certificatePem(intermediate) + certificatePem(store.rootCertificate);
+  if (!request.destination) return { pem, written: null };
+  const folder = path.join(context.destinations.folder(request.destination), 'ca-chain');
+  const files = [
+    { name: 'ca-chain.cert.pem', data: pem },
+    { name: 'intermediate.cert.pem', data: certificatePem(intermediate) },
+    { name: 'root.cert.pem', data: certificatePem(store.rootCertificate) },
+  ];
+  return { pem, written: await writeExport(context, folder, files, 'ca-chain', request.force) };
 }
 
 /** Re-exports an issued certificate's bundle; the key is not in it, because the store never kept it. */
@@ -47,17 +79,7 @@ export async function exportBundleOperation(
   const record = session.findCertificate(request.serial);
   const bundle = await bundleFiles({ certificate: Buffer.from(record.certificate, 'base64'), ...session.chain() });
   const folder = path.join(context.destinations.folder(request.destination), bundle.name);
-  const written = await writeExportFolder(folder, bundle.files, { force: request.force ?? false });
-  await session.note([
-    {
-      type: 'export-written',
-      at: new Date().toISOString(),
-      kind: 'bundle',
-      folder,
-      files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
-    },
-  ]);
-  return { folder: written.folder, files: [...written.files] };
+  return writeExport(context, folder, bundle.files, 'bundle', request.force);
 }
 
 export async function convertOperation(

@@ -17,7 +17,15 @@ import {
 } from './records-ops';
 import type { OperationContext } from './context';
 import { convertOperation, exportBundleOperation, exportChainOperation, exportRootOperation } from './export-ops';
-import { inspectCsrOperation, issueCertificateOperation, signCsrsOperation } from './issuing-ops';
+import {
+  inspectCsrOperation,
+  issueCertificateOperation,
+  renewCertificateOperation,
+  signCsrsOperation,
+} from './issuing-ops';
+import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
+import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
+import { overviewOperation } from './overview';
 import {
   backupOperation,
   changePassphraseOperation,
@@ -44,7 +52,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     revoke: (request) => revokeOperation(context, request),
     generateCrl: (request) => generateCrlOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),
-    exportChain: () => exportChainOperation(context),
+    exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),
     listCertificates: (request) => listCertificatesOperation(context, request),
     showCertificate: (request) => showCertificateOperation(context, request),
@@ -54,5 +62,11 @@ export function operationHandlers(context: OperationContext, version: string): O
     restoreBackup: (request) => restoreBackupOperation(context, request),
     changePassphrase: (request) => changePassphraseOperation(context, request),
     convert: (request) => convertOperation(context, request),
+    overview: () => overviewOperation(context),
+    renewCertificate: (request) => renewCertificateOperation(context, request),
+    journalEntries: (request) => journalEntriesOperation(context, request),
+    exportAudit: (request) => exportAuditOperation(context, request),
+    choosePath: (request) => choosePathOperation(context, request),
+    useStoreFolder: (request) => useStoreFolderOperation(context, request, version),
   };
 }

@@ -1,4 +1,5 @@
 /** The intermediate CA: created by the root here, or requested for a root elsewhere and imported. */
+import path from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { rejected } from '../../shared/errors';
 import { validateChain } from '../engine/chain';
@@ -7,6 +8,7 @@ import { inspectCertificate } from '../engine/inspect';
 import { parseSubject } from '../engine/names';
 import { x509 } from '../engine/x509';
 import { currentSession, type OperationContext } from './context';
+import { writeExport } from './export-ops';
 
 export async function createIntermediateOperation(
   context: OperationContext,
@@ -30,7 +32,15 @@ export async function requestIntermediateOperation(
   const subject = parseSubject(request.subject);
   const csr = await currentSession(context).requestIntermediate(subject, request.key);
   const pem = `${x509.PemConverter.encode(Buffer.from(csr), 'CERTIFICATE REQUEST')}\n`;
-  return { csrPem: pem, subject: new x509.Pkcs10CertificateRequest(Buffer.from(csr)).subject };
+  const written = request.destination
+    ? await writeExport(
+        context,
+        path.join(context.destinations.folder(request.destination), 'intermediate-request'),
+        [{ name: 'intermediate.csr.pem', data: pem }],
+        'intermediate-request',
+      )
+    : null;
+  return { csrPem: pem, subject: new x509.Pkcs10CertificateRequest(Buffer.from(csr)).subject, written };
 }
 
 /** The certificate must certify the pending key, be a CA, and chain to this store's root. */

@@ -7,6 +7,7 @@ import { parseCsr, type ParsedCsr } from '../engine/csr';
 import { bundleFiles, bundleNameFor, factsOf } from '../exports/bundle';
 import { writeExportFolder, writeExportFolders, type WrittenFolder } from '../exports/folder';
 import { BatchRefusal, type BatchIssued, type Session } from '../store/session';
+import type { IssuedCertificate } from '../engine/profiles/common';
 import type { SigningPlan } from '../../shared/domain/csr';
 import { wipe } from '../vault/secrets';
 import { currentSession, type OperationContext } from './context';
@@ -29,28 +30,74 @@ export async function issueCertificateOperation(
   checkExportPassphrase(request.pkcs12?.password, 'PKCS#12 password');
   const session = currentSession(context);
   const destination = context.destinations.folder(request.destination);
-  const { issued, privateKey } = await session.issue({
+  const made = await session.issue({
     profile: request.profile,
     subject: [{ type: 'CN', value: request.commonName }],
     sans: request.sans,
     ...(request.days ? { days: request.days } : {}),
     ...(request.key ? { key: request.key } : {}),
   });
+  return issuedBundle(session, destination, made.issued, request.force, {
+    key: { pkcs8: made.privateKey, passphrase: request.keyPassphrase },
+    ...(request.pkcs12 ? { pkcs12: request.pkcs12 } : {}),
+  });
+}
+
+/**
+ * Renewal: the same names again, on the same key (the server keeps its key;
+ * the bundle has no key in it) or on a new one made here (the bundle carries
+ * it, encrypted as for a new certificate). The old certificate stays valid
+ * until the officer revokes it, so the server can be switched over first.
+ */
+export async function renewCertificateOperation(
+  context: OperationContext,
+  request: RequestOf<'renewCertificate'>,
+): Promise<ResponseOf<'renewCertificate'>> {
+  const session = currentSession(context);
+  const destination = context.destinations.folder(request.destination);
+  if (request.key === 'same') {
+    if (request.keyPassphrase !== undefined)
+      throw rejected('invalid-option', 'A renewal on the same key writes no key, so it takes no key passphrase.');
+    return issuedBundle(session, destination, await session.renew(request.serial, request.days), request.force);
+  }
+  if (request.keyPassphrase === undefined)
+    throw rejected(
+      'invalid-option',
+      'A renewal with a new key needs a key passphrase, or null to write the key unencrypted.',
+    );
+  checkExportPassphrase(request.keyPassphrase, 'key passphrase');
+  const made = await session.renewWithNewKey(request.serial, request.key, request.days);
+  return issuedBundle(session, destination, made.issued, request.force, {
+    key: { pkcs8: made.privateKey, passphrase: request.keyPassphrase },
+  });
+}
+
+/** Writes a new certificate's bundle (with its key when one was made here, wiped afterwards) and summarises it. */
+async function issuedBundle(
+  session: Session,
+  destination: string,
+  issued: IssuedCertificate,
+  force: boolean | undefined,
+  secrets: {
+    key?: { pkcs8: Buffer; passphrase: string | null };
+    pkcs12?: { profile: 'modern' | 'compatible'; password: string };
+  } = {},
+): Promise<ResponseOf<'issueCertificate'>> {
   try {
     const bundle = await bundleFiles({
       certificate: issued.der,
       ...session.chain(),
-      privateKey: { pkcs8: privateKey, passphrase: request.keyPassphrase },
-      ...(request.pkcs12 ? { pkcs12: request.pkcs12 } : {}),
+      ...(secrets.key ? { privateKey: secrets.key } : {}),
+      ...(secrets.pkcs12 ? { pkcs12: secrets.pkcs12 } : {}),
     });
-    const written = await writeBundle(session, destination, bundle.name, bundle.files, request.force ?? false);
+    const written = await writeBundle(session, destination, bundle.name, bundle.files, force ?? false);
     return {
       certificate: summarise(session.findCertificate(issued.serialNumber), Date.now()),
       bundle: written,
       warnings: [...issued.warnings],
     };
   } finally {
-    wipe(privateKey);
+    if (secrets.key) wipe(secrets.key.pkcs8);
   }
 }
 

@@ -1,10 +1,12 @@
 /** Revocation, CRLs, the inventory and single certificates. */
+import path from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { inspectCertificate } from '../engine/inspect';
 import { toArrayBuffer } from '../engine/bytes';
 import { x509 } from '../engine/x509';
 import { queryCertificates } from './certificate-query';
 import { currentSession, type OperationContext } from './context';
+import { writeExport } from './export-ops';
 import { summarise } from './summaries';
 
 export async function revokeOperation(
@@ -26,13 +28,27 @@ export async function generateCrlOperation(
     request.ca === 'root'
       ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days)
       : await session.generateCrl(request.days);
+  const pem = `${x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL')}\n`;
+  // Named by CA and number, so successive CRLs sit side by side on the stick.
+  const written = request.destination
+    ? await writeExport(
+        context,
+        path.join(context.destinations.folder(request.destination), `${request.ca}-crl-${crl.crlNumber}`),
+        [
+          { name: `${request.ca}.crl.pem`, data: pem },
+          { name: `${request.ca}.crl`, data: crl.der },
+        ],
+        'crl',
+      )
+    : null;
   return {
     ca: request.ca,
     crlNumber: crl.crlNumber,
     thisUpdate: crl.thisUpdate.toISOString(),
     nextUpdate: crl.nextUpdate.toISOString(),
     entries: crl.entries,
-    pem: `${x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL')}\n`,
+    pem,
+    written,
   };
 }
 

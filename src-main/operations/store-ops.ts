@@ -19,8 +19,8 @@ export async function createStoreOperation(
     operatorPassphrase: request.operatorPassphrase,
     ...(request.rootKey ? { rootKey: request.rootKey } : {}),
     ...(request.rootDays ? { rootDays: request.rootDays } : {}),
-    ...kdfCost(request),
     ...context.environment,
+    ...kdfCost(request),
   });
   const { subject, notAfter } = certificateValidity(created.rootCertificate);
   return { storeId: created.storeId, rootSubject: subject, rootSha256: created.rootSha256, rootNotAfter: notAfter };

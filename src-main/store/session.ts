@@ -360,6 +360,27 @@ export class Session {
     });
   }
 
+  /** Renewal with a new key made here: the same subject, names and profile; the key goes to the bundle. */
+  renewWithNewKey(serial: string, key: KeyAlgorithm, days?: number): Promise<IssuedWithKey> {
+    return this.exclusive(async () => {
+      const previous = this.findCertificate(serial);
+      const certificate = new x509.X509Certificate(Buffer.from(previous.certificate, 'base64'));
+      const keys = await generateKeyPair(key, true);
+      const issued = await createLeafCertificate({
+        profile: previous.profile,
+        subject: subjectOf(certificate),
+        sans: previous.sans,
+        publicKey: keys.publicKey,
+        issuer: this.intermediateIssuer(),
+        serialNumber: this.freshSerial('intermediate'),
+        ...(days ? { days } : {}),
+      });
+      const privateKey = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+      await this.record([issuedEvent(issued, previous.profile, 'renewal')]);
+      return { issued, privateKey };
+    });
+  }
+
   revoke(serialText: string, reason: RevocationReason = 'unspecified'): Promise<JournalHead> {
     return this.exclusive(async () => {
       const serial = this.findCertificate(serialText).serial;

@@ -46,6 +46,8 @@ export interface StoreEnvironment {
   readonly kdfPolicy?: KdfPolicy;
   readonly clock?: Clock;
   readonly throttle?: UnlockThrottle;
+  /** The argon2id cost of a new store when the request names none: the default, except in tests. */
+  readonly kdfCost?: KdfCost;
 }
 
 export interface CreateStoreOptions extends StoreEnvironment {
@@ -55,7 +57,6 @@ export interface CreateStoreOptions extends StoreEnvironment {
   readonly rootDays?: number;
   readonly rootPassphrase: string;
   readonly operatorPassphrase: string;
-  readonly kdfCost?: KdfCost;
 }
 
 export interface CreatedStore {

@@ -79,12 +79,14 @@ describe('help and usage', () => {
       'intermediate import',
       'issue',
       'sign-csr',
+      'renew',
       'revoke',
       'crl',
       'export root',
       'export chain',
       'list',
       'show',
+      'audit log',
       'audit verify',
       'backup',
       'restore',
@@ -403,6 +405,35 @@ describe('reading the store', () => {
     );
     expect(shown.detail.sha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(unlocked('show', 'ffff').status).toBe(2);
+  });
+
+  it('prints the journal as a timeline, oldest first, filtered by category', () => {
+    const timeline = JSON.parse(unlocked('audit', 'log', '--json').stdout);
+    expect(timeline[0]).toMatchObject({ sequence: 1, type: 'store-created' });
+    expect(timeline.map((entry: { sequence: number }) => entry.sequence)).toEqual(
+      timeline.map((_: unknown, index: number) => index + 1),
+    );
+    const revocations = unlocked('audit', 'log', '--category', 'revocation');
+    expect(revocations.status).toBe(0);
+    expect(revocations.stdout).toMatch(/Certificate revoked \(/);
+    expect(revocations.stdout).not.toMatch(/Store created/);
+  });
+
+  it('renews a certificate on its own key: same names, same public key, no key file', async () => {
+    const [target] = JSON.parse(unlocked('list', '--json', '--status', 'valid').stdout);
+    const result = unlocked('renew', target.serial, '--out', 'renewed', '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const renewed = JSON.parse(result.stdout);
+    expect(renewed.certificate.sans).toEqual(target.sans);
+    expect(renewed.bundle.files.some((file: { name: string }) => file.name.endsWith('.key.pem'))).toBe(false);
+    const spki = (serial: string) =>
+      run('openssl', ['x509', '-noout', '-pubkey'], {
+        input: JSON.parse(unlocked('show', serial, '--json').stdout).detail.pem,
+      }).stdout;
+    expect(spki(renewed.certificate.serial)).toBe(spki(target.serial));
+    expect(
+      unlocked('renew', target.serial, '--out', 'renewed2', '--key-passout', 'pass:whatever-long-1').stderr,
+    ).toMatch(/--key same writes no key/);
   });
 
   it('verifies the journal and prints its head', () => {

@@ -1,7 +1,9 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
 import { print, printJson } from '../io';
 import { withSession } from '../session';
-import { flag } from '../values';
+import { AUDIT_CATEGORIES, type AuditEntry } from '../../../shared/domain/audit';
+import { MAX_PAGE } from '../../../shared/domain/operations';
+import { choice, flag, optional } from '../values';
 
 export const auditVerify: Command = {
   name: 'audit verify',
@@ -15,5 +17,42 @@ export const auditVerify: Command = {
     if (flag(values, 'json')) return printJson(io, result);
     print(io, `The journal verifies: ${result.records} records.`);
     print(io, `Head: sequence ${result.head.sequence}, chain hash ${result.head.chainHash}`);
+  },
+};
+
+export const auditLog: Command = {
+  name: 'audit log',
+  summary: 'print the journal as a timeline, oldest first, after verifying it',
+  synopsis: `audit log --store DIR [--category ${AUDIT_CATEGORIES.join('|')}] [--search TEXT] --operator-passin SRC`,
+  help: [
+    STORE_HELP,
+    `--category C             only ${AUDIT_CATEGORIES.join(', ')} events`,
+    '--search TEXT            only events whose description or serial contains TEXT',
+    OPERATOR_HELP,
+    JSON_HELP,
+  ],
+  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, category: { type: 'string' }, search: { type: 'string' } },
+  async run(context) {
+    const { io, values } = context;
+    const category = choice(values, 'category', AUDIT_CATEGORIES);
+    const query = optional(values, 'search');
+    const filters = { ...(category ? { category } : {}), ...(query ? { query } : {}) };
+    // Paged as the GUI reads it; a long-lived store has more events than one page holds.
+    const entries = await withSession(context, async (operations) => {
+      const all: AuditEntry[] = [];
+      for (let total = Infinity; all.length < total;) {
+        const page = await operations.call('journalEntries', { ...filters, offset: all.length, limit: MAX_PAGE });
+        all.push(...page.entries);
+        total = page.entries.length === 0 ? all.length : page.total;
+      }
+      return all;
+    });
+    const oldestFirst = [...entries].reverse();
+    if (flag(values, 'json')) return printJson(io, oldestFirst);
+    for (const entry of oldestFirst)
+      print(
+        io,
+        `${String(entry.sequence).padStart(6)}  ${entry.at}  ${entry.summary}${entry.serial ? `  [${entry.serial}]` : ''}`,
+      );
   },
 };

@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { auditVerify } from './audit';
+import { auditLog, auditVerify } from './audit';
 import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
@@ -8,6 +8,7 @@ import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
 import { issue } from './issue';
 import { list } from './list';
+import { renew } from './renew';
 import { revoke } from './revoke';
 import { show } from './show';
 import { signCsr } from './sign-csr';
@@ -20,12 +21,14 @@ export const commands: readonly Command[] = [
   intermediateImport,
   issue,
   signCsr,
+  renew,
   revoke,
   crl,
   exportRoot,
   exportChain,
   list,
   show,
+  auditLog,
   auditVerify,
   backup,
   verifyBackup,

@@ -80,7 +80,9 @@ test.describe('the renderer shell in Chromium', () => {
     expect(harness.foreignRequests).toEqual([]);
   });
 
-  test('gives the page no Node, and a window API with one frozen function per operation', async ({ harness }) => {
+  test('gives the page no Node, and a window API with one frozen function per operation and the menu listener', async ({
+    harness,
+  }) => {
     const { page } = harness;
     await harness.open();
     const surface = await page.evaluate(() => {
@@ -103,7 +105,7 @@ test.describe('the renderer shell in Chromium', () => {
     expect(surface).toEqual({
       require: 'undefined',
       process: 'undefined',
-      keys: [...operationNames].sort(),
+      keys: [...operationNames, 'onMenuCommand'].sort(),
       functions: true,
       frozen: true,
       replaced: false,

@@ -4,13 +4,26 @@
  * binding instead of IPC.
  */
 import { WINDOW_API_KEY, buildWindowApi } from '../../../shared/window-api';
-import { HARNESS_BINDING } from './constants';
+import { HARNESS_BINDING, HARNESS_MENU } from './constants';
 
 type Binding = (operation: string, request: unknown) => Promise<unknown>;
 
-const api = buildWindowApi((operation, request) => {
-  const binding = (window as unknown as Record<string, Binding>)[HARNESS_BINDING];
-  return binding!(operation, request);
+const menuListeners: Array<(command: unknown) => void> = [];
+
+const api = buildWindowApi(
+  (operation, request) => {
+    const binding = (window as unknown as Record<string, Binding>)[HARNESS_BINDING];
+    return binding!(operation, request);
+  },
+  (deliver) => menuListeners.push(deliver),
+);
+
+// What the Electron shell's menu sends over MENU_CHANNEL, the tests send through this.
+Object.defineProperty(window, HARNESS_MENU, {
+  value: (command: unknown) => menuListeners.forEach((deliver) => deliver(command)),
+  writable: false,
+  configurable: false,
+  enumerable: false,
 });
 
 // contextBridge defines its keys read-only; so does the harness.

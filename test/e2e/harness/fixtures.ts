@@ -12,7 +12,12 @@ import { isAppUrl } from '../../../src-main/app-origin';
 import { createHost, type Host } from '../../../src-main/host';
 import { serveRendererAsset } from '../../../src-main/renderer-assets';
 import { bridgeScript } from './bridge-script';
-import { HARNESS_BINDING, HARNESS_ORIGIN } from './constants';
+import { HARNESS_BINDING, HARNESS_MENU, HARNESS_ORIGIN } from './constants';
+import type { ChoicePurpose } from '../../../shared/domain/operations';
+import type { MenuCommand } from '../../../shared/menu';
+import type { Dialogs } from '../../../src-main/host';
+import { TEST_KDF_COST } from '../../support/kdf';
+import { testEnvironment } from '../../support/store';
 
 const RENDERER_DIR = path.resolve('out/renderer');
 
@@ -27,7 +32,30 @@ export interface Harness {
   readonly foreignRequests: string[];
   /** Console errors and CSP violations the page reported. */
   readonly pageErrors: string[];
+  /** The native dialogs' test double: queue what the officer "picks". */
+  readonly dialogs: ScriptedDialogs;
   open(hashPath?: string): Promise<void>;
+  /** Plays an application-menu command into the page, as the Electron shell's menu does. */
+  menu(command: MenuCommand): Promise<void>;
+}
+
+/**
+ * Stands in for Electron's dialog module: each dialog the page opens takes
+ * the next queued answer (a path, or null for Cancel) and records its purpose.
+ */
+export class ScriptedDialogs implements Dialogs {
+  private readonly answers: Array<string | null> = [];
+  readonly opened: ChoicePurpose[] = [];
+
+  answer(...paths: Array<string | null>): void {
+    this.answers.push(...paths);
+  }
+
+  async choose(purpose: ChoicePurpose): Promise<string | null> {
+    this.opened.push(purpose);
+    if (this.answers.length === 0) throw new Error(`the test queued no answer for the ${purpose} dialog`);
+    return this.answers.shift()!;
+  }
 }
 
 async function packageVersion(): Promise<string> {
@@ -64,7 +92,16 @@ export const test = base.extend<{ harness: Harness }>({
     const storeDir = path.join(userDataDir, 'store');
     const version = await packageVersion();
     const mainLog: string[] = [];
-    const host = createHost({ version, storeDir, log: { error: (message) => mainLog.push(message) } });
+    const dialogs = new ScriptedDialogs();
+    // The real operations, with argon2id at a test cost so each unlock takes milliseconds.
+    const host = createHost({
+      version,
+      storeDir,
+      dialogs,
+      settingsFile: path.join(userDataDir, 'rootkeeper-settings.json'),
+      environment: { ...testEnvironment(), kdfCost: TEST_KDF_COST },
+      log: { error: (message) => mainLog.push(message) },
+    });
     const foreignRequests: string[] = [];
     const pageErrors: string[] = [];
     page.on('console', (message) => {
@@ -77,7 +114,14 @@ export const test = base.extend<{ harness: Harness }>({
     const open = async (hashPath = '/vault') => {
       await page.goto(`${HARNESS_ORIGIN}/index.html#${hashPath}`);
     };
-    await use({ page, host, userDataDir, storeDir, version, foreignRequests, pageErrors, open });
+    const menu = async (command: MenuCommand) => {
+      if (command === 'locked') await host.lock();
+      await page.evaluate(([name, value]) => (window as unknown as Record<string, (c: string) => void>)[name]!(value), [
+        HARNESS_MENU,
+        command,
+      ] as const);
+    };
+    await use({ page, host, userDataDir, storeDir, version, foreignRequests, pageErrors, dialogs, open, menu });
 
     expect(mainLog, 'main-side errors').toEqual([]);
     await rm(userDataDir, { recursive: true, force: true });

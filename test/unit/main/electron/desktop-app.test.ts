@@ -6,6 +6,7 @@ import { contract, operationNames } from '../../../../shared/contract';
 import { APP_ENTRY_URL } from '../../../../src-main/app-origin';
 import { lockWhenAway, startDesktopApp } from '../../../../src-main/electron/desktop-app';
 import { CONTENT_SECURITY_POLICY } from '../../../../src-main/renderer-assets';
+import { MENU_CHANNEL } from '../../../../shared/menu';
 import { makeTempDir } from '../../../support/temp-dir';
 import {
   APP_TOP_FRAME,
@@ -179,13 +180,85 @@ describe('startDesktopApp', () => {
     await start(fake);
     expect(fake.powerMonitor.listenerCount('lock-screen')).toBe(1);
     expect(fake.powerMonitor.listenerCount('suspend')).toBe(1);
-    const host = { lock: vi.fn(async () => undefined) };
+    const lock = vi.fn();
     const events = { app: fake.app as never, powerMonitor: new EventEmitter() as never };
-    lockWhenAway(events as never, host as never);
+    lockWhenAway(events as never, lock);
     (events.powerMonitor as unknown as EventEmitter).emit('lock-screen');
     (events.powerMonitor as unknown as EventEmitter).emit('suspend');
     fake.appEvents.emit('before-quit');
-    expect(host.lock).toHaveBeenCalledTimes(3);
+    expect(lock).toHaveBeenCalledTimes(3);
+  });
+
+  it('builds the application menu; its Lock tells the page once the session is locked', async () => {
+    const fake = createFakeElectron({ userData: root });
+    await start(fake);
+    const items = fake.menu.template!.flatMap((menu) => (Array.isArray(menu.submenu) ? menu.submenu : []));
+    const lock = items.find((item) => item.label === 'Lock')!;
+    expect(lock.accelerator).toBe('CmdOrCtrl+L');
+    const window = FakeBrowserWindow.instances[0]!;
+    lock.click!(undefined as never, undefined as never, undefined as never);
+    await vi.waitFor(() => expect(window.webContents.sent).toEqual([[MENU_CHANNEL, 'locked']]));
+    items.find((item) => item.label === 'Issue a Certificate…')!.click!(
+      undefined as never,
+      undefined as never,
+      undefined as never,
+    );
+    expect(window.webContents.sent.at(-1)).toEqual([MENU_CHANNEL, 'issue']);
+  });
+
+  it('opens the native folder dialog for the page, and remembers the chosen store folder for the next start', async () => {
+    const fake = createFakeElectron({ userData: root });
+    await start(fake);
+    const call = (operation: keyof typeof contract, request: unknown) =>
+      fake.ipcHandlers.get(contract[operation].channel)!(
+        invokeEvent(APP_TOP_FRAME) as never,
+        request as never,
+      ) as Promise<{
+        ok: boolean;
+        value: never;
+      }>;
+    const usb = path.join(root, 'usb-stick');
+    await mkdir(usb);
+    fake.dialog.answer = usb;
+    const chosen = await call('choosePath', { purpose: 'store-folder' });
+    expect(fake.dialog.opened[0]).toMatchObject({
+      kind: 'open',
+      options: { properties: expect.arrayContaining(['openDirectory']) },
+    });
+    const { destination, label } = (chosen.value as { choice: { destination: string; label: string } }).choice;
+    expect(label).toBe(usb);
+    expect(destination).toMatch(/^destination:[0-9a-f]{24}$/);
+    expect(await call('useStoreFolder', { destination })).toMatchObject({
+      ok: true,
+      value: { store: { location: usb, state: 'empty' } },
+    });
+
+    const restarted = createFakeElectron({ userData: root });
+    await start(restarted);
+    const status = await (restarted.ipcHandlers.get(contract.appStatus.channel)!(
+      invokeEvent(APP_TOP_FRAME) as never,
+      {} as never,
+    ) as Promise<{
+      value: { store: { location: string } };
+    }>);
+    expect(status.value.store.location).toBe(usb);
+  });
+
+  it('answers a cancelled dialog with no choice', async () => {
+    const fake = createFakeElectron({ userData: root });
+    await start(fake);
+    fake.dialog.answer = null;
+    const reply = await fake.ipcHandlers.get(contract.choosePath.channel)!(
+      invokeEvent(APP_TOP_FRAME) as never,
+      {
+        purpose: 'backup-save',
+      } as never,
+    );
+    expect(reply).toEqual({ ok: true, value: { choice: null } });
+    expect(fake.dialog.opened[0]).toMatchObject({
+      kind: 'save',
+      options: { defaultPath: expect.stringMatching(/^rootkeeper-\d{4}-\d{2}-\d{2}\.backup$/) },
+    });
   });
 
   it('quits when its window closes', async () => {

@@ -11,6 +11,13 @@ type Handler = (...args: never[]) => unknown;
 
 export class FakeWebContents extends EventEmitter {
   windowOpenHandler: Handler | null = null;
+  readonly sent: Array<[channel: string, ...args: unknown[]]> = [];
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push([channel, ...args]);
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
   setWindowOpenHandler(handler: Handler): void {
     this.windowOpenHandler = handler;
   }
@@ -49,6 +56,10 @@ export interface FakeElectron {
   readonly app: ReturnType<typeof fakeApp>;
   readonly registerSchemesAsPrivileged: ReturnType<typeof vi.fn>;
   readonly powerMonitor: EventEmitter;
+  /** The template the shell built its application menu from. */
+  readonly menu: { template: Electron.MenuItemConstructorOptions[] | null };
+  /** What the next native dialog answers; every dialog opened is recorded. */
+  readonly dialog: { answer: string | null; opened: Array<{ kind: 'open' | 'save'; options: unknown }> };
   ready(): void;
 }
 
@@ -116,7 +127,26 @@ export function createFakeElectron(options: FakeOptions = {}): FakeElectron {
   const session = new FakeSession();
   const registerSchemesAsPrivileged = vi.fn(() => calls.push('registerSchemesAsPrivileged'));
   const powerMonitor = new EventEmitter();
+  const menu: FakeElectron['menu'] = { template: null };
+  const dialog: FakeElectron['dialog'] = { answer: null, opened: [] };
   const module = {
+    Menu: {
+      buildFromTemplate: (template: Electron.MenuItemConstructorOptions[]) => {
+        menu.template = template;
+        return { template };
+      },
+      setApplicationMenu: vi.fn(),
+    },
+    dialog: {
+      showOpenDialog: async (...args: unknown[]) => {
+        dialog.opened.push({ kind: 'open', options: args.at(-1) });
+        return { canceled: dialog.answer === null, filePaths: dialog.answer === null ? [] : [dialog.answer] };
+      },
+      showSaveDialog: async (...args: unknown[]) => {
+        dialog.opened.push({ kind: 'save', options: args.at(-1) });
+        return { canceled: dialog.answer === null, filePath: dialog.answer ?? '' };
+      },
+    },
     app,
     BrowserWindow: FakeBrowserWindow,
     ipcMain: { handle: (channel: string, handler: Handler) => ipcHandlers.set(channel, handler) },
@@ -138,6 +168,8 @@ export function createFakeElectron(options: FakeOptions = {}): FakeElectron {
     app,
     registerSchemesAsPrivileged,
     powerMonitor,
+    menu,
+    dialog,
     ready: () => {
       calls.push('ready');
       resolveReady();

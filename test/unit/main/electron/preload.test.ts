@@ -1,12 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { contract, operationNames } from '../../../../shared/contract';
+import { MENU_CHANNEL } from '../../../../shared/menu';
 
 const exposed = new Map<string, unknown>();
 const invoke = vi.fn(async (..._args: unknown[]) => ({ ok: true, value: null }));
+const on = vi.fn();
 
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
-  ipcRenderer: { invoke, send: vi.fn(), on: vi.fn(), sendSync: vi.fn() },
+  ipcRenderer: { invoke, send: vi.fn(), on, sendSync: vi.fn() },
 }));
 
 describe('the preload', () => {
@@ -20,9 +22,9 @@ describe('the preload', () => {
     expect([...exposed.keys()]).toEqual(['rootkeeper']);
   });
 
-  it('gives it exactly one function per operation, and no ipcRenderer', () => {
+  it('gives it exactly one function per operation and the menu listener, and no ipcRenderer', () => {
     const api = exposed.get('rootkeeper') as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual([...operationNames].sort());
+    expect(Object.keys(api).sort()).toEqual([...operationNames, 'onMenuCommand'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     for (const generic of ['invoke', 'send', 'sendSync', 'on', 'ipcRenderer']) expect(api).not.toHaveProperty(generic);
   });
@@ -31,5 +33,18 @@ describe('the preload', () => {
     const api = exposed.get('rootkeeper') as Record<string, (request: unknown) => Promise<unknown>>;
     await api.appStatus!({});
     expect(invoke).toHaveBeenCalledWith(contract.appStatus.channel, {});
+  });
+
+  it('passes the page known menu commands only, and never the IPC event', () => {
+    const api = exposed.get('rootkeeper') as { onMenuCommand(listener: (...args: unknown[]) => void): void };
+    const heard: unknown[][] = [];
+    api.onMenuCommand((...args) => heard.push(args));
+    const [channel, relay] = on.mock.calls.at(-1) as [string, (event: unknown, command: unknown) => void];
+    expect(channel).toBe(MENU_CHANNEL);
+    const event = { sender: { send: vi.fn() } };
+    relay(event, 'issue');
+    relay(event, 'format-the-disk');
+    relay(event, { toString: () => 'lock' });
+    expect(heard).toEqual([['issue']]);
   });
 });

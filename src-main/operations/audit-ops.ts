@@ -1,0 +1,36 @@
+/** The audit timeline: journal events read and verified from disk, in pages, and exported as text. */
+import path from 'node:path';
+import type { RequestOf, ResponseOf } from '../../shared/contract';
+import type { AuditEntry } from '../../shared/domain/audit';
+import { auditEntry, auditText } from './audit-text';
+import { currentSession, type OperationContext } from './context';
+import { writeExport } from './export-ops';
+
+export async function journalEntriesOperation(
+  context: OperationContext,
+  request: RequestOf<'journalEntries'>,
+): Promise<ResponseOf<'journalEntries'>> {
+  const query = request.query?.trim().toLowerCase();
+  const matching: AuditEntry[] = [];
+  for (const entry of await currentSession(context).readJournal()) {
+    const described = auditEntry(entry);
+    if (request.category && described.category !== request.category) continue;
+    if (query && !`${described.summary}\n${described.serial ?? ''}`.toLowerCase().includes(query)) continue;
+    matching.push(described);
+  }
+  matching.reverse();
+  const offset = request.offset ?? 0;
+  return { entries: matching.slice(offset, offset + (request.limit ?? 200)), total: matching.length };
+}
+
+export async function exportAuditOperation(
+  context: OperationContext,
+  request: RequestOf<'exportAudit'>,
+): Promise<ResponseOf<'exportAudit'>> {
+  const session = currentSession(context);
+  const entries = (await session.readJournal()).map(auditEntry);
+  const head = session.head;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z');
+  const folder = path.join(context.destinations.folder(request.destination), `rootkeeper-audit-${stamp}`);
+  return writeExport(context, folder, [{ name: 'audit-log.txt', data: auditText(entries, head) }], 'audit-log');
+}

@@ -1,0 +1,96 @@
+/** Journal events in words: one sentence each, for the audit timeline and its text export. */
+import type { AuditCategory, AuditEntry } from '../../shared/domain/audit';
+import type { JournalEntry, JournalEvent } from '../../shared/domain/journal';
+
+type Described = { category: AuditCategory; summary: string; serial?: string };
+
+function describe(event: JournalEvent): Described {
+  switch (event.type) {
+    case 'store-created':
+      return {
+        category: 'ca',
+        summary: `Store created (argon2id ${event.kdf.memoryKiB / 1024} MiB, ${event.kdf.passes} passes).`,
+      };
+    case 'root-created':
+      return { category: 'ca', summary: `Root CA created, SHA-256 ${event.sha256}.` };
+    case 'intermediate-issued':
+      return {
+        category: 'ca',
+        summary: `Intermediate CA signed by the root, SHA-256 ${event.sha256}.`,
+        serial: event.serial,
+      };
+    case 'intermediate-requested':
+      return { category: 'ca', summary: `Intermediate key made and its request written for ${event.subject}.` };
+    case 'intermediate-imported':
+      return { category: 'ca', summary: `Intermediate certificate imported, SHA-256 ${event.sha256}.` };
+    case 'certificate-issued':
+      return {
+        category: 'issuance',
+        summary: `${capitalised(event.profile)} certificate issued (${SOURCES[event.source]}) for ${event.subject}${event.sans.length ? `, ${event.sans.map((san) => san.value).join(', ')}` : ''}; valid until ${event.notAfter}.`,
+        serial: event.serial,
+      };
+    case 'certificate-revoked':
+      return {
+        category: 'revocation',
+        summary: `${event.ca === 'root' ? 'Intermediate' : 'Certificate'} revoked (${event.reason}).`,
+        serial: event.serial,
+      };
+    case 'crl-generated':
+      return {
+        category: 'revocation',
+        summary: `${capitalised(event.ca)} CRL number ${event.crlNumber} published with ${event.entries} entr${event.entries === 1 ? 'y' : 'ies'}; next update ${event.nextUpdate}.`,
+      };
+    case 'export-written':
+      return {
+        category: 'export',
+        summary: `Export (${event.kind}) written to ${event.folder}: ${event.files.length} files.`,
+      };
+    case 'backup-made':
+      return { category: 'export', summary: `Backup written: ${event.file}, SHA-256 ${event.sha256}.` };
+    case 'passphrase-changed':
+      return { category: 'access', summary: `The ${event.which} passphrase was changed.` };
+    case 'unlock-failed':
+      return {
+        category: 'access',
+        summary: `${event.attempts} failed unlock attempt${event.attempts === 1 ? '' : 's'} between ${event.first} and ${event.last}.`,
+      };
+    case 'journal-recovered':
+      return { category: 'access', summary: `Recovered on opening: ${event.notice}` };
+  }
+}
+
+const SOURCES: Readonly<Record<Extract<JournalEvent, { type: 'certificate-issued' }>['source'], string>> = {
+  'generated-key': 'key made here',
+  csr: 'from a request',
+  renewal: 'renewal',
+};
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function auditEntry(entry: JournalEntry): AuditEntry {
+  const described = describe(entry.event);
+  return {
+    sequence: entry.sequence,
+    at: entry.event.at,
+    type: entry.event.type,
+    category: described.category,
+    summary: described.summary,
+    serial: described.serial ?? null,
+  };
+}
+
+/** The timeline as plain text: one line per event, oldest first, then the head to compare with the paper log. */
+export function auditText(entries: readonly AuditEntry[], head: { sequence: number; chainHash: string }): string {
+  const lines = entries.map(
+    (entry) =>
+      `${String(entry.sequence).padStart(6)}  ${entry.at}  ${entry.type.padEnd(22)}  ${entry.summary}${entry.serial ? `  [serial ${entry.serial}]` : ''}`,
+  );
+  return `${[
+    'Rootkeeper audit log',
+    `Journal head: sequence ${head.sequence}, chain hash ${head.chainHash}`,
+    '',
+    ...lines,
+  ].join('\n')}\n`;
+}
