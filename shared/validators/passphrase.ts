@@ -7,9 +7,9 @@ import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
 
-export const MIN_PASSPHRASE_LENGTH = 12;
-export const MAX_PASSPHRASE_LENGTH = 1024;
-export const MIN_PASSPHRASE_SCORE = 3;
+import { MAX_PASSPHRASE_LENGTH, MIN_PASSPHRASE_LENGTH, MIN_PASSPHRASE_SCORE } from './passphrase-rules';
+
+export { MAX_PASSPHRASE_LENGTH, MIN_PASSPHRASE_LENGTH, MIN_PASSPHRASE_SCORE };
 
 let estimator: ZxcvbnFactory | undefined;
 

@@ -21,11 +21,11 @@ export function menuTemplate(
   const file: MenuItemConstructorOptions = {
     label: mac ? 'File' : '&File',
     submenu: [
-      { label: 'Issue a Certificate…', accelerator: 'CmdOrCtrl+N', click: () => actions.send('issue') },
-      { label: 'Lock', accelerator: 'CmdOrCtrl+L', click: () => actions.lock() },
+      { id: 'issue', label: 'Issue a Certificate…', accelerator: 'CmdOrCtrl+N', click: () => actions.send('issue') },
+      { id: 'lock', label: 'Lock', accelerator: 'CmdOrCtrl+L', click: () => actions.lock() },
       { type: 'separator' },
-      { label: 'Back Up the Store…', click: () => actions.send('backup') },
-      { label: 'Restore from a Backup…', click: () => actions.send('restore') },
+      { id: 'backup', label: 'Back Up the Store…', click: () => actions.send('backup') },
+      { id: 'restore', label: 'Restore from a Backup…', click: () => actions.send('restore') },
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
     ],
   };

@@ -166,20 +166,17 @@ export async function signCsrsOperation(
     bundle: { folder: written[index]!.folder, files: [...written[index]!.files] },
     warnings: [...certificate.warnings],
   }));
-  await session.note([
-    {
-      type: 'export-written',
-      at: new Date().toISOString(),
-      kind: 'bundles',
-      folder: destination,
-      files: results.flatMap((result) =>
-        result.bundle.files.map((file) => ({
-          name: path.join(path.basename(result.bundle.folder), file.name),
-          sha256: file.sha256,
-        })),
-      ),
-    },
-  ]);
+  // One record per bundle, as for a single certificate: a batch's file list in one record would outgrow it.
+  const at = new Date().toISOString();
+  await session.note(
+    results.map((result) => ({
+      type: 'export-written' as const,
+      at,
+      kind: 'bundle',
+      folder: result.bundle.folder,
+      files: result.bundle.files.map(({ name, sha256 }) => ({ name, sha256 })),
+    })),
+  );
   return { issued: results };
 }
 

@@ -82,6 +82,9 @@ export function encodeRecords(
     const seq = Buffer.alloc(SEQ_BYTES);
     seq.writeBigUInt64BE(BigInt(sequence));
     const body = Buffer.concat([seq, sealed.nonce, sealed.ciphertext]);
+    // Replay refuses longer records as damage: one must never be written.
+    if (body.length > MAX_BODY)
+      throw new TypeError(`refusing to journal a ${event.type} record of ${body.length} bytes`);
     const length = Buffer.alloc(LENGTH_BYTES);
     length.writeUInt32BE(body.length);
     parts.push(length, body);

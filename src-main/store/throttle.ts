@@ -36,9 +36,10 @@ export class UnlockThrottle {
     const failures = this.failures.get(key);
     const wait = failures ? failures.nextAttemptAt - this.clock.now() : 0;
     if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
       throw new RootkeeperError(
         'TRY_LATER',
-        `Too many wrong passphrases. Wait ${Math.ceil(wait / 1000)} seconds before trying again.`,
+        `Too many wrong passphrases. Wait ${seconds} second${seconds === 1 ? '' : 's'} before trying again.`,
       );
     }
   }

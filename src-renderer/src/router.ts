@@ -1,17 +1,34 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import { sections } from './sections';
-import SectionView from './views/SectionView.vue';
-import VaultView from './views/VaultView.vue';
+import AuditView from './views/AuditView.vue';
+import BackupView from './views/BackupView.vue';
+import CertificatesView from './views/CertificatesView.vue';
+import CrlsView from './views/CrlsView.vue';
+import ExportsView from './views/ExportsView.vue';
+import IntermediateView from './views/IntermediateView.vue';
+import IssueView from './views/IssueView.vue';
+import OverviewView from './views/OverviewView.vue';
+
+const VIEWS = {
+  overview: OverviewView,
+  intermediate: IntermediateView,
+  issue: IssueView,
+  certificates: CertificatesView,
+  crls: CrlsView,
+  exports: ExportsView,
+  audit: AuditView,
+  backup: BackupView,
+} as const;
 
 const routes: RouteRecordRaw[] = [
-  { path: '/', redirect: '/vault' },
+  { path: '/', redirect: '/overview' },
   ...sections.map((section): RouteRecordRaw => ({
     path: section.path,
     name: section.name,
-    component: section.name === 'vault' ? VaultView : SectionView,
+    component: VIEWS[section.name as keyof typeof VIEWS],
     props: { section },
   })),
-  { path: '/:unknown(.*)*', redirect: '/vault' },
+  { path: '/:unknown(.*)*', redirect: '/overview' },
 ];
 
 /** Hash history: the app is a set of static files, with no server to answer deep links. */

@@ -1,4 +1,4 @@
-/** The app's sections, in the order of the officer's work. */
+/** The app's sections once the store is unlocked, in the order of the officer's work. */
 export interface Section {
   readonly name: string;
   readonly path: string;
@@ -8,22 +8,22 @@ export interface Section {
 
 export const sections: readonly Section[] = [
   {
-    name: 'vault',
-    path: '/vault',
-    title: 'Vault',
-    purpose: 'Where the store lives, whether it is locked, and the key ceremony that creates the root.',
+    name: 'overview',
+    path: '/overview',
+    title: 'Overview',
+    purpose: 'The root, the intermediate, what was issued, and when the CRLs are due.',
   },
   {
     name: 'intermediate',
     path: '/intermediate',
     title: 'Intermediate',
-    purpose: 'The issuing CA: created and signed by the root, or imported from a root kept elsewhere.',
+    purpose: 'The issuing CA: created and signed by the root here, or requested from a root kept elsewhere.',
   },
   {
     name: 'issue',
     path: '/issue',
     title: 'Issue',
-    purpose: 'Server and client certificates, and certificate signing requests dropped onto the window.',
+    purpose: 'Server and client certificates with a key made here, or from requests dropped onto the window.',
   },
   {
     name: 'certificates',
@@ -41,12 +41,18 @@ export const sections: readonly Section[] = [
     name: 'exports',
     path: '/exports',
     title: 'Exports',
-    purpose: 'Server bundles, the CA chain and the root trust kit, written to a folder you choose.',
+    purpose: 'The root trust kit, the CA chain and server bundles, written to a folder you choose.',
   },
   {
     name: 'audit',
     path: '/audit',
     title: 'Audit',
     purpose: 'The tamper-evident journal of every operation, and its verification.',
+  },
+  {
+    name: 'backup',
+    path: '/backup',
+    title: 'Backup',
+    purpose: 'Encrypted backups of the store, and the two passphrases.',
   },
 ];

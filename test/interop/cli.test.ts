@@ -8,6 +8,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootkeeper, requireBuiltCli } from '../support/cli';
+import { opensslCsr } from '../support/openssl-csr';
 import { run } from '../support/run';
 import { snapshotFolder } from '../support/store';
 import { makeTempDir } from '../support/temp-dir';
@@ -252,23 +253,7 @@ describe('issuing', () => {
   });
 
   it('signs many CSRs made by openssl in one call, keeping their SANs', async () => {
-    openssl(
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'a.key',
-      '-subj',
-      '/CN=a.example.com',
-      '-addext',
-      'subjectAltName=DNS:a.example.com,DNS:a2.example.com',
-      '-out',
-      'a.csr',
-    );
+    await opensslCsr(dir, 'a', '/CN=a.example.com', 'subjectAltName=DNS:a.example.com,DNS:a2.example.com');
     openssl(
       'req',
       '-new',

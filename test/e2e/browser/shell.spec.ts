@@ -2,27 +2,23 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { operationNames } from '../../../shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/renderer-assets';
-import { STORE_MARKER_FILE } from '../../../src-main/store/folder';
 import { HARNESS_ORIGIN } from '../harness/constants';
 import { expect, test } from '../harness/fixtures';
+import { storeWithIntermediate, unlockInPage } from './flows';
 
 test.describe('the renderer shell in Chromium', () => {
-  test('shows the real app status from the main side, and reads it again from disk', async ({ harness }) => {
+  test('shows the real status from the main side: what the store folder holds, read from disk', async ({ harness }) => {
     const { page } = harness;
     await harness.open();
-    await expect(page.getByTestId('lock-badge')).toHaveText('Locked');
-    await expect(page.getByTestId('app-version')).toHaveText(`Version ${harness.version}`);
     await expect(page.getByTestId('store-location')).toHaveText(harness.storeDir);
     await expect(page.getByTestId('store-state')).toHaveAttribute('data-state', 'missing');
-    await page.screenshot({ path: 'test/artifacts/screenshots/vault.png' });
-
     await mkdir(harness.storeDir);
-    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.reload();
     await expect(page.getByTestId('store-state')).toHaveAttribute('data-state', 'empty');
-
-    await writeFile(path.join(harness.storeDir, STORE_MARKER_FILE), '{}');
-    await page.getByRole('button', { name: 'Check again' }).click();
-    await expect(page.getByTestId('store-state')).toHaveAttribute('data-state', 'initialized');
+    await writeFile(path.join(harness.storeDir, 'notes.txt'), 'not a store');
+    await page.reload();
+    await expect(page.getByTestId('store-foreign')).toBeVisible();
+    await expect(page.getByTestId('ceremony-form')).toHaveCount(0);
     expect(harness.pageErrors).toEqual([]);
   });
 
@@ -48,7 +44,7 @@ test.describe('the renderer shell in Chromium', () => {
       }),
     );
     await harness.open();
-    await expect(page.getByTestId('lock-badge')).toHaveText('Locked');
+    await expect(page.getByRole('heading', { name: 'Create the root CA' })).toBeVisible();
     const outcome = await page.evaluate(async () => {
       const probe = document.createElement('script');
       probe.src = '/csp-probe.js';
@@ -130,11 +126,12 @@ test.describe('the renderer shell in Chromium', () => {
 
   test('visits every section with the keyboard and never asks for anything outside its origin', async ({ harness }) => {
     const { page } = harness;
+    await storeWithIntermediate(harness);
     await harness.open();
-    await expect(page.getByTestId('lock-badge')).toHaveText('Locked');
+    await unlockInPage(page);
     const links = page.getByRole('navigation', { name: 'Sections' }).getByRole('link');
     const count = await links.count();
-    expect(count).toBe(7);
+    expect(count).toBe(8);
     for (let index = 0; index < count; index++) {
       const link = links.nth(index);
       await link.focus();

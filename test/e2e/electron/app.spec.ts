@@ -38,7 +38,22 @@ test.describe('the Electron shell', () => {
 
   test('loads the renderer from app://, never file://', async () => {
     expect(page.url()).toMatch(/^app:\/\/bundle\//);
-    await expect(page.getByTestId('lock-badge')).toHaveText('Locked');
+    await expect(page.getByRole('heading', { name: 'Create the root CA' })).toBeVisible();
+  });
+
+  test('has an application menu with Lock on Ctrl/Cmd+L and Issue on Ctrl/Cmd+N', async () => {
+    const items = await app.evaluate(({ Menu }) =>
+      ['lock', 'issue', 'backup', 'restore'].map((id) => {
+        const item = Menu.getApplicationMenu()?.getMenuItemById(id);
+        return item ? [item.label, item.accelerator ?? null] : null;
+      }),
+    );
+    expect(items).toEqual([
+      ['Lock', 'CmdOrCtrl+L'],
+      ['Issue a Certificate…', 'CmdOrCtrl+N'],
+      ['Back Up the Store…', null],
+      ['Restore from a Backup…', null],
+    ]);
   });
 
   test('gives the page neither require nor process', async () => {

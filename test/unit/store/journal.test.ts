@@ -23,6 +23,13 @@ describe('journal records', () => {
     );
   });
 
+  it('refuses to seal a record longer than replay accepts, so no store is ever written that cannot be opened', () => {
+    const huge = { type: 'journal-recovered', at, notice: 'x'.repeat(1_100_000) } as const;
+    expect(() => encodeRecords(STORE_ID, keys.record, 1, genesisHash(STORE_ID), [huge])).toThrow(
+      /refusing to journal a journal-recovered record of \d+ bytes/,
+    );
+  });
+
   it('replays what it sealed, event for event', async () => {
     const temp = await makeTempDir('rootkeeper-journal-');
     try {
