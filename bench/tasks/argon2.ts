@@ -1,15 +1,15 @@
 /** argon2id at the store's default cost, native (node-argon2) or WASM (hash-wasm): time and peak memory of this process. */
 import argon2 from 'argon2';
 import { argon2id } from 'hash-wasm';
-import { randomBytes } from 'node:crypto';
 import { DEFAULT_KDF_COST } from '../../src-main/vault/kdf';
 import { print } from './common';
 
-const [implementation, runs] = process.argv.slice(2) as ['native' | 'wasm', string];
+// The salt comes from the caller: both implementations must derive the same key, which proves they did the same work.
+const [implementation, runs, saltHex] = process.argv.slice(2) as ['native' | 'wasm', string, string];
 const { memoryKiB, passes, parallelism } = DEFAULT_KDF_COST;
 const times: number[] = [];
 let first = '';
-const salt = randomBytes(16);
+const salt = Buffer.from(saltHex, 'hex');
 for (let run = 0; run < Number(runs); run++) {
   const started = performance.now();
   const key =

@@ -9,6 +9,7 @@ import { writeExportFolder, writeExportFolders, type WrittenFolder } from '../ex
 import { BatchRefusal, type BatchIssued, type Session } from '../store/session';
 import type { IssuedCertificate } from '../engine/profiles/common';
 import type { SigningPlan } from '../../shared/domain/csr';
+import type { JournalEvent } from '../../shared/domain/journal';
 import { wipe } from '../vault/secrets';
 import { currentSession, type OperationContext } from './context';
 import { summarise } from './summaries';
@@ -166,18 +167,41 @@ export async function signCsrsOperation(
     bundle: { folder: written[index]!.folder, files: [...written[index]!.files] },
     warnings: [...certificate.warnings],
   }));
-  // One record per bundle, as for a single certificate: a batch's file list in one record would outgrow it.
-  const at = new Date().toISOString();
-  await session.note(
-    results.map((result) => ({
-      type: 'export-written' as const,
-      at,
-      kind: 'bundle',
-      folder: result.bundle.folder,
-      files: result.bundle.files.map(({ name, sha256 }) => ({ name, sha256 })),
+  await session.note(exportRecords(destination, results));
+  return { issued: results };
+}
+
+/** Files listed per journal record: a batch's list is split so that no record nears the size replay accepts. */
+const FILES_PER_RECORD = 500;
+
+/**
+ * What a batch wrote, as export records of at most FILES_PER_RECORD files
+ * each (about 60 KB): one record for all would outgrow the journal's record
+ * limit past a few thousand certificates, one per bundle would double the
+ * records a large store replays on every unlock.
+ */
+function exportRecords(
+  destination: string,
+  results: ResponseOf<'signCsrs'>['issued'],
+): Extract<JournalEvent, { type: 'export-written' }>[] {
+  const files = results.flatMap((result) =>
+    result.bundle.files.map((file) => ({
+      name: path.join(path.basename(result.bundle.folder), file.name),
+      sha256: file.sha256,
     })),
   );
-  return { issued: results };
+  const at = new Date().toISOString();
+  const records: Extract<JournalEvent, { type: 'export-written' }>[] = [];
+  for (let start = 0; start < files.length; start += FILES_PER_RECORD) {
+    records.push({
+      type: 'export-written',
+      at,
+      kind: 'bundles',
+      folder: destination,
+      files: files.slice(start, start + FILES_PER_RECORD),
+    });
+  }
+  return records;
 }
 
 async function parseAll(csrs: readonly Uint8Array[], names: readonly string[] | undefined): Promise<ParsedCsr[]> {

@@ -49,6 +49,17 @@ test.describe('the certificate list', () => {
     await expect(page.locator(`[data-testid=certificate-row][aria-rowindex="${COUNT + 1}"]`)).toBeVisible();
     expect(await page.getByTestId('certificate-row').count()).toBeLessThan(80);
 
+    // The keyboard walks the list too: Home, arrows, End, Enter.
+    await grid.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('certificate-detail')).toContainText('CN=bulk.example.com');
+    await page.getByRole('button', { name: 'Close the details' }).click();
+    await grid.focus();
+    await page.keyboard.press('End');
+    await expect(page.locator(`#row-${COUNT}`)).toHaveClass(/active/);
+
     await page.getByTestId('certificate-search').fill('NEEDLE');
     await expect(page.getByTestId('certificate-count')).toHaveText('1 certificate');
     await expect(page.getByTestId('certificate-row')).toHaveText(/needle\.example\.com/);

@@ -22,6 +22,24 @@ test.describe('the renderer shell in Chromium', () => {
     expect(harness.pageErrors).toEqual([]);
   });
 
+  test('follows the OS theme, light or dark, with its bundled fonts and no request outside the origin', async ({
+    harness,
+  }) => {
+    const { page } = harness;
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await harness.open();
+    await expect(page.getByRole('heading', { name: 'Create the root CA' })).toBeVisible();
+    expect(await background()).toBe('rgb(246, 247, 249)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe('rgb(22, 25, 29)');
+    await page.evaluate(() => document.fonts.ready);
+    expect(
+      await page.evaluate(() => [document.fonts.check('14px Inter'), document.fonts.check('14px "JetBrains Mono"')]),
+    ).toEqual([true, true]);
+    expect(harness.foreignRequests).toEqual([]);
+  });
+
   test('is served with the strict Content-Security-Policy header', async ({ harness }) => {
     const responsePromise = harness.page.waitForResponse(`${HARNESS_ORIGIN}/index.html`);
     await harness.open();

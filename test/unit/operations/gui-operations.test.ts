@@ -165,6 +165,30 @@ describe('renewal', () => {
   });
 });
 
+describe('batch journaling', () => {
+  it("records a batch's files in bounded export records, and the store reopens", async () => {
+    await issuingStore();
+    const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+      name: 'CN=many.example.com',
+      keys: keys as never,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as never,
+    });
+    const signed = await call('signCsrs', {
+      csrs: Array.from({ length: 120 }, () => new Uint8Array(csr.rawData)),
+      profile: 'server',
+      destination: await chosenFolder('many'),
+    });
+    const files = signed.issued.reduce((sum, issued) => sum + issued.bundle.files.length, 0);
+    const { entries } = await call('journalEntries', { category: 'export' });
+    expect(entries).toHaveLength(Math.ceil(files / 500));
+    expect(entries.every((entry) => entry.summary.startsWith('Export (bundles)'))).toBe(true);
+    await host.lock();
+    await call('unlock', { passphrase: OPERATOR_PASSPHRASE });
+    expect((await call('listCertificates', {})).total).toBe(120);
+  });
+});
+
 describe('the audit timeline', () => {
   it('lists events newest first, in words, filtered and paged, and exports them as text', async () => {
     await issuingStore();
