@@ -34,10 +34,14 @@ export function lockWhenAway(electron: Pick<ElectronModule, 'app' | 'powerMonito
 /** Locks on the main side first (the keys go now), then tells the page, which shows the lock screen. */
 function lockAndTell(host: Host, window: () => BrowserWindow | null): () => void {
   return () =>
-    void host.lock().then(() => {
-      const contents = window()?.webContents;
-      if (contents && !contents.isDestroyed()) contents.send(MENU_CHANNEL, 'locked' satisfies MenuCommand);
-    });
+    void host.lock().then(
+      () => {
+        const contents = window()?.webContents;
+        if (contents && !contents.isDestroyed()) contents.send(MENU_CHANNEL, 'locked' satisfies MenuCommand);
+      },
+      // Only the class: an error's message could carry anything.
+      (error: unknown) => mainLog.error(`locking failed (${error instanceof Error ? error.name : typeof error})`),
+    );
 }
 
 /** The store folder: the one the officer chose last time, or `store` inside the app's user-data folder. */
