@@ -6,11 +6,9 @@
  */
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { isAppUrl } from '../../src-main/app-origin';
-import { serveRendererAsset } from '../../src-main/renderer-assets';
-import { bridgeScript } from '../../test/e2e/harness/bridge-script';
 import { chromiumLaunchOptions } from '../../test/e2e/harness/chromium';
-import { HARNESS_BINDING, HARNESS_ORIGIN } from '../../test/e2e/harness/constants';
+import { HARNESS_ORIGIN } from '../../test/e2e/harness/constants';
+import { answerFromHost, serveFromBundle } from '../../test/e2e/harness/wiring';
 import { OPERATOR_PASSPHRASE, openHost, print } from './common';
 
 const [dir] = process.argv.slice(2) as [string];
@@ -18,17 +16,9 @@ const store = openHost(path.join(dir, 'store'));
 const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
-  const rendererDir = path.resolve('out/renderer');
-  await page.route('**/*', async (route) => {
-    const request = route.request();
-    if (!isAppUrl(request.url(), HARNESS_ORIGIN)) return route.abort('blockedbyclient');
-    const asset = await serveRendererAsset(rendererDir, request.method(), request.url());
-    await route.fulfill({ status: asset.status, headers: { ...asset.headers }, body: asset.body });
-  });
-  await page.exposeBinding(HARNESS_BINDING, (_source, operation: unknown, request: unknown) =>
-    store.host.dispatch(String(operation), request),
-  );
-  await page.addInitScript({ content: await bridgeScript() });
+  const foreign: string[] = [];
+  await serveFromBundle(page, foreign);
+  await answerFromHost(page, store.host);
 
   await page.goto(`${HARNESS_ORIGIN}/index.html`);
   await page.getByTestId('operator-passphrase').waitFor();

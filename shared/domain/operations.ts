@@ -148,7 +148,7 @@ export const Requests = {
     category: v.optional(v.picklist(AUDIT_CATEGORIES)),
     /** Text found in the summary or the serial. */
     query: v.optional(v.pipe(v.string(), v.maxLength(256))),
-    /** Newest first. */
+    /** A page, newest first; every matching event when absent (each call reads the whole journal). */
     offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE))),
   }),

@@ -52,8 +52,9 @@ export async function parseCsr(input: Uint8Array | string): Promise<ParsedCsr> {
 async function interpretCsr(der: Uint8Array): Promise<ParsedCsr> {
   const asn = AsnConvert.parse(toArrayBuffer(der), CertificationRequest);
   const request = new x509.Pkcs10CertificateRequest(asn);
-  const key = describePublicKey(request.publicKey.rawData);
-  verifySignature(asn);
+  const spki = request.publicKey.rawData;
+  const key = describePublicKey(spki);
+  verifySignature(asn, spki);
   const { dn, unsupported } = fromX509Name(request.subjectName);
   for (const component of dn) {
     const problem = dnValueProblem(component.type, component.value);
@@ -92,7 +93,7 @@ const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
  * OpenSSL (the WebCrypto route costs ten times as much and CSRs come by the
  * thousand).
  */
-function verifySignature(request: CertificationRequest): void {
+function verifySignature(request: CertificationRequest, spki: ArrayBuffer): void {
   const hash = SIGNATURE_HASHES[request.signatureAlgorithm.algorithm];
   if (!hash) {
     throw rejected(
@@ -102,12 +103,7 @@ function verifySignature(request: CertificationRequest): void {
   }
   let valid: boolean;
   try {
-    const info = request.certificationRequestInfo;
-    const key = createPublicKey({
-      key: Buffer.from(AsnConvert.serialize(info.subjectPKInfo)),
-      format: 'der',
-      type: 'spki',
-    });
+    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
     // The signature covers the request's bytes as received, which the parser keeps.
     valid = verify(hash, Buffer.from(request.certificationRequestInfoRaw!), key, Buffer.from(request.signature));
   } catch {

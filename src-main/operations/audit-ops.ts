@@ -20,7 +20,8 @@ export async function journalEntriesOperation(
   }
   matching.reverse();
   const offset = request.offset ?? 0;
-  return { entries: matching.slice(offset, offset + (request.limit ?? 200)), total: matching.length };
+  const end = request.limit === undefined ? undefined : offset + request.limit;
+  return { entries: matching.slice(offset, end), total: matching.length };
 }
 
 export async function exportAuditOperation(

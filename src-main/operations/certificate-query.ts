@@ -38,9 +38,10 @@ function matcher(query: CertificateQuery, now: number): (record: CertificateReco
     (!wantedStatus || statusOf(record, now, days) === wantedStatus);
 }
 
-const COMPARE: Readonly<Record<CertificateSort, (a: CertificateRecord, b: CertificateRecord) => number>> = {
-  // The inventory keeps issue order; a stable sort on nothing leaves it.
-  issued: () => 0,
+/** Issue order needs no comparator: it is the inventory's own order. */
+const COMPARE: Readonly<
+  Record<Exclude<CertificateSort, 'issued'>, (a: CertificateRecord, b: CertificateRecord) => number>
+> = {
   subject: (a, b) => compareText(a.subject.toLowerCase(), b.subject.toLowerCase()),
   notAfter: (a, b) => compareText(a.notAfter, b.notAfter),
   serial: (a, b) => a.serial.length - b.serial.length || compareText(a.serial, b.serial),

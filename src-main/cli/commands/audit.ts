@@ -1,8 +1,7 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
 import { print, printJson } from '../io';
 import { withSession } from '../session';
-import { AUDIT_CATEGORIES, type AuditEntry } from '../../../shared/domain/audit';
-import { MAX_PAGE } from '../../../shared/domain/operations';
+import { AUDIT_CATEGORIES } from '../../../shared/domain/audit';
 import { choice, flag, optional } from '../values';
 
 export const auditVerify: Command = {
@@ -36,17 +35,10 @@ export const auditLog: Command = {
     const { io, values } = context;
     const category = choice(values, 'category', AUDIT_CATEGORIES);
     const query = optional(values, 'search');
-    const filters = { ...(category ? { category } : {}), ...(query ? { query } : {}) };
-    // Paged as the GUI reads it; a long-lived store has more events than one page holds.
-    const entries = await withSession(context, async (operations) => {
-      const all: AuditEntry[] = [];
-      for (let total = Infinity; all.length < total;) {
-        const page = await operations.call('journalEntries', { ...filters, offset: all.length, limit: MAX_PAGE });
-        all.push(...page.entries);
-        total = page.entries.length === 0 ? all.length : page.total;
-      }
-      return all;
-    });
+    // One call for everything: each call reads and verifies the whole journal.
+    const { entries } = await withSession(context, (operations) =>
+      operations.call('journalEntries', { ...(category ? { category } : {}), ...(query ? { query } : {}) }),
+    );
     const oldestFirst = [...entries].reverse();
     if (flag(values, 'json')) return printJson(io, oldestFirst);
     for (const entry of oldestFirst)

@@ -77,7 +77,7 @@ test.describe('issuing with a key made here', () => {
     expect(harness.pageErrors).toEqual([]);
   });
 
-  test('cannot be submitted twice: the button is busy while the first request runs', async ({ harness }) => {
+  test('shows the issue button busy while a slow RSA key is made, and issues exactly once', async ({ harness }) => {
     const { page } = harness;
     await storeWithIntermediate(harness);
     await openUnlocked(harness, 'Issue');

@@ -7,19 +7,14 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fail } from '../../../shared/errors';
-import { isAppUrl } from '../../../src-main/app-origin';
 import { createHost, type Host } from '../../../src-main/host';
-import { serveRendererAsset } from '../../../src-main/renderer-assets';
-import { bridgeScript } from './bridge-script';
-import { HARNESS_BINDING, HARNESS_MENU, HARNESS_ORIGIN } from './constants';
+import { HARNESS_MENU, HARNESS_ORIGIN } from './constants';
+import { answerFromHost, serveFromBundle } from './wiring';
 import type { ChoicePurpose } from '../../../shared/domain/operations';
 import type { MenuCommand } from '../../../shared/menu';
 import type { Dialogs } from '../../../src-main/host';
 import { TEST_KDF_COST } from '../../support/kdf';
 import { testEnvironment } from '../../support/store';
-
-const RENDERER_DIR = path.resolve('out/renderer');
 
 export interface Harness {
   readonly page: Page;
@@ -60,30 +55,6 @@ export class ScriptedDialogs implements Dialogs {
 
 async function packageVersion(): Promise<string> {
   return (JSON.parse(await readFile('package.json', 'utf8')) as { version: string }).version;
-}
-
-async function serveFromBundle(page: Page, foreignRequests: string[]): Promise<void> {
-  await page.route('**/*', async (route) => {
-    const request = route.request();
-    if (!isAppUrl(request.url(), HARNESS_ORIGIN)) {
-      foreignRequests.push(request.url());
-      await route.abort('blockedbyclient');
-      return;
-    }
-    const asset = await serveRendererAsset(RENDERER_DIR, request.method(), request.url());
-    await route.fulfill({ status: asset.status, headers: { ...asset.headers }, body: asset.body });
-  });
-}
-
-async function answerFromHost(page: Page, host: Host): Promise<void> {
-  // The same checks the IPC handlers make: the top-level frame of the app origin only.
-  await page.exposeBinding(HARNESS_BINDING, async (source, operation: unknown, request: unknown) => {
-    const trusted = source.frame === source.page.mainFrame() && isAppUrl(source.frame.url(), HARNESS_ORIGIN);
-    if (!trusted)
-      return fail('FORBIDDEN_SENDER', 'This request did not come from the Rootkeeper window and was refused.');
-    return host.dispatch(String(operation), request);
-  });
-  await page.addInitScript({ content: await bridgeScript() });
 }
 
 export const test = base.extend<{ harness: Harness }>({
