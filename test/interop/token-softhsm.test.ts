@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as graphene from 'graphene-pk11';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { knownModules } from '../../src-main/custody/token/modules';
 import { findTokenKey, generateTokenKey } from '../../src-main/custody/token/token-key';
 import { listTokens, openToken, type OpenToken } from '../../src-main/custody/token/pkcs11-token';
 import { createCrl } from '../../src-main/engine/crl';
@@ -185,5 +186,13 @@ describe('a root on a SoftHSM2 token', () => {
     const notAModule = path.join(dir, 'softhsm2.conf');
     const wrongKind = await failure(Promise.resolve().then(() => openToken({ modulePath: notAModule, serial })));
     expect(wrongKind).toMatchObject({ reason: 'wrong-kind' });
+  });
+
+  it('offers the modules Debian installed (OpenSC, SoftHSM2), and the offered SoftHSM2 module sees the token', () => {
+    const modules = knownModules('linux');
+    expect(modules.map((module) => module.name)).toEqual(expect.arrayContaining(['OpenSC', 'SoftHSM2']));
+    const softhsm = modules.find((module) => module.name === 'SoftHSM2')!;
+    expect(listTokens(softhsm.path).map((token) => token.serial)).toContain(serial);
+    expect(knownModules('win32')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  * @peculiar/x509 builds certificates and CRLs exactly as with a key in the
  * vault while the private key never leaves the token.
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as graphene from 'graphene-pk11';
 import { Crypto as TokenCrypto } from 'node-webcrypto-p11';
@@ -117,7 +117,9 @@ function loadModule(modulePath: string): graphene.Module {
   }
   const stat = statSync(modulePath, { throwIfNoEntry: false });
   if (!stat?.isFile()) throw rejected('not-found', `There is no PKCS#11 module at ${modulePath}.`);
-  const known = loaded.get(modulePath);
+  // One library under two paths (a multiarch link) is one library to PKCS#11.
+  const key = realpathSync(modulePath);
+  const known = loaded.get(key);
   if (known) {
     known.users++;
     return known.module;
@@ -133,15 +135,15 @@ function loadModule(modulePath: string): graphene.Module {
   } catch (error) {
     if (pkcs11Code(error) !== 'CKR_CRYPTOKI_ALREADY_INITIALIZED') throw tokenFailure('initialising the module', error);
   }
-  loaded.set(modulePath, { module, users: 1 });
+  loaded.set(key, { module, users: 1 });
   return module;
 }
 
 function releaseModule(module: graphene.Module): void {
-  for (const [modulePath, entry] of loaded) {
+  for (const [key, entry] of loaded) {
     if (entry.module !== module) continue;
     if (--entry.users > 0) return;
-    loaded.delete(modulePath);
+    loaded.delete(key);
     module.finalize();
     return;
   }
