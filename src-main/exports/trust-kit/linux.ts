@@ -13,7 +13,7 @@
  */
 import type { OutputFile } from '../folder';
 import type { KitRoot } from './root';
-import { fillTemplate, fragment } from './template';
+import { fillTemplate, fragment } from '../script-template';
 import firefoxProfiles from './scripts/firefox-profiles.sh?raw';
 import installTemplate from './scripts/install-root.sh?raw';
 import uninstallTemplate from './scripts/uninstall-root.sh?raw';

@@ -5,14 +5,14 @@
  * files (in scripts/). Both install scripts compare the file's SHA-256 with
  * the fingerprint they were made with before anything is added.
  *
- * CRLF line endings (see template.ts). Only the safe file name and hex
+ * CRLF line endings (see script-template.ts). Only the safe file name and hex
  * fingerprints go into the scripts, never the root's free-text name, so
  * nothing needs cmd or PowerShell quoting, and the files stay ASCII
  * (PowerShell 5.1 reads BOM-less scripts as ANSI).
  */
 import type { OutputFile } from '../folder';
 import type { KitRoot } from './root';
-import { crlf, fillTemplate } from './template';
+import { crlf, fillTemplate } from '../script-template';
 import installCmd from './scripts/install-root.cmd?raw';
 import installPs1 from './scripts/install-root.ps1?raw';
 import uninstallCmd from './scripts/uninstall-root.cmd?raw';

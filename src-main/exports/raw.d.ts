@@ -1,4 +1,4 @@
-/** Vite's `?raw` imports (see ../template.ts): the file's text. */
+/** Vite's `?raw` imports (see script-template.ts): the file's text. */
 declare module '*?raw' {
   const text: string;
   export default text;

@@ -1,6 +1,7 @@
 /**
- * The install and uninstall scripts live as real script files under
- * scripts/ (so shellcheck and a reader see them as scripts), with a few
+ * The trust kit's install and uninstall scripts and the server bundle's
+ * helper live as real script files in scripts/ folders beside the modules
+ * that use them (so shellcheck and a reader see them as scripts), with a few
  * named placeholders, {{NAME}}, that this fills in. Vite's `?raw` import
  * inlines each file into the main bundle, so the built app and CLI carry
  * them without reading anything from disk.
