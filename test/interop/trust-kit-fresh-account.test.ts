@@ -278,4 +278,40 @@ describe('the system part, as root, in a sandboxed /etc, /usr and /var', () => {
     expect((await inside('test', ['-e', crt])).status).not.toBe(0);
     expect((await inside('test', ['-e', '/etc/firefox/policies/policies.json'])).status).not.toBe(0);
   }, 300_000);
+
+  it("the README's Debian lines, install and removal, as root (sudo dropped: it is not installed here)", async () => {
+    const sandbox = await systemSandbox(path.join(lab.dir, 'sandbox-readme'));
+    const home = await freshHome('home-readme-debian');
+    const readme = await readFile(path.join(lab.kit, 'README.txt'), 'utf8');
+    const lines = (after: string, count: number): string[] => {
+      const block = readme.split(`${after}\n`)[1]!.replace(/ \\\n\s+/g, ' ');
+      return block
+        .split('\n')
+        .slice(0, count)
+        .map((line) => line.trim().replace(/^sudo /, ''));
+    };
+    const inside = (line: string) =>
+      sandbox.run('/bin/sh', ['-c', line], { env: toolEnv(home), cwd: lab.kit, timeoutMs: 120_000 });
+    const verify = () =>
+      inside(
+        `openssl verify -CApath /etc/ssl/certs -no-CAfile -no-CAstore -untrusted '${lab.pki.intermediate}' '${lab.pki.leaf}'`,
+      );
+    const java = () => inside(`keytool -list -cacerts -storepass changeit -alias 'debian:${lab.name}.pem'`);
+
+    for (const line of lines('Debian and Ubuntu (system store)\n--------------------------------', 2)) {
+      const result = await inside(line);
+      expect(result.status, `${line}\n${result.stderr}`).toBe(0);
+    }
+    expect((await verify()).stdout).toBe(`${lab.pki.leaf}: OK\n`);
+    expect((await java()).stdout).toContain('trustedCertEntry');
+
+    const removal = lines('Ubuntu:', 3);
+    expect(removal[1]).toBe('update-ca-certificates --fresh');
+    for (const line of removal) {
+      const result = await inside(line);
+      expect(result.status, `${line}\n${result.stderr}`).toBe(0);
+    }
+    expect((await verify()).status).not.toBe(0);
+    expect((await java()).status).not.toBe(0);
+  }, 300_000);
 });
