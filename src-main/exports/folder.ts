@@ -76,6 +76,20 @@ export async function writeExportFolder(
 }
 
 /**
+ * What writing would refuse, found without writing anything: a link or a
+ * non-folder on the way, an existing file (unless `force`). For callers
+ * that must refuse before they unlock, sign or number anything.
+ */
+export function checkExportDestination(folder: string, names: readonly string[] = [], force = false): void {
+  for (const name of names) checkName(name);
+  foldersOf(
+    folder,
+    names.map((name) => ({ name, data: '' })),
+  );
+  for (const name of names) refuseExisting(path.join(folder, name), force);
+}
+
+/**
  * Writes many folders (a batch of bundles) durably with one round of fsyncs:
  * every file goes to a temp name, all are fsynced together, then renamed,
  * then their folders fsynced. Nothing is written unless every target is free.

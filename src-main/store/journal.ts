@@ -432,13 +432,13 @@ export class JournalWriter {
     if (info.dev !== this.identity.dev || info.ino !== this.identity.ino) {
       throw new StoreDamagedError(
         JOURNAL_FILE,
-        'it was replaced by another file while this process had the store open; nothing was appended',
+        'it was replaced by another file while this process had the store open',
       );
     }
     if (info.size !== this.length) {
       throw new StoreDamagedError(
         JOURNAL_FILE,
-        `it is ${info.size} bytes where this process left ${this.length}: another process wrote to it (or cut it) while this one had the store open; nothing was appended. Close every Rootkeeper on this store, then unlock again`,
+        `it is ${info.size} bytes where this process left ${this.length}: another process wrote to it (or cut it) while this one had the store open`,
       );
     }
   }

@@ -11,10 +11,11 @@ import {
   STORE_HELP,
   type Command,
 } from '../command';
-import { print, printJson, progress } from '../io';
-import { writeOutput } from '../output-file';
+import { VALIDITY_DAYS } from '../../../shared/domain/pki';
+import { print, printJson, progress, textDate } from '../io';
+import { checkOutput, writeOutput } from '../output-file';
 import { withSession } from '../session';
-import { choice, flag, integer, optional, required } from '../values';
+import { choice, days as daysOption, flag, optional, required } from '../values';
 import { x509 } from '../../engine/x509';
 
 export const crl: Command = {
@@ -25,7 +26,7 @@ export const crl: Command = {
     STORE_HELP,
     '--ca CA                  intermediate (default) or root',
     '--days N                 days until nextUpdate (default 30 for the intermediate, 365 for the root)',
-    '--out FILE               where to write it: PEM if the name ends in .pem, else DER (what CRL URLs serve)',
+    '--out FILE               where to write it: PEM if the name ends in .pem (or is -, standard output), else DER (what CRL URLs serve)',
     '--root-passin SRC        the root passphrase, for --ca root (read before the operator passphrase)',
     OPERATOR_HELP,
     FORCE_HELP,
@@ -45,7 +46,8 @@ export const crl: Command = {
     const { io, values, passphrases } = context;
     const ca = choice(values, 'ca', CA_ROLES) ?? 'intermediate';
     const out = required(values, 'out');
-    const days = integer(values, 'days');
+    const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
+    await checkOutput(io.cwd, out, flag(values, 'force'));
     let rootPassphrase: string | undefined;
     const result = await withSession(
       context,
@@ -61,12 +63,14 @@ export const crl: Command = {
         if (ca === 'root') rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
       },
     );
-    const data = out.endsWith('.pem') ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
-    const file = await writeOutput(io.cwd, out, data, flag(values, 'force'));
+    const data =
+      out.endsWith('.pem') || out === '-' ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
+    const file = await writeOutput(io, out, data, flag(values, 'force'));
+    if (out === '-') return progress(io, `wrote the ${ca} CRL number ${result.crlNumber} to standard output`);
     if (flag(values, 'json')) return printJson(io, { ...result, file });
     print(
       io,
-      `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${result.nextUpdate}.`,
+      `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${textDate(result.nextUpdate)}.`,
     );
   },
 };
