@@ -3,10 +3,10 @@
  * folder: today only where the store lives, when the officer chose a folder
  * of their own (a USB stick, say). Nothing secret is ever written here.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
 import { writeFileAtomic } from './store/atomic-write';
+import { readBounded } from './store/bounded-read';
 
 const SettingsSchema = v.object({ storeDir: v.optional(v.pipe(v.string(), v.minLength(1))) });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
@@ -17,7 +17,8 @@ export const SETTINGS_FILE = 'rootkeeper-settings.json';
 export async function readSettings(file: string, log: { error(message: string): void }): Promise<Settings> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A few hundred bytes; never read through a link (it is written without following one).
+    text = (await readBounded(file, { maxBytes: 64 * 1024, noFollow: true })).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.error(`settings unreadable (${(error as Error).name})`);
     return {};

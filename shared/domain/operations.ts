@@ -83,7 +83,14 @@ export const Requests = {
   importIntermediate: v.strictObject({ certificate: FileBytes }),
   issueCertificate: v.strictObject({
     profile: v.picklist(LEAF_PROFILES),
-    commonName: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    commonName: v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.maxLength(64),
+      // The check every other name passes: a control character would reach terminals through `list`.
+      // eslint-disable-next-line no-control-regex
+      v.check((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value), 'a common name without control characters'),
+    ),
     sans: v.pipe(v.array(SubjectAltNameSchema), v.maxLength(100)),
     days: v.optional(Days),
     key: v.optional(v.picklist(KEY_ALGORITHMS)),

@@ -39,20 +39,56 @@ export function processIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
 }
 
-export function print(io: Io, text: string): void {
-  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+/**
+ * What reaches a terminal never carries control characters (an ESC from a
+ * certificate's name could rewrite the screen): each is shown as \xNN.
+ * Line breaks and tabs stay.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => {
+    return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
+export function print(io: Io, text: string): void {
+  const safe = terminalSafe(text);
+  io.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+/** JSON escapes C0 controls itself; DEL and the C1 range (a lone 0x9b is CSI on some terminals) are escaped too. */
 export function printJson(io: Io, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const text = JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  io.stdout.write(`${text}\n`);
 }
 
 /** Progress for anything that takes over a second, on stderr so stdout stays clean for scripts. */
 export function progress(io: Io, text: string): void {
-  io.stderr.write(`rootkeeper: ${text}\n`);
+  io.stderr.write(`rootkeeper: ${terminalSafe(text)}\n`);
 }
 
 /** One line: what was wrong and what to do. */
 export function printError(io: Io, message: string): void {
-  io.stderr.write(`rootkeeper: error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  io.stderr.write(`rootkeeper: error: ${terminalSafe(message.replace(/\s*\n\s*/g, ' '))}\n`);
+}
+
+/**
+ * A reader that closed early (`rootkeeper list | head -1`) is not a failure:
+ * the rest of the output is not wanted, so the process ends quietly with 0.
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => never): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(0);
+    throw error;
+  });
+}
+
+/** Dates in text output as people read them, "2027-12-31 11:04:35 UTC"; JSON keeps ISO 8601. */
+export function textDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

@@ -2,19 +2,24 @@
  * Passphrase sources, with OpenSSL's -passin syntax: pass:TEXT, env:VAR,
  * file:PATH, fd:N, stdin; with none given, a prompt on the terminal without
  * echo. When several passphrases come from stdin, they are its lines in
- * order, as with openssl.
+ * order, as with openssl. Every source is read with a cap, and no message
+ * ever repeats what was given: it may be a passphrase typed without "pass:".
  */
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, fstatSync } from 'node:fs';
 import path from 'node:path';
+import { rejected } from '../../shared/errors';
+import { readBounded } from '../store/bounded-read';
 import { UsageError, type Io } from './io';
+
+/** A passphrase is one line; a source longer than this is not one. */
+const MAX_SOURCE_BYTES = 64 * 1024;
 
 export class PassphraseSources {
   private stdinLines: string[] | null = null;
 
   constructor(private readonly io: Io) {}
 
-  /** Reads a passphrase from `source`, or prompts for it (twice when `confirm`). */
+  /** Reads a passphrase from `source`, or prompts for it (twice when `confirm`). `prompt` names what is asked. */
   async read(source: string | undefined, prompt: string, confirm = false): Promise<string> {
     if (source === undefined) return this.prompt(prompt, confirm);
     const colon = source.indexOf(':');
@@ -29,20 +34,21 @@ export class PassphraseSources {
         return value;
       }
       case 'file':
-        return firstLine(await readFile(path.resolve(this.io.cwd, rest), 'utf8'));
+        return firstLine(await readPassphraseFile(path.resolve(this.io.cwd, rest), source));
       case 'fd':
-        return firstLine(await readStream(createReadStream('', { fd: Number(rest), autoClose: false })));
+        return firstLine(await readDescriptor(rest));
       case 'stdin':
         return this.nextStdinLine();
       default:
+        // Not echoed: a passphrase given without "pass:" lands here.
         throw new UsageError(
-          `"${source}" is not a passphrase source: use pass:TEXT, env:VAR, file:PATH, fd:N or stdin`,
+          `the ${prompt.toLowerCase()} source is not one rootkeeper knows (it is not shown, in case it is the passphrase itself): use pass:TEXT, env:VAR, file:PATH, fd:N or stdin`,
         );
     }
   }
 
   private async nextStdinLine(): Promise<string> {
-    this.stdinLines ??= (await readStream(this.io.stdin)).split(/\r?\n/);
+    this.stdinLines ??= (await readStream(this.io.stdin, 'standard input')).split(/\r?\n/);
     const line = this.stdinLines.shift();
     if (line === undefined || (line === '' && this.stdinLines.length === 0))
       throw new UsageError('stdin ran out of passphrase lines');
@@ -53,7 +59,7 @@ export class PassphraseSources {
     const first = await promptHidden(this.io, `${prompt}: `);
     if (!confirm) return first;
     const second = await promptHidden(this.io, `${prompt} (again): `);
-    if (first !== second) throw new UsageError('the two entries differ');
+    if (first !== second) throw new UsageError(`the two entries of the ${prompt.toLowerCase()} differ`);
     return first;
   }
 }
@@ -62,13 +68,41 @@ function firstLine(text: string): string {
   return text.split(/\r?\n/)[0] ?? '';
 }
 
-function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+async function readPassphraseFile(file: string, source: string): Promise<string> {
+  // Pipes too: file:/dev/fd/3 and a shell's <(…) are how scripts hand one over.
+  return (await readBounded(file, { maxBytes: MAX_SOURCE_BYTES, streams: true, shown: source })).toString('utf8');
+}
+
+async function readDescriptor(text: string): Promise<string> {
+  if (!/^[0-9]{1,6}$/.test(text)) throw new UsageError('fd: takes the number of an open file descriptor, such as fd:3');
+  const fd = Number(text);
+  try {
+    fstatSync(fd);
+  } catch {
+    throw new UsageError(`file descriptor ${fd} is not open`);
+  }
+  return readStream(createReadStream('', { fd, autoClose: false }), `fd:${fd}`);
+}
+
+/** A stream read to its end, but never past the cap: a passphrase source that never ends is refused. */
+function readStream(stream: NodeJS.ReadableStream, shown: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => (text += chunk));
+    const onData = (chunk: string) => {
+      text += chunk;
+      if (text.length > MAX_SOURCE_BYTES) {
+        stream.removeListener('data', onData);
+        stream.pause();
+        (stream as { destroy?: () => void }).destroy?.();
+        reject(rejected('too-large', `${shown}: more than ${MAX_SOURCE_BYTES} bytes; a passphrase is one line.`));
+      }
+    };
+    stream.on('data', onData);
     stream.on('end', () => resolve(text));
-    stream.on('error', reject);
+    stream.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new UsageError(`${shown} could not be read (${error.code ?? error.name})`)),
+    );
   });
 }
 

@@ -23,12 +23,70 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     print(io, version());
     return EXIT.ok;
   }
+  const secrets = passphraseArguments(argv);
+  const group = groupOf(argv);
+  if (group.length > 0) {
+    print(io, groupHelp(argv[0]!, group));
+    return argv[1] === undefined ? EXIT.usage : EXIT.ok;
+  }
   const command = findCommand(argv);
   if (!command) {
-    printError(io, `"${argv.slice(0, 2).join(' ')}" is not a command. Run "rootkeeper --help" for the list.`);
+    const shown = redact(`"${argv.slice(0, 2).join(' ')}"`, secrets);
+    printError(io, `${shown} is not a command. Run "rootkeeper --help" for the list.`);
     return EXIT.usage;
   }
-  return runCommand(command, argv.slice(command.name.split(' ').length), io);
+  return runCommand(command, argv.slice(command.name.split(' ').length), redactingIo(io, secrets));
+}
+
+/**
+ * What on the command line may be a passphrase: the values of every
+ * --…-passin/--…-passout and anything that starts with "pass:". No error
+ * message repeats them, whatever it quotes.
+ */
+function passphraseArguments(argv: readonly string[]): string[] {
+  const secrets: string[] = [];
+  argv.forEach((arg, index) => {
+    const option = /^--[a-z0-9-]*pass(?:in|out)(=(.*))?$/s.exec(arg);
+    if (option) {
+      const value = option[1] !== undefined ? option[2] : argv[index + 1];
+      if (value) secrets.push(value, value.replace(/^pass:/, ''));
+    } else if (arg.startsWith('pass:')) {
+      secrets.push(arg, arg.slice('pass:'.length));
+    }
+  });
+  return [...new Set(secrets.filter((secret) => secret.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((result, secret) => result.split(secret).join('(not shown)'), text);
+}
+
+/** The same io, but stderr never carries a passphrase given on the command line. */
+function redactingIo(io: Io, secrets: readonly string[]): Io {
+  if (secrets.length === 0) return io;
+  const stderr = io.stderr;
+  const filtered = Object.create(stderr as object) as NodeJS.WritableStream;
+  filtered.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+    stderr.write(typeof chunk === 'string' ? redact(chunk, secrets) : chunk, ...rest)) as typeof stderr.write;
+  return { ...io, stderr: filtered };
+}
+
+/** `rootkeeper export`, `rootkeeper audit --help`: the group's commands, when no command of it is named. */
+function groupOf(argv: readonly string[]): Command[] {
+  const [first, second] = argv;
+  if (second !== undefined && second !== '--help' && second !== '-h') return [];
+  return commands.filter((command) => command.name.startsWith(`${first} `));
+}
+
+function groupHelp(group: string, members: readonly Command[]): string {
+  const width = Math.max(...members.map((command) => command.name.length));
+  return [
+    `rootkeeper ${group} — one of:`,
+    '',
+    ...members.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    `Run "rootkeeper ${group} COMMAND --help" for each.`,
+  ].join('\n');
 }
 
 function findCommand(argv: readonly string[]): Command | undefined {
@@ -63,7 +121,8 @@ async function runCommand(command: Command, args: readonly string[], io: Io): Pr
 function checkPositionals(command: Command, positionals: readonly string[]): void {
   const { min, max } = command.positionals ?? { min: 0, max: 0 };
   if (positionals.length < min) throw new UsageError('an argument is missing');
-  if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`);
+  // Not quoted: a passphrase typed without its option would land here.
+  if (positionals.length > max) throw new UsageError(`unexpected argument number ${max + 1} (not shown)`);
 }
 
 function reportError(command: Command, error: unknown, io: Io): number {

@@ -8,7 +8,7 @@ export async function withSession<T>(
   use: (operations: CliOperations) => Promise<T>,
   before?: () => Promise<void>,
 ): Promise<T> {
-  const operations = new CliOperations(storeDir(context.values, context.io.cwd), context.io);
+  const operations = new CliOperations(storeDir(context.values, context.io), context.io);
   await before?.();
   try {
     await operations.unlock(context.passphrases, optional(context.values, 'operator-passin'));
@@ -20,5 +20,5 @@ export async function withSession<T>(
 
 /** Runs `use` without unlocking: for what needs no passphrase. */
 export function withoutSession<T>(context: CommandContext, use: (operations: CliOperations) => Promise<T>): Promise<T> {
-  return use(new CliOperations(storeDir(context.values, context.io.cwd), context.io));
+  return use(new CliOperations(storeDir(context.values, context.io), context.io));
 }

@@ -1,6 +1,8 @@
 /** Reading parsed flags with the checks and sentences usage errors need. */
 import path from 'node:path';
-import { UsageError } from './io';
+import { rejected } from '../../shared/errors';
+import { dnValueProblem } from '../../shared/validators/distinguished-name';
+import { UsageError, progress, type Io } from './io';
 import type { Values } from './command';
 
 export function required(values: Values, name: string): string {
@@ -38,6 +40,31 @@ export function choice<T extends string>(values: Values, name: string, choices: 
   return value as T;
 }
 
-export function storeDir(values: Values, cwd: string): string {
-  return path.resolve(cwd, required(values, 'store'));
+/** --days within its bounds, checked before any passphrase is asked or key made. */
+export function days(values: Values, max: number, what: string, name = 'days'): number | undefined {
+  const value = integer(values, name);
+  if (value !== undefined && (value < 1 || value > max)) {
+    throw rejected('invalid-option', `--${name} must be from 1 to ${max} for ${what}; ${value} was given.`);
+  }
+  return value;
+}
+
+/** A common name, held to the same check as every other name (no control characters, no overlong value). */
+export function commonName(values: Values, name = 'cn'): string {
+  const value = required(values, name);
+  const problem = dnValueProblem('CN', value);
+  if (problem) throw rejected('invalid-name', `--${name}: ${problem}.`);
+  return value;
+}
+
+export const STORE_VARIABLE = 'ROOTKEEPER_STORE';
+
+/** --store, else $ROOTKEEPER_STORE; the command says on stderr which store it uses. */
+export function storeDir(values: Values, io: Io): string {
+  const given = optional(values, 'store');
+  const chosen = given || io.env[STORE_VARIABLE];
+  if (!chosen) throw new UsageError(`--store is required (or set ${STORE_VARIABLE})`);
+  const dir = path.resolve(io.cwd, chosen);
+  progress(io, `store: ${dir}${given ? '' : ` (from ${STORE_VARIABLE})`}`);
+  return dir;
 }

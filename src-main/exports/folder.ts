@@ -6,11 +6,24 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { rejected } from '../../shared/errors';
-import { fsyncDirectory } from '../store/atomic-write';
+import { CREATE_NEW, fsyncDirectory, linkErrorFor, linkRefused, NOFOLLOW } from '../store/atomic-write';
+import { kindOf } from '../store/bounded-read';
 
 export const CHECKSUM_FILE = 'SHA256SUMS';
 
@@ -63,6 +76,20 @@ export async function writeExportFolder(
 }
 
 /**
+ * What writing would refuse, found without writing anything: a link or a
+ * non-folder on the way, an existing file (unless `force`). For callers
+ * that must refuse before they unlock, sign or number anything.
+ */
+export function checkExportDestination(folder: string, names: readonly string[] = [], force = false): void {
+  for (const name of names) checkName(name);
+  foldersOf(
+    folder,
+    names.map((name) => ({ name, data: '' })),
+  );
+  for (const name of names) refuseExisting(path.join(folder, name), force);
+}
+
+/**
  * Writes many folders (a batch of bundles) durably with one round of fsyncs:
  * every file goes to a temp name, all are fsynced together, then renamed,
  * then their folders fsynced. Nothing is written unless every target is free.
@@ -75,12 +102,13 @@ export async function writeExportFolders(
     for (const file of files) checkName(file.name);
     return { folder, files: [...files, { name: CHECKSUM_FILE, data: checksums(files) }] };
   });
-  for (const plan of plans) prepareFolder(plan.folder);
+  const folderList = [...new Set(plans.flatMap((plan) => foldersOf(plan.folder, plan.files)))];
   for (const plan of plans)
     for (const file of plan.files) refuseExisting(path.join(plan.folder, file.name), options.force ?? false);
   const targets = plans.flatMap((plan) =>
     plan.files.map((file) => ({ ...file, target: path.join(plan.folder, file.name) })),
   );
+  createFolders(folderList);
   await writeDurably(targets);
   return plans.map((plan) => ({ folder: plan.folder, files: readBack(plan.folder, plan.files) }));
 }
@@ -99,8 +127,7 @@ async function writeDurably(targets: readonly (OutputFile & { target: string })[
   }));
   const folders = [...new Set(temps.map((file) => path.dirname(file.target)))];
   try {
-    for (const folder of folders) mkdirSync(folder, { recursive: true });
-    for (const file of temps) writeFileSync(file.temp, file.data, { flag: 'wx', mode: file.mode ?? 0o644 });
+    for (const file of temps) writeNew(file.temp, file.data, file.mode ?? 0o644);
     await flushToDisk(temps.map((file) => file.temp));
     for (const file of temps) renameSync(file.temp, file.target);
   } catch (error) {
@@ -130,8 +157,22 @@ function syncFilesystem(anchor: string): Promise<boolean> {
   return new Promise((resolve) => execFile('sync', ['-f', anchor], (error) => resolve(!error)));
 }
 
+function writeNew(file: string, data: string | Uint8Array, mode: number): void {
+  let fd: number;
+  try {
+    fd = openSync(file, CREATE_NEW, mode);
+  } catch (error) {
+    return linkErrorFor(file)(error);
+  }
+  try {
+    writeFileSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function fsyncFile(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
+  const handle = await open(file, constants.O_RDWR | NOFOLLOW).catch(linkErrorFor(file));
   try {
     await handle.sync();
   } finally {
@@ -153,13 +194,77 @@ export function checksums(files: readonly OutputFile[]): string {
   return files.map((file) => `${sha256(file.data)}  ${file.name}\n`).join('');
 }
 
-function prepareFolder(folder: string): void {
+/**
+ * Every folder an export writes into, outermost first: the destination's
+ * missing parents, the destination, and its subfolders ("linux/"). Each
+ * that exists is checked now with lstat, before anything is written: a link
+ * anywhere from the destination down is refused, naming it (a link planted
+ * at kit/linux would otherwise take the Linux script anywhere).
+ */
+function foldersOf(folder: string, files: readonly OutputFile[]): string[] {
+  const destination = path.resolve(folder);
+  const folders = [...missingParents(destination), destination];
+  const destinationExists = checkFolder(destination) === 'exists';
+  for (const file of files) {
+    let current = destination;
+    let exists = destinationExists;
+    for (const part of file.name.split('/').slice(0, -1)) {
+      current = path.join(current, part);
+      if (!folders.includes(current)) folders.push(current);
+      if (exists) exists = checkFolder(current) === 'exists';
+    }
+  }
+  return folders;
+}
+
+/**
+ * The parents above the destination that do not exist yet. The first that
+ * does must be a folder; it may be a link the officer chose (/tmp is one on
+ * macOS), as the destination's own path is theirs to pick.
+ */
+function missingParents(destination: string): string[] {
+  const missing: string[] = [];
+  let current = path.dirname(destination);
+  for (;;) {
+    try {
+      lstatSync(current);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      missing.unshift(current);
+      if (path.dirname(current) === current) break;
+      current = path.dirname(current);
+    }
+  }
+  const existing = path.dirname(missing[0] ?? destination);
+  const info = statSync(existing);
+  if (!info.isDirectory()) throw rejected('policy', `${existing}: this is ${kindOf(info)}, not a folder.`);
+  return missing;
+}
+
+/** A folder that exists must be a real folder, never a link; a missing one is created later. */
+function checkFolder(folder: string): 'exists' | 'missing' {
+  let info: Stats;
   try {
-    const info = lstatSync(folder);
-    if (info.isSymbolicLink()) throw rejected('policy', `${folder} is a symbolic link; choose the real folder.`);
-    if (!info.isDirectory()) throw rejected('policy', `${folder} is a file, not a folder.`);
+    info = lstatSync(folder);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+  if (info.isSymbolicLink()) throw linkRefused(folder);
+  if (!info.isDirectory()) throw rejected('policy', `${folder}: this is ${kindOf(info)}, not a folder.`);
+  return 'exists';
+}
+
+/** One level at a time (mkdir never follows a link at its last component), each checked again once made. */
+function createFolders(folders: readonly string[]): void {
+  for (const folder of folders) {
+    try {
+      mkdirSync(folder, { mode: 0o755 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    checkFolder(folder);
   }
 }
 
@@ -172,8 +277,7 @@ function refuseExisting(file: string, force: boolean): void {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if (info.isSymbolicLink())
-    throw rejected('policy', `${file} is a symbolic link; Rootkeeper does not write through links.`);
+  if (info.isSymbolicLink()) throw linkRefused(file);
   if (!force)
     throw rejected(
       'exists',
@@ -184,12 +288,26 @@ function refuseExisting(file: string, force: boolean): void {
 /** Reads every file back and checks it against what was meant to be written. */
 function readBack(folder: string, files: readonly OutputFile[]): WrittenFile[] {
   return files.map((file) => {
-    const bytes = readFileSync(path.join(folder, file.name));
+    const bytes = readNoFollow(path.join(folder, file.name));
     const digest = sha256(bytes);
     if (digest !== sha256(file.data))
       throw new Error(`${file.name} did not read back as written: the medium may be failing.`);
     return { name: file.name, sha256: digest, bytes: bytes.length };
   });
+}
+
+function readNoFollow(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | NOFOLLOW);
+  } catch (error) {
+    return linkErrorFor(file)(error);
+  }
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A folder or file name made from a certificate's name: "../../etc/x" or "*.example.com" land safely inside. */

@@ -17,7 +17,7 @@ import { summarise } from './summaries';
 /** Keys leave the CA on a USB stick: their passphrase must be worth the name. */
 const MIN_EXPORT_PASSPHRASE = 12;
 
-function checkExportPassphrase(passphrase: string | null | undefined, what: string): void {
+export function checkExportPassphrase(passphrase: string | null | undefined, what: string): void {
   if (passphrase != null && [...passphrase].length < MIN_EXPORT_PASSPHRASE) {
     throw rejected('policy', `The ${what} must have at least ${MIN_EXPORT_PASSPHRASE} characters.`);
   }
@@ -242,7 +242,11 @@ function refuseExistingFolders(destination: string, folders: readonly string[]):
 function renamed(error: unknown, index: number, names: readonly string[] | undefined): unknown {
   if (!(error instanceof RootkeeperError)) return error;
   const which = names?.[index] ?? `Request ${index + 1}`;
-  return new RootkeeperError(error.code, `${which}: ${error.message} Nothing was signed.`, error.reason);
+  return new RootkeeperError(
+    error.code,
+    `${which}: ${error.message}${/nothing was signed\.$/i.test(error.message) ? '' : ' Nothing was signed.'}`,
+    error.reason,
+  );
 }
 
 async function writeBundle(

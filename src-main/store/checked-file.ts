@@ -6,11 +6,11 @@
  * and MACs inside, which need the passphrase.)
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as v from 'valibot';
 import { parseWith } from '../../shared/validation';
 import { writeFileAtomic } from './atomic-write';
+import { readBoundedOrNull } from './bounded-read';
 import { StoreDamagedError } from './damage';
 
 function encode(body: unknown): string {
@@ -23,19 +23,16 @@ export async function writeCheckedFile(file: string, body: unknown): Promise<voi
   await writeFileAtomic(file, encode(body));
 }
 
+/** The store file holds two certificates and two slots; a key file one key. Nothing near this is ours. */
+const MAX_CHECKED_BYTES = 4 * 1024 * 1024;
+
 /** Reads, verifies and validates a checked file; null when it does not exist. */
 export async function readCheckedFile<S extends v.GenericSchema>(
   file: string,
   schema: S,
 ): Promise<v.InferOutput<S> | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  return decodeChecked(text, path.basename(file), schema);
+  const bytes = await readBoundedOrNull(file, { maxBytes: MAX_CHECKED_BYTES, noFollow: true });
+  return bytes === null ? null : decodeChecked(bytes.toString('utf8'), path.basename(file), schema);
 }
 
 export function decodeChecked<S extends v.GenericSchema>(text: string, name: string, schema: S): v.InferOutput<S> {

@@ -7,7 +7,8 @@
  * cut from the end. Layout, byte by byte, in docs/vault.md.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { open as openFile, truncate, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
 import {
@@ -18,7 +19,7 @@ import {
 } from '../../shared/domain/journal';
 import { parseWith } from '../../shared/validation';
 import { NONCE_BYTES, open, seal } from '../vault/aead';
-import { fsyncDirectory } from './atomic-write';
+import { APPEND, CREATE_NEW, fsyncDirectory, linkErrorFor, NOFOLLOW } from './atomic-write';
 import { readCheckedFile, writeCheckedFile } from './checked-file';
 import { StoreDamagedError } from './damage';
 import { JOURNAL_FILE, JOURNAL_HEAD_FILE } from './layout';
@@ -238,13 +239,19 @@ class JournalFile {
   static async open(file: string): Promise<JournalFile> {
     let handle: FileHandle;
     try {
-      handle = await openFile(file, 'r');
+      // Non-blocking: a FIFO put in its place must not hang the opening.
+      handle = await openFile(file, constants.O_RDONLY | constants.O_NONBLOCK | NOFOLLOW).catch(linkErrorFor(file));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
         throw new StoreDamagedError(JOURNAL_FILE, 'it is missing');
       throw error;
     }
-    return new JournalFile(handle, (await handle.stat()).size);
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      await handle.close();
+      throw new StoreDamagedError(JOURNAL_FILE, 'it is not a regular file');
+    }
+    return new JournalFile(handle, info.size);
   }
 
   /** `length` bytes at `offset` (within the file); valid until the next read. */
@@ -304,7 +311,25 @@ function parseEvent(plaintext: Buffer, sequence: number): JournalEvent {
   return json as JournalEvent;
 }
 
-/** Appends records durably: written, fsynced, then the head moved on. A failed write is rolled back. */
+/**
+ * Checked before every append, under the store lock: the lock is still this
+ * process's (a stolen lock means another writer may be at work).
+ */
+export type WriteGuard = () => Promise<void>;
+
+/** Which file the writer appends to: a swapped or grown file is another writer's, never overwritten. */
+interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/**
+ * Appends records durably: written with O_APPEND, fsynced, then the head
+ * moved on. Before each append the file must still be the one this writer
+ * opened (same inode, not a link) and exactly as long as this writer left
+ * it: anything else is another writer's work or a swapped file, and stops
+ * the writer with nothing written. A failed write is rolled back.
+ */
 export class JournalWriter {
   private constructor(
     private readonly dir: string,
@@ -312,16 +337,33 @@ export class JournalWriter {
     private readonly keys: JournalKeys,
     private head: JournalHead,
     private length: number,
+    private readonly identity: FileIdentity,
+    private readonly guard: WriteGuard,
   ) {}
 
   /** Opens for appending after a scan, repairing what the scan found. */
-  static async resume(dir: string, storeId: string, keys: JournalKeys, scan: JournalScan): Promise<JournalWriter> {
-    if (scan.needsTruncate) {
-      await truncate(path.join(dir, JOURNAL_FILE), scan.validLength);
-      await syncFile(path.join(dir, JOURNAL_FILE));
+  static async resume(
+    dir: string,
+    storeId: string,
+    keys: JournalKeys,
+    scan: JournalScan,
+    guard: WriteGuard = async () => {},
+  ): Promise<JournalWriter> {
+    const file = path.join(dir, JOURNAL_FILE);
+    const handle = await openFile(file, constants.O_RDWR | NOFOLLOW).catch(linkErrorFor(file));
+    let identity: FileIdentity;
+    try {
+      identity = await identityOf(handle);
+      if (scan.needsTruncate) {
+        await guard();
+        await handle.truncate(scan.validLength);
+        await handle.sync();
+      }
+    } finally {
+      await handle.close();
     }
     if (scan.needsHeadWrite) await writeHead(dir, storeId, keys.head, scan.head);
-    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength);
+    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength, identity, guard);
   }
 
   /** Creates a new journal holding `events`. */
@@ -330,18 +372,21 @@ export class JournalWriter {
     storeId: string,
     keys: JournalKeys,
     events: readonly JournalEvent[],
+    guard: WriteGuard = async () => {},
   ): Promise<JournalWriter> {
     const file = path.join(dir, JOURNAL_FILE);
-    const handle = await openFile(file, 'wx', 0o600);
+    const handle = await openFile(file, CREATE_NEW, 0o600).catch(linkErrorFor(file));
+    let identity: FileIdentity;
     try {
       await handle.writeFile(journalHeader(storeId));
       await handle.sync();
+      identity = await identityOf(handle);
     } finally {
       await handle.close();
     }
     await fsyncDirectory(dir);
     const empty = { sequence: 0, chainHash: genesisHash(storeId).toString('hex') };
-    const writer = new JournalWriter(dir, storeId, keys, empty, HEADER_BYTES);
+    const writer = new JournalWriter(dir, storeId, keys, empty, HEADER_BYTES, identity, guard);
     await writer.append(events);
     return writer;
   }
@@ -360,14 +405,18 @@ export class JournalWriter {
       Buffer.from(this.head.chainHash, 'hex'),
       events,
     );
+    await this.guard();
     const file = path.join(this.dir, JOURNAL_FILE);
-    const handle = await openFile(file, 'r+');
+    const handle = await openFile(file, APPEND).catch(linkErrorFor(file));
     try {
-      await handle.write(bytes, 0, bytes.length, this.length);
-      await handle.sync();
-    } catch (error) {
-      await handle.truncate(this.length).catch(() => undefined);
-      throw error;
+      await this.checkUnchanged(handle);
+      try {
+        await handle.write(bytes, 0, bytes.length, null);
+        await handle.sync();
+      } catch (error) {
+        await handle.truncate(this.length).catch(() => undefined);
+        throw error;
+      }
     } finally {
       await handle.close();
     }
@@ -377,13 +426,25 @@ export class JournalWriter {
     this.length += bytes.length;
     return head;
   }
+
+  private async checkUnchanged(handle: FileHandle): Promise<void> {
+    const info = await handle.stat();
+    if (info.dev !== this.identity.dev || info.ino !== this.identity.ino) {
+      throw new StoreDamagedError(
+        JOURNAL_FILE,
+        'it was replaced by another file while this process had the store open',
+      );
+    }
+    if (info.size !== this.length) {
+      throw new StoreDamagedError(
+        JOURNAL_FILE,
+        `it is ${info.size} bytes where this process left ${this.length}: another process wrote to it (or cut it) while this one had the store open`,
+      );
+    }
+  }
 }
 
-async function syncFile(file: string): Promise<void> {
-  const handle = await openFile(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+async function identityOf(handle: FileHandle): Promise<FileIdentity> {
+  const info = await handle.stat();
+  return { dev: info.dev, ino: info.ino };
 }

@@ -20,7 +20,7 @@ import { subkey, wipe } from '../vault/secrets';
 import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
 import { emptyInventory, applyEntries, type Inventory } from './inventory';
-import { JournalWriter, scanJournal, type JournalScan } from './journal';
+import { JournalWriter, scanJournal, type JournalScan, type WriteGuard } from './journal';
 import { readKeyFile } from './key-file';
 import {
   STORE_FORMAT,
@@ -86,13 +86,13 @@ export async function createStore(options: CreateStoreOptions): Promise<CreatedS
 
   const lock = await acquireStoreLock(options.dir);
   try {
-    return await ceremony(options, cost);
+    return await ceremony(options, cost, () => lock.verify());
   } finally {
     await lock.release();
   }
 }
 
-async function ceremony(options: CreateStoreOptions, cost: KdfCost): Promise<CreatedStore> {
+async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: WriteGuard): Promise<CreatedStore> {
   const storeId = randomUUID();
   const rootKeys = await generateKeyPair(options.rootKey ?? DEFAULT_CA_KEY, true);
   const root = await createRootCertificate({
@@ -115,10 +115,17 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost): Promise<Cre
     );
     const operatorSlot = await sealSlot(partial, 'operator-data-key', options.operatorPassphrase, cost, dataKey);
     const createdAt = new Date().toISOString();
-    await JournalWriter.create(options.dir, storeId, journalKeys(dataKey, storeId), [
-      { type: 'store-created', at: createdAt, storeId, kdf: { ...cost } },
-      { type: 'root-created', at: createdAt, certificate: rootCertificate, sha256: sha256Hex(root.der) },
-    ]);
+    await JournalWriter.create(
+      options.dir,
+      storeId,
+      journalKeys(dataKey, storeId),
+      [
+        { type: 'store-created', at: createdAt, storeId, kdf: { ...cost } },
+        { type: 'root-created', at: createdAt, certificate: rootCertificate, sha256: sha256Hex(root.der) },
+      ],
+      guard,
+    );
+    await guard();
     // The store file goes last: until it exists, the folder is not a store.
     await writeKeyring(options.dir, {
       format: STORE_FORMAT,
@@ -185,6 +192,7 @@ export class ClosedStore {
         keyring.storeId,
         journalKeys(dataKey, keyring.storeId),
         verified.scan,
+        () => lock.verify(),
       );
       const session = new Session({
         dir: this.dir,
@@ -198,7 +206,7 @@ export class ClosedStore {
         throttle,
         ...(env.kdfPolicy ? { kdfPolicy: env.kdfPolicy } : {}),
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-        notices: verified.scan.notices,
+        notices: [...lock.notices, ...verified.scan.notices],
       });
       await recordOpening(session, verified.scan.notices, opened.failures);
       return session;

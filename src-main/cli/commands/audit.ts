@@ -1,5 +1,5 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
-import { print, printJson } from '../io';
+import { print, printJson, textDate } from '../io';
 import { withSession } from '../session';
 import { AUDIT_CATEGORIES } from '../../../shared/domain/audit';
 import { choice, flag, optional } from '../values';
@@ -44,7 +44,7 @@ export const auditLog: Command = {
     for (const entry of oldestFirst)
       print(
         io,
-        `${String(entry.sequence).padStart(6)}  ${entry.at}  ${entry.summary}${entry.serial ? `  [${entry.serial}]` : ''}`,
+        `${String(entry.sequence).padStart(6)}  ${textDate(entry.at)}  ${entry.summary}${entry.serial ? `  [${entry.serial}]` : ''}`,
       );
   },
 };

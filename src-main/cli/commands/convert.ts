@@ -1,20 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { FORCE, FORCE_HELP, OUT, type Command } from '../command';
-import { print } from '../io';
-import { writeOutput } from '../output-file';
+import { readInputFile } from '../input-file';
+import { UsageError, print } from '../io';
 import { CliOperations } from '../operations';
+import { checkOutput, writeOutput } from '../output-file';
 import { choice, flag, optional } from '../values';
-import { UsageError } from '../io';
 
 export const convert: Command = {
   name: 'convert',
   summary: 'convert certificates and chains among PEM, DER and PKCS#7',
   synopsis: 'convert IN --to pem|der|p7b [--out FILE]',
   help: [
-    'IN                       a certificate or chain: PEM, DER or PKCS#7',
+    'IN                       a certificate or chain: PEM, DER or PKCS#7 (- for standard input)',
     '--to FORMAT              pem, der (one certificate) or p7b',
-    '--out FILE               where to write it (default: standard output)',
+    '--out FILE               where to write it (default, or -: standard output)',
     FORCE_HELP,
   ],
   options: { ...OUT, ...FORCE, to: { type: 'string' } },
@@ -22,13 +20,11 @@ export const convert: Command = {
   async run({ io, values, positionals }) {
     const to = choice(values, 'to', ['pem', 'der', 'p7b'] as const);
     if (!to) throw new UsageError('--to is required');
-    const input = new Uint8Array(await readFile(path.resolve(io.cwd, positionals[0]!)));
+    const out = optional(values, 'out') ?? '-';
+    await checkOutput(io.cwd, out, flag(values, 'force'));
+    const input = await readInputFile(io, positionals[0]!);
     const { output } = await new CliOperations(io.cwd, io).call('convert', { input, to });
-    const out = optional(values, 'out');
-    if (!out) {
-      io.stdout.write(output);
-      return;
-    }
-    print(io, `Wrote ${await writeOutput(io.cwd, out, output, flag(values, 'force'))}.`);
+    const file = await writeOutput(io, out, output, flag(values, 'force'));
+    if (out !== '-') print(io, `Wrote ${file}.`);
   },
 };

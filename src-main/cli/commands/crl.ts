@@ -13,10 +13,11 @@ import {
   STORE_HELP,
   type Command,
 } from '../command';
-import { print, printJson, progress } from '../io';
-import { writeOutput } from '../output-file';
+import { VALIDITY_DAYS } from '../../../shared/domain/pki';
+import { print, printJson, progress, textDate } from '../io';
+import { checkOutput, writeOutput } from '../output-file';
 import { withSession } from '../session';
-import { choice, flag, integer, optional, required } from '../values';
+import { choice, days as daysOption, flag, optional, required } from '../values';
 import { x509 } from '../../engine/x509';
 
 /** --out names a folder when it ends in a slash or is one already. */
@@ -37,7 +38,7 @@ export const crl: Command = {
     STORE_HELP,
     '--ca CA                  intermediate (default) or root',
     '--days N                 days until nextUpdate (default 30 for the intermediate, 365 for the root)',
-    '--out FILE               where to write it: PEM if the name ends in .pem, else DER (what CRL URLs serve)',
+    '--out FILE               where to write it: PEM if the name ends in .pem (or is -, standard output), else DER (what CRL URLs serve)',
     '--out DIR/               a folder (ends in / or exists): writes CA-crl-N/ with CA.crl (DER), CA.crl.pem,',
     '                         crls.pem and a README on publishing it (nginx) and on mutual TLS',
     '--root-passin SRC        the root passphrase, for --ca root (read before the operator passphrase)',
@@ -59,8 +60,9 @@ export const crl: Command = {
     const { io, values, passphrases } = context;
     const ca = choice(values, 'ca', CA_ROLES) ?? 'intermediate';
     const out = required(values, 'out');
-    const days = integer(values, 'days');
-    const folder = await isFolder(path.resolve(io.cwd, out), out);
+    const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
+    const folder = out !== '-' && (await isFolder(path.resolve(io.cwd, out), out));
+    if (!folder) await checkOutput(io.cwd, out, flag(values, 'force'));
     let rootPassphrase: string | undefined;
     const result = await withSession(
       context,
@@ -86,12 +88,14 @@ export const crl: Command = {
       for (const file of result.written.files) print(io, `  ${file.sha256}  ${file.name}`);
       return;
     }
-    const data = out.endsWith('.pem') ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
-    const file = await writeOutput(io.cwd, out, data, flag(values, 'force'));
+    const data =
+      out.endsWith('.pem') || out === '-' ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
+    const file = await writeOutput(io, out, data, flag(values, 'force'));
+    if (out === '-') return progress(io, `wrote the ${ca} CRL number ${result.crlNumber} to standard output`);
     if (flag(values, 'json')) return printJson(io, { ...result, file });
     print(
       io,
-      `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${result.nextUpdate}.`,
+      `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${textDate(result.nextUpdate)}.`,
     );
   },
 };

@@ -1,6 +1,6 @@
 import { FORCE, FORCE_HELP, JSON_FLAG, JSON_HELP, OUT, STORE, STORE_HELP, type Command } from '../command';
-import { print, printJson } from '../io';
-import { writeOutput } from '../output-file';
+import { print, printJson, progress } from '../io';
+import { checkOutput, writeOutput } from '../output-file';
 import { withoutSession } from '../session';
 import { flag, required } from '../values';
 
@@ -27,12 +27,15 @@ export const exportChain: Command = {
   name: 'export chain',
   summary: 'write the CA chain, intermediate then root, as PEM (no passphrase needed)',
   synopsis: 'export chain --store DIR --out FILE',
-  help: [STORE_HELP, '--out FILE               where to write the chain', FORCE_HELP],
+  help: [STORE_HELP, '--out FILE               where to write the chain (- for standard output)', FORCE_HELP],
   options: { ...STORE, ...OUT, ...FORCE },
   async run(context) {
     const { io, values } = context;
     const out = required(values, 'out');
+    await checkOutput(io.cwd, out, flag(values, 'force'));
     const result = await withoutSession(context, (operations) => operations.call('exportChain', {}));
-    print(io, `Wrote the CA chain to ${await writeOutput(io.cwd, out, result.pem, flag(values, 'force'))}.`);
+    const file = await writeOutput(io, out, result.pem, flag(values, 'force'));
+    if (out === '-') progress(io, 'wrote the CA chain to standard output');
+    else print(io, `Wrote the CA chain to ${file}.`);
   },
 };

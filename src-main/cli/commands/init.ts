@@ -1,21 +1,26 @@
-import { KEY_ALGORITHMS } from '../../../shared/domain/pki';
-import { JSON_FLAG, JSON_HELP, STORE, STORE_HELP, type Command } from '../command';
-import { print, printJson, progress } from '../io';
+import { KEY_ALGORITHMS, VALIDITY_DAYS } from '../../../shared/domain/pki';
+import { rejected } from '../../../shared/errors';
+import { parseSubject } from '../../engine/names';
+import { inspectStoreFolder } from '../../store/folder';
+import { checkPassphraseStrength } from '../../store/passphrase-policy';
+import { checkKdfCeiling, checkKdfFloor, DEFAULT_KDF_COST, PRODUCTION_KDF_POLICY } from '../../vault/kdf';
+import { JSON_FLAG, JSON_HELP, STORE, STORE_HELP, type Command, type Values } from '../command';
+import { UsageError, print, printJson, progress, textDate } from '../io';
 import { CliOperations } from '../operations';
-import { choice, flag, integer, optional, required, storeDir } from '../values';
+import { choice, days, flag, integer, optional, required, storeDir } from '../values';
 
 export const init: Command = {
   name: 'init',
   summary: 'create a store: the key ceremony that makes the root CA',
   synopsis:
-    'init --store DIR --root-subject DN [--root-key ALG] [--root-days N] --root-passin SRC --operator-passin SRC',
+    'init --store DIR --root-subject DN [--root-key ALG] [--root-days N] --root-passout SRC --operator-passout SRC',
   help: [
     STORE_HELP,
     '--root-subject DN        the root\'s name, e.g. "CN=Acme Root CA, O=Acme, C=GB"',
     `--root-key ALG           ${KEY_ALGORITHMS.join('|')} (default ec-p384)`,
-    '--root-days N            validity in days (default 7300, at most 9132)',
-    '--root-passin SRC        the root passphrase (asked twice when not given)',
-    '--operator-passin SRC    the operator passphrase (asked twice when not given)',
+    `--root-days N            validity in days (default ${VALIDITY_DAYS.root.default}, at most ${VALIDITY_DAYS.root.max})`,
+    '--root-passout SRC       the new root passphrase (asked twice when not given; --root-passin is the old name)',
+    '--operator-passout SRC   the new operator passphrase (asked twice when not given; --operator-passin is the old name)',
     '--kdf-memory MIB         argon2id memory in MiB (default 256, at least 64)',
     '--kdf-passes N           argon2id passes (default 3, at least 2)',
     JSON_HELP,
@@ -26,21 +31,45 @@ export const init: Command = {
     'root-subject': { type: 'string' },
     'root-key': { type: 'string' },
     'root-days': { type: 'string' },
+    'root-passout': { type: 'string' },
+    'operator-passout': { type: 'string' },
     'root-passin': { type: 'string' },
     'operator-passin': { type: 'string' },
     'kdf-memory': { type: 'string' },
     'kdf-passes': { type: 'string' },
   },
   async run({ io, values, passphrases }) {
+    // Everything that can be checked is checked before a passphrase is asked or a key made.
     const rootSubject = required(values, 'root-subject');
+    const context = parseSubject(rootSubject).map((component) => component.value);
     const rootKey = choice(values, 'root-key', KEY_ALGORITHMS);
-    const rootDays = integer(values, 'root-days');
+    const rootDays = days(values, VALIDITY_DAYS.root.max, 'a root', 'root-days');
     const memory = integer(values, 'kdf-memory');
     const passes = integer(values, 'kdf-passes');
-    const rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase', true);
-    const operatorPassphrase = await passphrases.read(optional(values, 'operator-passin'), 'Operator passphrase', true);
+    const cost = {
+      ...DEFAULT_KDF_COST,
+      ...(memory ? { memoryKiB: memory * 1024 } : {}),
+      ...(passes ? { passes } : {}),
+    };
+    checkKdfFloor(cost, PRODUCTION_KDF_POLICY);
+    checkKdfCeiling(cost, PRODUCTION_KDF_POLICY);
+    const dir = storeDir(values, io);
+    const state = await inspectStoreFolder(dir);
+    if (state === 'initialized') throw rejected('exists', `${dir} already holds a Rootkeeper store.`);
+    if (state === 'foreign')
+      throw rejected('policy', `${dir} holds other files; choose an empty folder for the store.`);
+    const rootPassphrase = await passphrases.read(newPassphraseSource(values, 'root'), 'Root passphrase', true);
+    checkPassphraseStrength('root', rootPassphrase, context);
+    const operatorPassphrase = await passphrases.read(
+      newPassphraseSource(values, 'operator'),
+      'Operator passphrase',
+      true,
+    );
+    checkPassphraseStrength('operator', operatorPassphrase, context);
+    if (rootPassphrase === operatorPassphrase)
+      throw rejected('policy', 'The root and operator passphrases must differ.');
     progress(io, 'generating the root key and sealing it (argon2id)…');
-    const created = await new CliOperations(storeDir(values, io.cwd), io).call('createStore', {
+    const created = await new CliOperations(dir, io).call('createStore', {
       rootSubject,
       rootPassphrase,
       operatorPassphrase,
@@ -51,8 +80,17 @@ export const init: Command = {
     });
     if (flag(values, 'json')) return printJson(io, created);
     print(io, `Created the store ${created.storeId}`);
-    print(io, `Root:     ${created.rootSubject} (valid until ${created.rootNotAfter})`);
+    print(io, `Root:     ${created.rootSubject} (valid until ${textDate(created.rootNotAfter)})`);
     print(io, `SHA-256:  ${created.rootSha256}`);
     print(io, 'Write the SHA-256 fingerprint down: it is how anyone can check the root they were given.');
   },
 };
+
+/** A passphrase being created is a -passout, as in OpenSSL; the -passin spelling stays as an alias. */
+function newPassphraseSource(values: Values, which: 'root' | 'operator'): string | undefined {
+  const passout = optional(values, `${which}-passout`);
+  const passin = optional(values, `${which}-passin`);
+  if (passout !== undefined && passin !== undefined)
+    throw new UsageError(`give --${which}-passout or its old name --${which}-passin, not both`);
+  return passout ?? passin;
+}

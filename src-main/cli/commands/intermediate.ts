@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { CA_PURPOSES, KEY_ALGORITHMS } from '../../../shared/domain/pki';
+import { CA_PURPOSES, KEY_ALGORITHMS, VALIDITY_DAYS } from '../../../shared/domain/pki';
+import { decodeSingle } from '../../engine/formats/input';
+import { parseSubject } from '../../engine/names';
 import {
   FORCE,
   FORCE_HELP,
@@ -13,10 +13,11 @@ import {
   STORE_HELP,
   type Command,
 } from '../command';
-import { print, printJson, progress } from '../io';
-import { writeOutput } from '../output-file';
+import { print, printJson, progress, textDate } from '../io';
+import { readInputFile } from '../input-file';
+import { checkOutput, writeOutput } from '../output-file';
 import { withSession } from '../session';
-import { choice, flag, integer, list, optional, required } from '../values';
+import { choice, days as daysOption, flag, list, optional, required } from '../values';
 
 export const intermediateCreate: Command = {
   name: 'intermediate create',
@@ -58,9 +59,10 @@ export const intermediateCreate: Command = {
   async run(context) {
     const { io, values, passphrases } = context;
     const subject = required(values, 'subject');
+    parseSubject(subject);
     const key = choice(values, 'key', KEY_ALGORITHMS);
     const purpose = choice(values, 'purpose', CA_PURPOSES);
-    const days = integer(values, 'days');
+    const days = daysOption(values, VALIDITY_DAYS.intermediate.max, 'an intermediate');
     const crlUrl = optional(values, 'crl-url');
     const nameConstraints = {
       permittedDns: list(values, 'permit-dns'),
@@ -92,7 +94,7 @@ export const intermediateCreate: Command = {
     for (const warning of result.warnings) progress(io, `warning: ${warning}`);
     print(io, `Created the intermediate ${result.certificate.subject}`);
     print(io, `Serial:   ${result.certificate.serial}`);
-    print(io, `Valid:    ${result.certificate.notBefore} to ${result.certificate.notAfter}`);
+    print(io, `Valid:    ${textDate(result.certificate.notBefore)} to ${textDate(result.certificate.notAfter)}`);
     print(io, `SHA-256:  ${result.certificate.sha256}`);
   },
 };
@@ -113,12 +115,15 @@ export const intermediateCsr: Command = {
   async run(context) {
     const { io, values } = context;
     const subject = required(values, 'subject');
+    parseSubject(subject);
     const out = required(values, 'out');
     const key = choice(values, 'key', KEY_ALGORITHMS);
+    await checkOutput(io.cwd, out, flag(values, 'force'));
     const result = await withSession(context, (operations) =>
       operations.call('requestIntermediate', { subject, ...(key ? { key } : {}) }),
     );
-    const file = await writeOutput(io.cwd, out, result.csrPem, flag(values, 'force'));
+    const file = await writeOutput(io, out, result.csrPem, flag(values, 'force'));
+    if (out === '-') return;
     print(
       io,
       `Wrote the request for ${result.subject} to ${file}. Have the root sign it, then run "rootkeeper intermediate import".`,
@@ -135,7 +140,9 @@ export const intermediateImport: Command = {
   positionals: { min: 1, max: 1 },
   async run(context) {
     const { io, values, positionals } = context;
-    const certificate = new Uint8Array(await readFile(path.resolve(io.cwd, positionals[0]!)));
+    const certificate = await readInputFile(io, positionals[0]!);
+    // Its kind is told before the unlock: a key or a CSR given by mistake costs no argon2id.
+    decodeSingle(certificate, 'certificate');
     const result = await withSession(context, (operations) => operations.call('importIntermediate', { certificate }));
     if (flag(values, 'json')) return printJson(io, result);
     print(io, `Imported the intermediate ${result.certificate.subject} (SHA-256 ${result.certificate.sha256}).`);

@@ -1,4 +1,8 @@
-import { KEY_ALGORITHMS, LEAF_PROFILES, type SubjectAltName } from '../../../shared/domain/pki';
+import path from 'node:path';
+import { KEY_ALGORITHMS, LEAF_PROFILES, VALIDITY_DAYS, type SubjectAltName } from '../../../shared/domain/pki';
+import { bundleNameFor } from '../../exports/bundle';
+import { checkExportDestination } from '../../exports/folder';
+import { checkExportPassphrase } from '../../operations/issuing-ops';
 import { parseSanSpec } from '../../../shared/validators/subject-alt-name';
 import {
   FORCE,
@@ -12,9 +16,9 @@ import {
   STORE_HELP,
   type Command,
 } from '../command';
-import { UsageError, print, printJson, progress } from '../io';
+import { UsageError, print, printJson, progress, textDate } from '../io';
 import { withSession } from '../session';
-import { choice, flag, integer, list, optional, required } from '../values';
+import { choice, commonName as commonNameOption, days as daysOption, flag, list, optional, required } from '../values';
 
 export const SAN_HELP = '--san TYPE:VALUE         a name: dns:NAME, ip:ADDR, email:ADDR or upn:ADDR (repeatable)';
 
@@ -66,21 +70,24 @@ export const issue: Command = {
   async run(context) {
     const { io, values, passphrases } = context;
     const profile = choice(values, 'profile', LEAF_PROFILES) ?? required(values, 'profile');
-    const commonName = required(values, 'cn');
+    const commonName = commonNameOption(values);
     const sans = parseSans(list(values, 'san'));
     const destination = required(values, 'out');
     const key = choice(values, 'key', KEY_ALGORITHMS);
-    const days = integer(values, 'days');
+    const days = daysOption(values, VALIDITY_DAYS.leaf.max, 'a server or client certificate');
     const p12 = choice(values, 'p12', ['modern', 'compatible'] as const);
     if (flag(values, 'no-key-encryption') && optional(values, 'key-passout')) {
       throw new UsageError('--key-passout and --no-key-encryption cannot both be given');
     }
+    checkBundleDestination(io.cwd, destination, profile, commonName, sans, flag(values, 'force'));
     const keyPassphrase = flag(values, 'no-key-encryption')
       ? null
       : await passphrases.read(optional(values, 'key-passout'), 'Key passphrase', true);
+    checkExportPassphrase(keyPassphrase, 'key passphrase');
     const pkcs12 = p12
       ? { profile: p12, password: await passphrases.read(optional(values, 'p12-passout'), 'PKCS#12 password', true) }
       : undefined;
+    checkExportPassphrase(pkcs12?.password, 'PKCS#12 password');
     const result = await withSession(context, async (operations) => {
       if (key === 'rsa-4096' || key === 'rsa-3072') progress(io, `generating the ${key} key…`);
       return operations.call('issueCertificate', {
@@ -99,7 +106,7 @@ export const issue: Command = {
     for (const warning of result.warnings) progress(io, `warning: ${warning}`);
     print(
       io,
-      `Issued ${result.certificate.subject}, serial ${result.certificate.serial}, valid until ${result.certificate.notAfter}`,
+      `Issued ${result.certificate.subject}, serial ${result.certificate.serial}, valid until ${textDate(result.certificate.notAfter)}`,
     );
     print(io, `Names:    ${result.certificate.sans.map((san) => `${san.type}:${san.value}`).join(', ')}`);
     print(io, `Bundle:   ${result.bundle.folder}`);
@@ -107,3 +114,24 @@ export const issue: Command = {
     print(io, 'Written and verified.');
   },
 };
+
+/**
+ * The bundle folder the operation will write, checked before the unlock: a
+ * link on the way or a bundle already there is refused at once. (The
+ * operation checks again when it writes.)
+ */
+function checkBundleDestination(
+  cwd: string,
+  out: string,
+  profile: string,
+  cn: string,
+  sans: readonly SubjectAltName[],
+  force: boolean,
+): void {
+  const folder = path.resolve(cwd, out);
+  checkExportDestination(folder);
+  const names = profile === 'server' ? [{ type: 'dns', value: cn }, ...sans] : sans;
+  const name = bundleNameFor(names, `CN=${cn}`);
+  const files = [`${name}.cert.pem`, `${name}.fullchain.pem`, 'ca-chain.cert.pem', 'README.txt', 'SHA256SUMS'];
+  checkExportDestination(path.join(folder, name), files, force);
+}

@@ -1,4 +1,7 @@
-import { KEY_ALGORITHMS } from '../../../shared/domain/pki';
+import path from 'node:path';
+import { KEY_ALGORITHMS, VALIDITY_DAYS } from '../../../shared/domain/pki';
+import { checkExportDestination } from '../../exports/folder';
+import { checkExportPassphrase } from '../../operations/issuing-ops';
 import {
   FORCE,
   FORCE_HELP,
@@ -11,9 +14,9 @@ import {
   STORE_HELP,
   type Command,
 } from '../command';
-import { UsageError, print, printJson, progress } from '../io';
+import { UsageError, print, printJson, progress, textDate } from '../io';
 import { withSession } from '../session';
-import { choice, flag, integer, optional, required } from '../values';
+import { choice, days as daysOption, flag, optional, required } from '../values';
 
 export const renew: Command = {
   name: 'renew',
@@ -48,16 +51,18 @@ export const renew: Command = {
     const { io, values, positionals, passphrases } = context;
     const key = choice(values, 'key', ['same', ...KEY_ALGORITHMS] as const) ?? 'same';
     const destination = required(values, 'out');
-    const days = integer(values, 'days');
+    const days = daysOption(values, VALIDITY_DAYS.leaf.max, 'a server or client certificate');
     const keyFlags = flag(values, 'no-key-encryption') || optional(values, 'key-passout') !== undefined;
     if (key === 'same' && keyFlags)
       throw new UsageError('--key same writes no key: drop --key-passout and --no-key-encryption');
+    checkExportDestination(path.resolve(io.cwd, destination));
     const keyPassphrase =
       key === 'same'
         ? undefined
         : flag(values, 'no-key-encryption')
           ? null
           : await passphrases.read(optional(values, 'key-passout'), 'Key passphrase', true);
+    checkExportPassphrase(keyPassphrase, 'key passphrase');
     const result = await withSession(context, (operations) =>
       operations.call('renewCertificate', {
         serial: positionals[0]!,
@@ -70,7 +75,7 @@ export const renew: Command = {
     );
     if (flag(values, 'json')) return printJson(io, result);
     for (const warning of result.warnings) progress(io, `warning: ${warning}`);
-    print(io, `Renewed as serial ${result.certificate.serial}, valid until ${result.certificate.notAfter}`);
+    print(io, `Renewed as serial ${result.certificate.serial}, valid until ${textDate(result.certificate.notAfter)}`);
     print(io, `Bundle:   ${result.bundle.folder}`);
     for (const file of result.bundle.files) print(io, `  ${file.sha256}  ${file.name}`);
     print(io, 'Written and verified. The old certificate stays valid until you revoke it.');

@@ -1,5 +1,5 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
-import { print, printJson } from '../io';
+import { print, printJson, textDate } from '../io';
 import { withSession } from '../session';
 import { flag } from '../values';
 
@@ -21,11 +21,11 @@ export const show: Command = {
       io,
       [
         `Serial:      ${detail.serial}`,
-        `Status:      ${summary.status}${summary.revocationReason ? ` (${summary.revocationReason}, ${summary.revokedAt})` : ''}`,
+        `Status:      ${summary.status}${summary.revocationReason ? ` (${summary.revocationReason}, ${textDate(summary.revokedAt ?? '')})` : ''}`,
         `Subject:     ${detail.subject}`,
         `Issuer:      ${detail.issuer}`,
-        `Not before:  ${detail.notBefore}`,
-        `Not after:   ${detail.notAfter}`,
+        `Not before:  ${textDate(detail.notBefore)}`,
+        `Not after:   ${textDate(detail.notAfter)}`,
         `Public key:  ${detail.publicKey}`,
         `Signature:   ${detail.signatureAlgorithm}`,
         'Extensions:',

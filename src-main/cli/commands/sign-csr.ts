@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LEAF_PROFILES } from '../../../shared/domain/pki';
+import { LEAF_PROFILES, VALIDITY_DAYS } from '../../../shared/domain/pki';
+import { RootkeeperError, rejected } from '../../../shared/errors';
+import { parseCsr } from '../../engine/csr';
+import { checkExportDestination } from '../../exports/folder';
 import {
   FORCE,
   FORCE_HELP,
@@ -13,9 +15,10 @@ import {
   STORE_HELP,
   type Command,
 } from '../command';
-import { print, printJson, progress } from '../io';
+import { readInputFile } from '../input-file';
+import { print, printJson, progress, type Io } from '../io';
 import { withSession } from '../session';
-import { choice, flag, integer, required } from '../values';
+import { choice, days as daysOption, flag, required } from '../values';
 
 export const signCsr: Command = {
   name: 'sign-csr',
@@ -45,10 +48,9 @@ export const signCsr: Command = {
     const { io, values, positionals } = context;
     const profile = choice(values, 'profile', LEAF_PROFILES) ?? (required(values, 'profile') as never);
     const destination = required(values, 'out');
-    const days = integer(values, 'days');
-    const csrs = await Promise.all(
-      positionals.map(async (file) => new Uint8Array(await readFile(path.resolve(io.cwd, file)))),
-    );
+    const days = daysOption(values, VALIDITY_DAYS.leaf.max, 'a server or client certificate');
+    checkExportDestination(path.resolve(io.cwd, destination));
+    const csrs = await readRequests(io, positionals);
     const result = await withSession(context, async (operations) => {
       if (csrs.length > 1) progress(io, `signing ${csrs.length} requests…`);
       return operations.call('signCsrs', {
@@ -74,3 +76,23 @@ export const signCsr: Command = {
     );
   },
 };
+
+/**
+ * Every request read (type and size first) and parsed before the unlock: a
+ * private key or a damaged file given by mistake is named at once, and
+ * costs no argon2id. The operation checks each again when it signs.
+ */
+async function readRequests(io: Io, files: readonly string[]): Promise<Uint8Array<ArrayBuffer>[]> {
+  const csrs: Uint8Array<ArrayBuffer>[] = [];
+  for (const file of files) {
+    const bytes = await readInputFile(io, file);
+    try {
+      await parseCsr(bytes);
+    } catch (error) {
+      if (!(error instanceof RootkeeperError) || error.code !== 'REJECTED_INPUT') throw error;
+      throw rejected(error.reason ?? 'malformed', `${file}: ${error.message}`);
+    }
+    csrs.push(bytes);
+  }
+  return csrs;
+}

@@ -1,4 +1,4 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { safeName, sha256, writeExportFolder } from '../../../src-main/exports/folder';
@@ -50,6 +50,46 @@ describe('writeExportFolder', () => {
     await expect(writeExportFolder(path.join(root, 'linked'), [{ name: 'c.pem', data: 'C' }])).rejects.toThrow(
       /symbolic link/,
     );
+  });
+
+  it('refuses a link planted at a subfolder (kit/linux → elsewhere), naming it, and writes nothing anywhere', async () => {
+    const folder = path.join(root, 'kit');
+    const victim = path.join(root, 'victim');
+    await mkdir(folder);
+    await mkdir(victim);
+    await symlink(victim, path.join(folder, 'linux'));
+    const files = [
+      { name: 'README.txt', data: 'R' },
+      { name: 'linux/install-root.sh', data: '#!/bin/sh\n' },
+    ];
+    for (const force of [false, true]) {
+      await expect(writeExportFolder(folder, files, { force })).rejects.toMatchObject({
+        code: 'REJECTED_INPUT',
+        message: `${path.join(folder, 'linux')} is a symbolic link; Rootkeeper does not write through links.`,
+      });
+    }
+    expect(await readdir(victim)).toEqual([]);
+    expect(await readdir(folder)).toEqual(['linux']);
+  });
+
+  it('refuses a link two levels down, and a file where a folder should be', async () => {
+    const folder = path.join(root, 'kit');
+    await mkdir(path.join(folder, 'a'), { recursive: true });
+    await symlink(root, path.join(folder, 'a', 'b'));
+    await expect(writeExportFolder(folder, [{ name: 'a/b/c.pem', data: 'C' }])).rejects.toThrow(
+      `${path.join(folder, 'a', 'b')} is a symbolic link`,
+    );
+    await writeFile(path.join(folder, 'plain'), 'x');
+    await expect(writeExportFolder(folder, [{ name: 'plain/c.pem', data: 'C' }])).rejects.toThrow(
+      `${path.join(folder, 'plain')}: this is a file, not a folder.`,
+    );
+  });
+
+  it('creates missing parents and subfolders one level at a time', async () => {
+    const folder = path.join(root, 'usb', 'new', 'kit');
+    const written = await writeExportFolder(folder, [{ name: 'x/y/z.pem', data: 'Z' }]);
+    expect(written.files.map((file) => file.name)).toEqual(['x/y/z.pem', 'SHA256SUMS']);
+    expect(await readFile(path.join(folder, 'x', 'y', 'z.pem'), 'utf8')).toBe('Z');
   });
 
   it('refuses file names that would leave the folder', async () => {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSettings, writeSettings } from '../../../src-main/settings';
@@ -22,6 +22,26 @@ describe('the settings file', () => {
       }
       expect(errors).toHaveLength(3);
       expect(errors.join()).not.toMatch(/relative|42/);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('never writes or reads through a link put in its place', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      const file = path.join(dir, 'rootkeeper-settings.json');
+      const victim = path.join(dir, 'victim.json');
+      await writeFile(victim, '{"storeDir": "/elsewhere"}');
+      await symlink(victim, file);
+      await expect(writeSettings(file, { storeDir: '/media/usb/ca' })).rejects.toMatchObject({
+        code: 'REJECTED_INPUT',
+        message: `${file} is a symbolic link; Rootkeeper does not write through links.`,
+      });
+      expect(await readFile(victim, 'utf8')).toBe('{"storeDir": "/elsewhere"}');
+      const errors: string[] = [];
+      expect(await readSettings(file, { error: (message) => errors.push(message) })).toEqual({});
+      expect(errors).toHaveLength(1);
     } finally {
       await cleanup();
     }
