@@ -4,6 +4,7 @@ import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
 import { exportChain, exportRoot } from './export';
+import { importOpenssl } from './import/openssl';
 import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
 import { issue } from './issue';
@@ -16,6 +17,7 @@ import { signCsr } from './sign-csr';
 /** Every command, in the order of the officer's work. */
 export const commands: readonly Command[] = [
   init,
+  importOpenssl,
   intermediateCreate,
   intermediateCsr,
   intermediateImport,
