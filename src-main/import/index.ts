@@ -5,3 +5,5 @@ export { reportText } from './report';
 export { verifySource, type KeyPassphrases } from './verify';
 export { writeImport } from './write';
 export type { ImportReport } from './plan';
+export { readEasyRsaSource } from './easy-rsa';
+export { detectSourceKind, isMkcertCaroot, readMkcertSource } from './mkcert';

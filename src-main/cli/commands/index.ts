@@ -4,6 +4,7 @@ import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
 import { exportChain, exportRoot } from './export';
+import { importEasyRsa } from './import/easy-rsa';
 import { importOpenssl } from './import/openssl';
 import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
@@ -18,6 +19,7 @@ import { signCsr } from './sign-csr';
 export const commands: readonly Command[] = [
   init,
   importOpenssl,
+  importEasyRsa,
   intermediateCreate,
   intermediateCsr,
   intermediateImport,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readOpensslSource } from '../../../import';
+import { isMkcertCaroot, readMkcertSource, readOpensslSource } from '../../../import';
 import type { Command } from '../../command';
 import { optional, required } from '../../values';
 import { NEW_STORE_HELP, NEW_STORE_OPTIONS, keyPassphrases, runImport } from './common';
@@ -27,10 +27,12 @@ export const importOpenssl: Command = {
     const rootDir = required(context.values, 'root-dir');
     const intermediateDir = optional(context.values, 'intermediate-dir');
     const resolve = (value: string) => path.resolve(context.io.cwd, value);
-    const description = await readOpensslSource({
-      rootDir: resolve(rootDir),
-      ...(intermediateDir ? { intermediateDir: resolve(intermediateDir) } : {}),
-    });
+    const description = (await isMkcertCaroot(resolve(rootDir)))
+      ? await readMkcertSource(resolve(rootDir))
+      : await readOpensslSource({
+          rootDir: resolve(rootDir),
+          ...(intermediateDir ? { intermediateDir: resolve(intermediateDir) } : {}),
+        });
     const hasIntermediate = description.cas.some((ca) => ca.role === 'intermediate');
     const passphrases = await keyPassphrases(
       context,
