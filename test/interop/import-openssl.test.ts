@@ -20,6 +20,7 @@ import {
   buildGuideCa,
   hashTree,
 } from '../support/guide-ca';
+import { ClosedStore } from '../../src-main/store/store';
 import { run } from '../support/run';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -209,8 +210,146 @@ describe('import openssl', () => {
     expect(verify.status, verify.stderr).toBe(0);
   });
 
+  it('journals one pki-imported event with the counters and the SHA-256 of every source file read', async () => {
+    const session = await (await ClosedStore.open(store)).unlock(OPERATOR.slice('pass:'.length));
+    try {
+      const events = (await session.readJournal()).map((entry) => entry.event);
+      const imports = events.filter((event) => event.type === 'pki-imported');
+      expect(imports).toHaveLength(1);
+      const summary = imports[0]!;
+      if (summary.type !== 'pki-imported') throw new Error('unreachable');
+      expect(summary.source).toBe('openssl');
+      expect(summary.counts).toEqual({ certificates: 4, valid: 3, expired: 0, revoked: 1 });
+      const hashes = Object.fromEntries(summary.files.map((file) => [file.path, file.sha256]));
+      for (const name of [
+        'index.txt',
+        'intermediate/index.txt',
+        'intermediate/crlnumber',
+        'intermediate/crl/intermediate.crl.pem',
+        'private/ca.key.pem',
+        'newcerts/1000.pem',
+      ]) {
+        const bytes = await readFile(path.join(ca, name));
+        expect(hashes[name], name).toBe(createHash('sha256').update(bytes).digest('hex'));
+      }
+      const counter = summary.counters.find((entry) => entry.ca === 'intermediate')!;
+      expect(counter).toMatchObject({
+        crlNumberFile: 0x1001,
+        crlNumbersSeen: [0x1000],
+        nextCrlNumber: 0x1001,
+        serialFile: '1003',
+      });
+      expect(events.filter((event) => event.type === 'certificate-imported')).toHaveLength(4);
+      const revoked = session.inventory.certificates.get('1001')!;
+      expect(revoked.revocation?.reason).toBe('keyCompromise');
+      expect(session.inventory.intermediates.has('1000')).toBe(true);
+    } finally {
+      await session.lock();
+    }
+  });
+
   it('refuses to import into a folder that already holds a store, writing nothing', async () => {
     const again = await cli(...importArgs(store, '--root-passout', ROOT, '--operator-passout', OPERATOR, ...FAST_KDF));
     expect(again.status).toBe(2);
   });
+});
+
+describe('import openssl, root only', () => {
+  it('imports a root without an intermediate folder; the intermediate is then created under it', async () => {
+    const parent = path.join(dir, 'root-only');
+    const rootOnly = await buildGuideCa(parent, { rootOnly: true });
+    const treeBefore = await hashTree(rootOnly);
+    const store = path.join(dir, 'root-only-store');
+    const result = await cli(
+      'import',
+      'openssl',
+      '--store',
+      store,
+      '--root-dir',
+      rootOnly,
+      '--root-key-passin',
+      `pass:${GUIDE_ROOT_PASS}`,
+      '--root-passout',
+      ROOT,
+      '--operator-passout',
+      OPERATOR,
+      ...FAST_KDF,
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Imported 0 certificates');
+    expect(await hashTree(rootOnly)).toEqual(treeBefore);
+    const created = await cli(
+      'intermediate',
+      'create',
+      '--store',
+      store,
+      '--subject',
+      'CN=Alice Ltd Issuing CA 2',
+      '--root-passin',
+      ROOT,
+      '--operator-passin',
+      OPERATOR,
+    );
+    expect(created.status, created.stderr).toBe(0);
+    const chainFile = path.join(dir, 'root-only-chain.pem');
+    const chain = await cli('export', 'chain', '--store', store, '--out', chainFile);
+    expect(chain.status, chain.stderr).toBe(0);
+    const verdict = openssl(
+      'verify',
+      '-CAfile',
+      path.join(rootOnly, 'certs/ca.cert.pem'),
+      '-untrusted',
+      chainFile,
+      chainFile,
+    );
+    expect(verdict.status, verdict.stderr + verdict.stdout).toBe(0);
+  }, 120_000);
+});
+
+describe("import openssl, the guide's exact commands (genrsa -aes256 4096)", () => {
+  it('imports and the first CRL revokes what the old one did', async () => {
+    const parent = path.join(dir, 'guide-exact');
+    const exact = await buildGuideCa(parent, { guideKeys: true });
+    const treeBefore = await hashTree(exact);
+    const store = path.join(dir, 'guide-exact-store');
+    const result = await rootkeeperInProcess(
+      [
+        'import',
+        'openssl',
+        '--store',
+        store,
+        '--root-dir',
+        exact,
+        '--root-key-passin',
+        `pass:${GUIDE_ROOT_PASS}`,
+        '--intermediate-key-passin',
+        `pass:${GUIDE_INTERMEDIATE_PASS}`,
+        '--root-passout',
+        ROOT,
+        '--operator-passout',
+        OPERATOR,
+        ...FAST_KDF,
+      ],
+      dir,
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(await hashTree(exact)).toEqual(treeBefore);
+    const crlFile = path.join(dir, 'guide-exact.crl.pem');
+    const crl = await cli('crl', '--store', store, '--out', crlFile, '--operator-passin', OPERATOR);
+    expect(crl.status, crl.stderr).toBe(0);
+    const chain = path.join(exact, 'intermediate/certs/ca-chain.cert.pem');
+    for (const name of GUIDE_SERVERS) {
+      const verdict = openssl(
+        'verify',
+        '-crl_check',
+        '-CAfile',
+        chain,
+        '-CRLfile',
+        crlFile,
+        path.join(exact, `intermediate/certs/${name}.cert.pem`),
+      );
+      if (name === GUIDE_REVOKED) expect(verdict.stdout + verdict.stderr).toContain('certificate revoked');
+      else expect(verdict.stdout, verdict.stderr).toContain(': OK');
+    }
+  }, 300_000);
 });
