@@ -7,3 +7,4 @@ export { writeImport } from './write';
 export type { ImportReport } from './plan';
 export { readEasyRsaSource } from './easy-rsa';
 export { detectSourceKind, isMkcertCaroot, readMkcertSource } from './mkcert';
+export { readFilesSource } from './files';

@@ -5,6 +5,7 @@ import { convert } from './convert';
 import { crl } from './crl';
 import { exportChain, exportRoot } from './export';
 import { importEasyRsa } from './import/easy-rsa';
+import { importFiles } from './import/files';
 import { importOpenssl } from './import/openssl';
 import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   init,
   importOpenssl,
   importEasyRsa,
+  importFiles,
   intermediateCreate,
   intermediateCsr,
   intermediateImport,

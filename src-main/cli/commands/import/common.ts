@@ -60,7 +60,13 @@ export async function runImport(
   const dryRun = flag(values, 'dry-run');
   const json = flag(values, 'json');
   progress(io, `verifying ${description.origin}…`);
-  const plan = await verifySource(description, passphrases, { requireKeys: !dryRun });
+  let plan;
+  try {
+    plan = await verifySource(description, passphrases, { requireKeys: !dryRun });
+  } finally {
+    // The verifier made its own copies of the keys it opened; the reader's bytes go now.
+    for (const ca of description.cas) ca.key?.bytes.fill(0);
+  }
   try {
     if (dryRun || !plan.report.ready) {
       if (json) printJson(io, plan.report);
