@@ -4,7 +4,7 @@
  * number the store keeps strictly increasing, thisUpdate and nextUpdate, and
  * a reason per entry. "Unspecified" is written by leaving the reason out.
  */
-import { VALIDITY_DAYS, type RevocationReason } from '../../shared/domain/pki';
+import { VALIDITY_DAYS, type CrlReason } from '../../shared/domain/pki';
 import { rejected } from '../../shared/errors';
 import { KeyObject, sign } from 'node:crypto';
 import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
@@ -22,7 +22,7 @@ export interface RevokedEntry {
   /** Hex, as the store keeps it. */
   readonly serialNumber: string;
   readonly revokedAt: Date;
-  readonly reason: RevocationReason;
+  readonly reason: CrlReason;
 }
 
 export interface CrlOptions {
@@ -43,12 +43,18 @@ export interface IssuedCrl {
   readonly entries: number;
 }
 
-const REASON_CODES: Readonly<Record<RevocationReason, asn.CRLReasons | undefined>> = {
+const REASON_CODES: Readonly<Record<CrlReason, asn.CRLReasons | undefined>> = {
   unspecified: undefined,
   keyCompromise: asn.CRLReasons.keyCompromise,
   affiliationChanged: asn.CRLReasons.affiliationChanged,
   superseded: asn.CRLReasons.superseded,
   cessationOfOperation: asn.CRLReasons.cessationOfOperation,
+  // Only imported revocations carry these (an officer cannot choose them here).
+  cACompromise: asn.CRLReasons.cACompromise,
+  certificateHold: asn.CRLReasons.certificateHold,
+  removeFromCRL: asn.CRLReasons.removeFromCRL,
+  privilegeWithdrawn: asn.CRLReasons.privilegeWithdrawn,
+  aACompromise: asn.CRLReasons.aACompromise,
 };
 
 const SIGNATURES: Readonly<Record<string, { oid: string; hash: string; nullParameters: boolean }>> = {

@@ -157,10 +157,11 @@ export class SessionCore {
 
   /** A serial no certificate of this CA has: random, and checked against the journal. */
   freshSerial(ca: CaRole): string {
-    const taken = ca === 'root' ? this.parts.inventory.intermediates : this.parts.inventory.certificates;
+    const inventory = this.parts.inventory;
+    const taken = ca === 'root' ? [inventory.intermediates, inventory.rootLeaves] : [inventory.certificates];
     for (;;) {
       const serial = normaliseSerial(randomSerialNumber())!;
-      if (!taken.has(serial)) return serial;
+      if (!taken.some((map) => map.has(serial))) return serial;
     }
   }
 

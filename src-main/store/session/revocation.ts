@@ -37,7 +37,8 @@ export function revokeIntermediate(
 ): Promise<JournalHead> {
   return core.exclusive(async () => {
     const serial = normaliseSerial(serialText);
-    const existing = serial ? core.parts.inventory.intermediates.get(serial) : undefined;
+    const { intermediates, rootLeaves } = core.parts.inventory;
+    const existing = serial ? (intermediates.get(serial) ?? rootLeaves.get(serial)) : undefined;
     if (!serial || !existing)
       throw rejected('not-found', `No intermediate with serial ${serialText} was issued by this root.`);
     if (existing.revocation)
@@ -64,7 +65,9 @@ export function generateCrl(core: SessionCore, days?: number): Promise<IssuedCrl
 /** The root's CRL (revoked intermediates), signed by the root unlocked for this alone. */
 export function generateRootCrl(core: SessionCore, rootPassphrase: string, days = 365): Promise<IssuedCrl> {
   return core.exclusive(async () => {
-    const entries = revokedEntries(core.parts.inventory.intermediates.values());
+    const { intermediates, rootLeaves } = core.parts.inventory;
+    // Leaves an imported single-tier root signed stay on its CRL.
+    const entries = revokedEntries([...intermediates.values(), ...rootLeaves.values()]);
     const crl = await core.withRoot(rootPassphrase, (issuer) =>
       createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
     );
