@@ -14,6 +14,25 @@ export interface ShownError {
 }
 
 /**
+ * Whether a mouse button or finger is down. A field left by pressing a button
+ * is marked as left only once the press is over: showing its problem at once
+ * would move the button away from under the pointer and lose the click.
+ */
+let pointerDown = false;
+const afterPress: Array<() => void> = [];
+if (typeof document !== 'undefined') {
+  document.addEventListener('pointerdown', () => (pointerDown = true), true);
+  const release = () => {
+    pointerDown = false;
+    const pending = afterPress.splice(0);
+    // After the click this press makes, which the browser dispatches in the same task.
+    window.setTimeout(() => pending.forEach((mark) => mark()));
+  };
+  document.addEventListener('pointerup', release, true);
+  document.addEventListener('pointercancel', release, true);
+}
+
+/**
  * A form's problems, each shown beside its field (FieldError, tied to it by
  * aria-describedby) and all together at the submit button
  * (FormErrorSummary) — but only for fields the officer has left, or for
@@ -49,7 +68,9 @@ export function useFormErrors(rules: () => readonly FieldRule[]) {
 
   function leave(event: FocusEvent): void {
     const id = (event.target as HTMLElement | null)?.id;
-    if (id) left.add(id);
+    if (!id) return;
+    if (pointerDown) afterPress.push(() => left.add(id));
+    else left.add(id);
   }
 
   /** Runs `action` if nothing is wrong; otherwise shows every problem and moves the focus to the summary. */
