@@ -64,9 +64,9 @@ async function printOnEachPaper(
     const pdf = await page.pdf({ format: format as 'A4' | 'Letter' });
     const file = path.join(scratch, `${name}-${format}.pdf`);
     await writeFile(file, pdf);
-    const document = await PDFDocument.load(pdf);
-    expect(document.getPageCount(), `${name} on ${format}: pages`).toBe(1);
-    const size = document.getPage(0).getSize();
+    const parsed = await PDFDocument.load(pdf);
+    expect(parsed.getPageCount(), `${name} on ${format}: pages`).toBe(1);
+    const size = parsed.getPage(0).getSize();
     // Chromium rounds paper to hundredths of an inch (A4 is 8.27 × 11.7 in): within two points.
     expect(Math.abs(size.width - paper.width * MM_TO_PT)).toBeLessThan(2);
     expect(Math.abs(size.height - paper.height * MM_TO_PT)).toBeLessThan(2);

@@ -18,13 +18,14 @@ beforeAll(async () => {
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 function start(environment: Record<string, string | undefined>) {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ELECTRON_MIRROR: 'http://127.0.0.1:9/',
-    electron_config_cache: path.join(scratch, 'cache'),
-    ...environment,
-  };
-  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  const env = Object.fromEntries(
+    Object.entries({
+      ...process.env,
+      ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+      electron_config_cache: path.join(scratch, 'cache'),
+      ...environment,
+    }).filter(([, value]) => value !== undefined),
+  );
   return spawnSync(process.execPath, ['build/start.mjs', '--check'], { env, encoding: 'utf8', timeout: 60_000 });
 }
 

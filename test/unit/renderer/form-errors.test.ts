@@ -57,7 +57,7 @@ const PassphraseForm = defineComponent({
 });
 
 afterEach(() => {
-  document.body.innerHTML = '';
+  document.body.replaceChildren();
 });
 
 describe('useFormErrors with FieldError and FormErrorSummary', () => {

@@ -65,6 +65,6 @@ describe('theme tokens', () => {
   it('draws inputs, selects, text areas and buttons with the control border', () => {
     const rule = (selector: RegExp) => css.match(selector)?.[0] ?? '';
     expect(rule(/\ninput,\nselect,\ntextarea \{[^}]+\}/)).toContain('border: 1px solid var(--control-border)');
-    expect(rule(/\nbutton \{\n  font: inherit;[^}]+\}/)).toContain('border: 1px solid var(--control-border)');
+    expect(rule(/\nbutton \{\n {2}font: inherit;[^}]+\}/)).toContain('border: 1px solid var(--control-border)');
   });
 });
