@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { rejected } from '../../shared/errors';
+import { fault } from './fault';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   await refuseSymlink(file);
@@ -15,16 +16,20 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     const handle = await open(temp, 'wx', mode);
     try {
       await handle.writeFile(data);
+      await fault('atomic-write.before-fsync');
       await handle.sync();
     } finally {
       await handle.close();
     }
+    await fault('atomic-write.before-rename');
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+  await fault('atomic-write.before-dir-fsync');
   await fsyncDirectory(path.dirname(file));
+  await fault('atomic-write.after-dir-fsync');
 }
 
 /** Makes a rename or a new file's directory entry durable. Windows cannot open folders for fsync, and needs not. */

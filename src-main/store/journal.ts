@@ -19,6 +19,7 @@ import {
 import { parseWith } from '../../shared/validation';
 import { NONCE_BYTES, open, seal } from '../vault/aead';
 import { fsyncDirectory } from './atomic-write';
+import { fault } from './fault';
 import { readCheckedFile, writeCheckedFile } from './checked-file';
 import { StoreDamagedError } from './damage';
 import { JOURNAL_FILE, JOURNAL_HEAD_FILE } from './layout';
@@ -363,7 +364,9 @@ export class JournalWriter {
     const file = path.join(this.dir, JOURNAL_FILE);
     const handle = await openFile(file, 'r+');
     try {
+      await fault('journal.torn-append', () => handle.write(bytes, 0, bytes.length >> 1, this.length));
       await handle.write(bytes, 0, bytes.length, this.length);
+      await fault('journal.before-fsync');
       await handle.sync();
     } catch (error) {
       await handle.truncate(this.length).catch(() => undefined);
@@ -372,6 +375,7 @@ export class JournalWriter {
       await handle.close();
     }
     const head = { sequence: this.head.sequence + events.length, chainHash: chainHash.toString('hex') };
+    await fault('journal.before-head');
     await writeHead(this.dir, this.storeId, this.keys.head, head);
     this.head = head;
     this.length += bytes.length;
