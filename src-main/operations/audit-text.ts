@@ -57,7 +57,10 @@ function describe(event: JournalEvent): Described {
     case 'journal-recovered':
       return { category: 'access', summary: `Recovered on opening: ${event.notice}` };
     case 'change-begun':
-      return { category: 'access', summary: `Change ${event.id} begun (${event.change}): ${event.files.length} file(s).` };
+      return {
+        category: 'access',
+        summary: `Change ${event.id} begun (${event.change}): ${event.files.length} file(s).`,
+      };
     case 'change-ended':
       return { category: 'access', summary: `Change ${event.id} ${event.outcome.replace('-', ' ')}.` };
   }

@@ -34,6 +34,7 @@ import {
 } from './keyring';
 import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE } from './layout';
 import { acquireStoreLock } from './lock';
+import { isRestoreStaged, resolveInterruptedRestore } from './restore-staging';
 import { ChangeTracker, resolveChanges, type Resolution } from './transaction';
 import { checkPassphraseStrength } from './passphrase-policy';
 import { DEFAULT_IDLE_TIMEOUT_MS, Session } from './session';
@@ -145,12 +146,15 @@ export class ClosedStore {
     readonly dir: string,
     private readonly keyring: Keyring,
     private readonly environment: StoreEnvironment,
+    /** What opening repaired before the store file was read (an interrupted restore finished). */
+    private readonly openingNotices: readonly string[],
   ) {}
 
   static async open(dir: string, environment: StoreEnvironment = {}): Promise<ClosedStore> {
+    const restored = await finishInterruptedRestore(dir);
     const keyring = await readKeyring(dir);
     if (!keyring) throw rejected('not-found', `${dir} does not hold a Rootkeeper store.`);
-    return new ClosedStore(dir, keyring, environment);
+    return new ClosedStore(dir, keyring, environment, restored ? [restored] : []);
   }
 
   get storeId(): string {
@@ -191,7 +195,7 @@ export class ClosedStore {
         journalKeys(dataKey, keyring.storeId),
         verified.scan,
       );
-      const notices = [...verified.scan.notices, ...resolution.notices];
+      const notices = [...this.openingNotices, ...verified.scan.notices, ...resolution.notices];
       const session = new Session({
         dir: this.dir,
         keyring: current,
@@ -213,6 +217,17 @@ export class ClosedStore {
       await lock.release();
       throw error;
     }
+  }
+}
+
+/** A restore a crash interrupted is finished or undone, under the lock, before the store file is read. */
+async function finishInterruptedRestore(dir: string): Promise<string | null> {
+  if (!(await isRestoreStaged(dir))) return null;
+  const lock = await acquireStoreLock(dir);
+  try {
+    return await resolveInterruptedRestore(dir);
+  } finally {
+    await lock.release();
   }
 }
 

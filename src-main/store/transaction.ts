@@ -206,7 +206,10 @@ async function putInPlace(dir: string, intent: Begun): Promise<void> {
     if (bytes === null) {
       const live = await readIfPresent(path.join(dir, file.name));
       if (live === null || sha256Hex(live) !== file.sha256)
-        throw new StoreDamagedError(file.name, `a committed change (${intent.id}) cannot be completed: its new copy is missing`);
+        throw new StoreDamagedError(
+          file.name,
+          `a committed change (${intent.id}) cannot be completed: its new copy is missing`,
+        );
       continue;
     }
     if (sha256Hex(bytes) !== file.sha256)
@@ -253,4 +256,12 @@ export function reasonOf(error: unknown): string {
   if (error instanceof RootkeeperError) return error.message.replace(/\.$/, '');
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? code : 'an internal error';
+}
+
+/**
+ * Work that was journaled, followed by a step that failed: exit 5, saying
+ * what was done, what failed, and what to do, never "nothing changed".
+ */
+export function partialSuccess(done: string, failed: string, cause: unknown, advice: string): RootkeeperError {
+  return new RootkeeperError('PARTIAL', `${done}, but ${failed} (${reasonOf(cause)}). ${advice}`);
 }

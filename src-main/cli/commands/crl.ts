@@ -12,7 +12,7 @@ import {
   type Command,
 } from '../command';
 import { print, printJson, progress } from '../io';
-import { writeOutput } from '../output-file';
+import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, flag, integer, optional, required } from '../values';
 import { x509 } from '../../engine/x509';
@@ -47,22 +47,31 @@ export const crl: Command = {
     const out = required(values, 'out');
     const days = integer(values, 'days');
     let rootPassphrase: string | undefined;
-    const result = await withSession(
-      context,
-      (operations) => {
-        if (ca === 'root') progress(io, 'unlocking the root to sign its CRL (argon2id)…');
-        return operations.call('generateCrl', {
-          ca,
-          ...(days ? { days } : {}),
-          ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
-        });
-      },
-      async () => {
-        if (ca === 'root') rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
-      },
+    // Claimed before the CRL number is used up: an existing file refuses the command with nothing changed.
+    const output = await reserveOutput(io.cwd, out, flag(values, 'force'));
+    const result = await output.around(() =>
+      withSession(
+        context,
+        (operations) => {
+          if (ca === 'root') progress(io, 'unlocking the root to sign its CRL (argon2id)…');
+          return operations.call('generateCrl', {
+            ca,
+            ...(days ? { days } : {}),
+            ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
+          });
+        },
+        async () => {
+          if (ca === 'root')
+            rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+        },
+      ),
     );
     const data = out.endsWith('.pem') ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
-    const file = await writeOutput(io.cwd, out, data, flag(values, 'force'));
+    const file = await output.write(
+      data,
+      `The ${ca} CRL number ${result.crlNumber} was signed and journaled`,
+      'Its number is used; generate the next CRL and publish that one.',
+    );
     if (flag(values, 'json')) return printJson(io, { ...result, file });
     print(
       io,

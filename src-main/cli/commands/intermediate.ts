@@ -14,7 +14,7 @@ import {
   type Command,
 } from '../command';
 import { print, printJson, progress } from '../io';
-import { writeOutput } from '../output-file';
+import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, flag, integer, list, optional, required } from '../values';
 
@@ -115,10 +115,17 @@ export const intermediateCsr: Command = {
     const subject = required(values, 'subject');
     const out = required(values, 'out');
     const key = choice(values, 'key', KEY_ALGORITHMS);
-    const result = await withSession(context, (operations) =>
-      operations.call('requestIntermediate', { subject, ...(key ? { key } : {}) }),
+    const output = await reserveOutput(io.cwd, out, flag(values, 'force'));
+    const result = await output.around(() =>
+      withSession(context, (operations) =>
+        operations.call('requestIntermediate', { subject, ...(key ? { key } : {}) }),
+      ),
     );
-    const file = await writeOutput(io.cwd, out, result.csrPem, flag(values, 'force'));
+    const file = await output.write(
+      result.csrPem,
+      `The intermediate's key was made and its request journaled`,
+      'Run rootkeeper intermediate csr again: it makes a new key and request, replacing the pending ones.',
+    );
     print(
       io,
       `Wrote the request for ${result.subject} to ${file}. Have the root sign it, then run "rootkeeper intermediate import".`,
