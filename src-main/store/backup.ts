@@ -5,7 +5,7 @@
  * operator slot unwraps the data key on any machine. A backup is verified by
  * decrypting it and checking its journal, without restoring it.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as v from 'valibot';
@@ -217,13 +217,6 @@ export async function restoreBackup(
   } finally {
     wipe(backup.dataKey);
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 function parseJson(bytes: Buffer): unknown {

@@ -82,7 +82,12 @@ export function issue(
       serialNumber: core.freshSerial('intermediate'),
     });
     const privateKey = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
-    await recordWithKey(core, { issued, privateKey }, issuedEvent(issued, options.profile, 'generated-key'), beforeRecording);
+    await recordWithKey(
+      core,
+      { issued, privateKey },
+      issuedEvent(issued, options.profile, 'generated-key'),
+      beforeRecording,
+    );
     return { issued, privateKey };
   });
 }
@@ -190,7 +195,12 @@ export function renewWithNewKey(
       ...(days ? { days } : {}),
     });
     const privateKey = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
-    await recordWithKey(core, { issued, privateKey }, issuedEvent(issued, previous.profile, 'renewal'), beforeRecording);
+    await recordWithKey(
+      core,
+      { issued, privateKey },
+      issuedEvent(issued, previous.profile, 'renewal'),
+      beforeRecording,
+    );
     return { issued, privateKey };
   });
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OperationName, RequestOf, ResponseOf } from '../../../shared/contract';
 import type { Failure } from '../../../shared/errors';
 import { exitCodeOf } from '../../../src-main/cli/io';
+import type * as ExportFolder from '../../../src-main/exports/folder';
 import { createHost, type Host } from '../../../src-main/host';
 import { OPERATOR_PASSPHRASE, ROOT_PASSPHRASE, testEnvironment } from '../../support/store';
 import { TEST_KDF_COST } from '../../support/kdf';
@@ -15,7 +16,7 @@ import { makeTempDir } from '../../support/temp-dir';
 
 const medium = vi.hoisted(() => ({ full: false }));
 vi.mock('../../../src-main/exports/folder', async (original) => {
-  const actual = await original<typeof import('../../../src-main/exports/folder')>();
+  const actual = await original<typeof ExportFolder>();
   const fail = () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
   return {
     ...actual,
@@ -67,7 +68,11 @@ beforeAll(async () => {
     kdfPasses: TEST_KDF_COST.passes,
   });
   await call('unlock', { passphrase: OPERATOR_PASSPHRASE });
-  await call('createIntermediate', { subject: 'CN=Partial Issuing CA', rootPassphrase: ROOT_PASSPHRASE, purpose: 'both' });
+  await call('createIntermediate', {
+    subject: 'CN=Partial Issuing CA',
+    rootPassphrase: ROOT_PASSPHRASE,
+    purpose: 'both',
+  });
 }, 120_000);
 afterAll(async () => {
   await host.lock();
