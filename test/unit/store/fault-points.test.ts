@@ -167,7 +167,7 @@ describe('a SIGKILL at every fault point', () => {
           subject: [{ type: 'CN', value: 'after.example.com' }],
           sans: [],
         });
-        const intermediate = new x509.X509Certificate(session.chain().intermediate);
+        const intermediate = new x509.X509Certificate(Buffer.from(session.chain().intermediate));
         expect(await issued.certificate.verify({ publicKey: intermediate.publicKey, signatureOnly: true }), point).toBe(
           true,
         );
