@@ -90,7 +90,8 @@ describe('inspectImport and importStore', () => {
       ]),
     );
     await operations.close();
-  });
+    // The dispatcher's default argon2id cost (256 MiB, 3 passes), as the app uses it: slow under load.
+  }, 180_000);
 
   it('reports a mkcert CAROOT as one that cannot head a hierarchy, and refuses to import it', async () => {
     const caroot = path.join(dir, 'mkcert');
