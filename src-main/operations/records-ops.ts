@@ -8,7 +8,7 @@ import { x509 } from '../engine/x509';
 import { queryCertificates } from './certificate-query';
 import { currentSession, type OperationContext } from './context';
 import { writeJournaledExport } from './export-ops';
-import { reserveFolder, type Reservation } from '../exports/reservation';
+import { namesOf, reserveFolder, type Reservation } from '../exports/reservation';
 import { summarise } from './summaries';
 
 export async function revokeOperation(
@@ -31,7 +31,11 @@ export async function generateCrlOperation(
   // Named by CA and number, so successive CRLs sit side by side on the stick; claimed before the number is used up.
   const claim = async (crl: IssuedCrl) => {
     if (destination)
-      claimed.reservation = reserveFolder(path.join(destination, `${request.ca}-crl-${crl.crlNumber}`), false);
+      claimed.reservation = reserveFolder(
+        path.join(destination, `${request.ca}-crl-${crl.crlNumber}`),
+        false,
+        namesOf([{ name: `${request.ca}.crl.pem` }, { name: `${request.ca}.crl` }]),
+      );
   };
   let crl: IssuedCrl;
   try {
