@@ -106,7 +106,7 @@ describe('exit 2 changes nothing', () => {
   );
 
   it(
-    'crl --out into a folder that does not exist, and a wrong root passphrase: nothing signed or numbered',
+    'crl --out into a folder that does not exist: nothing signed or numbered',
     async () => {
       await expectExit2ChangingNothing(
         () => unlocked('crl', '--out', 'missing/third.crl.pem'),
