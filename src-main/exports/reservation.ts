@@ -10,6 +10,7 @@ import { accessSync, constants, lstatSync, mkdirSync, rmdirSync, type Stats } fr
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { rejected } from '../../shared/errors';
+import { CHECKSUM_FILE } from './folder';
 
 export interface Reservation {
   readonly path: string;
@@ -31,20 +32,25 @@ function errnoOf(error: unknown): string {
 }
 
 /**
- * A folder that the operation will fill: refused if it is a link or a file,
- * or exists without `force`; created (with any missing parents) otherwise,
- * which both proves it can be written and keeps another writer from taking it.
+ * A folder that the operation will fill: refused if it is a link or a file;
+ * created (with any missing parents) when it does not exist, which both
+ * proves it can be written and keeps another writer from taking it. An
+ * existing folder is refused without `force` — whole, or, when `files` are
+ * named, only if one of them is already there (a folder the officer chose).
  */
-export function reserveFolder(folder: string, force: boolean): Reservation {
+export function reserveFolder(folder: string, force: boolean, files?: readonly string[]): Reservation {
   const info = lstatOrNull(folder);
   if (info) {
     if (info.isSymbolicLink()) throw rejected('policy', `${folder} is a symbolic link; choose the real folder.`);
     if (!info.isDirectory()) throw rejected('exists', `${folder} is a file, not a folder; nothing was written.`);
-    if (!force)
-      throw rejected(
-        'exists',
-        `${folder} already exists; nothing was written or signed. Choose another folder, or pass --force to replace its files.`,
-      );
+    if (!force) {
+      const taken = files ? files.map((name) => path.join(folder, name)).find((file) => lstatOrNull(file)) : folder;
+      if (taken)
+        throw rejected(
+          'exists',
+          `${taken} already exists; nothing was written or signed. Choose another folder, or pass --force to replace it.`,
+        );
+    }
     checkWritable(folder);
     return { path: folder, release: async () => undefined };
   }
@@ -55,6 +61,11 @@ export function reserveFolder(folder: string, force: boolean): Reservation {
     throw rejected('policy', `${folder} cannot be created (${errnoOf(error)}); nothing was written or signed.`);
   }
   return { path: folder, release: async () => removeCreated(folder, first) };
+}
+
+/** The names an export folder will hold: its files and the SHA256SUMS written beside them. */
+export function namesOf(files: readonly { readonly name: string }[]): string[] {
+  return [...files.map((file) => file.name), CHECKSUM_FILE];
 }
 
 /** Many folders claimed together: all of them, or (on the first refusal) none. */

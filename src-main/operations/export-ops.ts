@@ -10,7 +10,7 @@ import type { WrittenFolderSummary } from '../../shared/domain/certificates';
 import { trustKitFiles } from '../exports/trust-kit';
 import { ClosedStore } from '../store/store';
 import { currentSession, type OperationContext } from './context';
-import { reserveFolder } from '../exports/reservation';
+import { namesOf, reserveFolder } from '../exports/reservation';
 
 /**
  * Writes an export folder (never overwriting unless forced; read back and
@@ -26,7 +26,7 @@ export async function writeExport(
   kind: string,
   force = false,
 ): Promise<WrittenFolderSummary> {
-  const reservation = reserveFolder(folder, force);
+  const reservation = reserveFolder(folder, force, namesOf(files));
   let written: WrittenFolder;
   try {
     written = await writeExportFolder(folder, files, { force });

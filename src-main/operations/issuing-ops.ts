@@ -13,7 +13,7 @@ import type { JournalEvent } from '../../shared/domain/journal';
 import type { KeyAlgorithm } from '../../shared/domain/pki';
 import { wipe } from '../vault/secrets';
 import { currentSession, type OperationContext } from './context';
-import { reserveFolder, reserveFolders, type Reservation } from '../exports/reservation';
+import { namesOf, reserveFolder, reserveFolders, type Reservation } from '../exports/reservation';
 import { summarise } from './summaries';
 
 /** Keys leave the CA on a USB stick: their passphrase must be worth the name. */
@@ -129,7 +129,7 @@ class PendingBundle {
       ...(secrets.key ? { privateKey: secrets.key } : {}),
       ...(secrets.pkcs12 ? { pkcs12: secrets.pkcs12 } : {}),
     });
-    this.reservation = reserveFolder(path.join(this.destination, bundle.name), this.force);
+    this.reservation = reserveFolder(path.join(this.destination, bundle.name), this.force, namesOf(bundle.files));
     this.bundle = bundle;
   }
 

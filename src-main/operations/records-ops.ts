@@ -9,7 +9,7 @@ import { queryCertificates } from './certificate-query';
 import { currentSession, type OperationContext } from './context';
 import { crlKitFiles } from '../exports/crl-kit';
 import { writeJournaledExport } from './export-ops';
-import { reserveFolder, type Reservation } from '../exports/reservation';
+import { namesOf, reserveFolder, type Reservation } from '../exports/reservation';
 import { summarise } from './summaries';
 
 export async function revokeOperation(
@@ -32,7 +32,11 @@ export async function generateCrlOperation(
   // Named by CA and number, so successive CRLs sit side by side on the stick; claimed before the number is used up.
   const claim = async (crl: IssuedCrl) => {
     if (destination)
-      claimed.reservation = reserveFolder(path.join(destination, `${request.ca}-crl-${crl.crlNumber}`), false);
+      claimed.reservation = reserveFolder(
+        path.join(destination, `${request.ca}-crl-${crl.crlNumber}`),
+        false,
+        namesOf([{ name: `${request.ca}.crl.pem` }, { name: `${request.ca}.crl` }]),
+      );
   };
   let crl: IssuedCrl;
   try {

@@ -50,6 +50,7 @@ beforeAll(async () => {
   expect(issueWww().status).toBe(0);
   expect(unlocked('crl', '--out', 'first.crl.pem').status).toBe(0);
   await mkdir(path.join(dir, 'kit'));
+  await writeFile(path.join(dir, 'kit', 'SHA256SUMS'), 'a kit written before');
   await writeFile(path.join(dir, 'taken.rkbackup'), 'someone else’s file');
 }, 600_000);
 afterAll(() => cleanup());
@@ -81,7 +82,7 @@ describe('exit 2 changes nothing', () => {
       const listed = JSON.parse((await state()).list) as unknown[];
       await expectExit2ChangingNothing(
         () => issueWww(),
-        /www\.example\.com already exists; nothing was written or signed/,
+        /www\.example\.com\.cert\.pem already exists; nothing was written or signed/,
       );
       expect(JSON.parse(unlocked('list', '--json').stdout)).toHaveLength(listed.length);
       // --force still replaces the files, as before.
@@ -105,7 +106,7 @@ describe('exit 2 changes nothing', () => {
   );
 
   it(
-    'crl --out into a folder that does not exist, and a wrong root passphrase: nothing signed or numbered',
+    'crl --out into a folder that does not exist: nothing signed or numbered',
     async () => {
       await expectExit2ChangingNothing(
         () => unlocked('crl', '--out', 'missing/third.crl.pem'),
@@ -120,7 +121,7 @@ describe('exit 2 changes nothing', () => {
     async () => {
       await expectExit2ChangingNothing(
         () => cli('export', 'root', '--store', store, '--out', 'kit'),
-        /kit already exists; nothing was written/,
+        /kit\/SHA256SUMS already exists; nothing was written/,
       );
       await expectExit2ChangingNothing(
         () => unlocked('backup', '--out', 'taken.rkbackup'),

@@ -52,7 +52,9 @@ beforeAll(async () => {
   issuedSerial = issued.certificate.serial;
   await call('generateCrl', { ca: 'intermediate' });
   await mkdir(path.join(dir, 'usb', 'intermediate-crl-2'));
+  await writeFile(path.join(dir, 'usb', 'intermediate-crl-2', 'intermediate.crl.pem'), 'an older copy');
   await mkdir(path.join(dir, 'kit'));
+  await writeFile(path.join(dir, 'kit', 'SHA256SUMS'), 'a kit written before');
   await writeFile(path.join(dir, 'existing.rkbackup'), 'not mine');
 }, 120_000);
 afterAll(async () => {
@@ -88,7 +90,7 @@ describe('a refusal changes nothing', () => {
           keyPassphrase: null,
           destination: folder('usb'),
         }),
-      /www\.example\.com already exists; nothing was written or signed/,
+      /www\.example\.com\.cert\.pem already exists; nothing was written or signed/,
     );
   });
 
@@ -125,7 +127,7 @@ describe('a refusal changes nothing', () => {
   it('a CRL whose folder exists: its number is not used up', async () => {
     await expectRefusedChangingNothing(
       () => call('generateCrl', { ca: 'intermediate', destination: folder('usb') }),
-      /intermediate-crl-2 already exists/,
+      /intermediate-crl-2\/intermediate\.crl\.pem already exists/,
     );
     const next = await call('generateCrl', { ca: 'intermediate', destination: folder('crls') });
     expect(next.crlNumber).toBe(2);
@@ -135,11 +137,18 @@ describe('a refusal changes nothing', () => {
   it('exports into existing folders, with the session open', async () => {
     await expectRefusedChangingNothing(() => call('exportRoot', { destination: folder('kit') }), /already exists/);
     await mkdir(path.join(dir, 'chains', 'ca-chain'), { recursive: true });
+    await writeFile(path.join(dir, 'chains', 'ca-chain', 'ca-chain.cert.pem'), 'an older chain');
     await expectRefusedChangingNothing(() => call('exportChain', { destination: folder('chains') }), /already exists/);
     await expectRefusedChangingNothing(
       () => call('exportBundle', { serial: issuedSerial, destination: folder('usb') }),
       /already exists/,
     );
+  });
+
+  it('but an existing folder the officer chose still takes an export whose files are not there yet', async () => {
+    await mkdir(path.join(dir, 'empty-stick'));
+    const written = await call('exportRoot', { destination: folder('empty-stick') });
+    expect(written.folder).toBe(path.join(dir, 'empty-stick'));
   });
 
   it('a backup over an existing file, or into a folder that does not exist', async () => {
