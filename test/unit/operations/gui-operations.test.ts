@@ -186,7 +186,8 @@ describe('batch journaling', () => {
     await host.lock();
     await call('unlock', { passphrase: OPERATOR_PASSPHRASE });
     expect((await call('listCertificates', {})).total).toBe(120);
-  });
+    // 120 bundles of a dozen files each, every one written, synced and read back: generous on a loaded machine.
+  }, 180_000);
 });
 
 describe('the audit timeline', () => {
