@@ -107,7 +107,8 @@ describe('help and usage', () => {
     ]);
     expect(inStore('list', '--bogus').status).toBe(1);
     expect(inStore('revoke', '--operator-passin', OPERATOR).status).toBe(1);
-  });
+    // Some 25 runs of the CLI: generous, for a loaded two-core machine.
+  }, 240_000);
 });
 
 describe('issuing', () => {
