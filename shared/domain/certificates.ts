@@ -1,6 +1,6 @@
 /** How the inventory and a single certificate look to the GUI and the CLI's --json output. */
 import * as v from 'valibot';
-import { LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
+import { CRL_REASONS, LEAF_PROFILES, SubjectAltNameSchema } from './pki';
 
 export const CERTIFICATE_STATUSES = ['valid', 'expiring', 'expired', 'revoked'] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
@@ -18,7 +18,7 @@ export const CertificateSummarySchema = v.strictObject({
   notAfter: v.string(),
   issuedAt: v.string(),
   status: v.picklist(CERTIFICATE_STATUSES),
-  revocationReason: v.nullable(v.picklist(REVOCATION_REASONS)),
+  revocationReason: v.nullable(v.picklist(CRL_REASONS)),
   revokedAt: v.nullable(v.string()),
 });
 export type CertificateSummary = v.InferOutput<typeof CertificateSummarySchema>;

@@ -4,13 +4,16 @@
  * No event carries a private key or a passphrase.
  */
 import * as v from 'valibot';
-import { LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
+import { CRL_REASONS, LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
 
 const Timestamp = v.pipe(v.string(), v.isoTimestamp());
 const Base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 const Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]+$/));
 export const CA_ROLES = ['root', 'intermediate'] as const;
 export type CaRole = (typeof CA_ROLES)[number];
+/** The kinds of existing CA an import reads (docs/import.md). */
+export const IMPORT_SOURCES = ['openssl', 'easy-rsa', 'files'] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 const event = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ type: v.literal(type), at: Timestamp, ...entries });
@@ -58,6 +61,51 @@ export const JournalEventSchema = v.variant('type', [
   event('passphrase-changed', { which: v.picklist(['root', 'operator']) }),
   event('unlock-failed', { attempts: v.number(), first: Timestamp, last: Timestamp }),
   event('journal-recovered', { notice: v.string() }),
+  /**
+   * An existing CA brought in (docs/import.md): where from, what it held, its
+   * counters, and the SHA-256 of every source file read. The certificates
+   * follow as certificate-imported events, in the same first append.
+   */
+  event('pki-imported', {
+    source: v.picklist(IMPORT_SOURCES),
+    origin: v.string(),
+    counts: v.strictObject({
+      certificates: v.number(),
+      valid: v.number(),
+      expired: v.number(),
+      revoked: v.number(),
+    }),
+    /** The intermediate that issues from now on, when the source had one. */
+    intermediate: v.nullable(v.strictObject({ certificate: Base64, sha256: Hex, serial: Hex })),
+    counters: v.array(
+      v.strictObject({
+        ca: v.picklist(CA_ROLES),
+        subject: v.string(),
+        /** The source's serial file (OpenSSL's next serial, hex), when it had one. */
+        serialFile: v.nullable(v.string()),
+        /** The source's crlnumber file (the number OpenSSL would use next). */
+        crlNumberFile: v.nullable(v.number()),
+        crlNumbersSeen: v.array(v.number()),
+        /** The first CRL number Rootkeeper will use. */
+        nextCrlNumber: v.number(),
+      }),
+    ),
+    files: v.array(v.strictObject({ path: v.string(), sha256: Hex })),
+  }),
+  /** A certificate an imported CA had issued, with its revocation as the source recorded it. */
+  event('certificate-imported', {
+    ca: v.picklist(CA_ROLES),
+    kind: v.picklist(['leaf', 'ca']),
+    serial: Hex,
+    profile: v.picklist(LEAF_PROFILES),
+    subject: v.string(),
+    sans: v.array(SubjectAltNameSchema),
+    notBefore: Timestamp,
+    notAfter: Timestamp,
+    certificate: Base64,
+    sha256: Hex,
+    revocation: v.nullable(v.strictObject({ at: Timestamp, reason: v.picklist(CRL_REASONS) })),
+  }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

@@ -36,6 +36,21 @@ export const REVOCATION_REASONS = [
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
+/**
+ * Every reason RFC 5280 §5.3.1 names, by its ASN.1 name. Officers choose from
+ * REVOCATION_REASONS; an imported CA may carry any of these, and they are
+ * kept as they were.
+ */
+export const CRL_REASONS = [
+  ...REVOCATION_REASONS,
+  'cACompromise',
+  'certificateHold',
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
+] as const;
+export type CrlReason = (typeof CRL_REASONS)[number];
+
 /** An intermediate's name constraints, as text; each entry is checked by validators/name-constraints.ts. */
 export interface NameConstraintsSpec {
   readonly permittedDns?: readonly string[];

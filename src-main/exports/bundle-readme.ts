@@ -1,102 +1,145 @@
-/** The README of a server bundle: what each file is, how to deploy it, and how to check it. */
-import type { Pkcs12Profile } from '../engine/formats/pkcs12';
+/**
+ * The README of a server bundle: what each file is, how to deploy it with
+ * the configuration files beside it, a Node.js and a Python server, and how
+ * to check it. Every indented snippet runs as written from the bundle
+ * folder (the interop tests run each one).
+ */
 import { fingerprints } from '../engine/formats/certificates';
-import type { CertificateFacts } from './bundle';
+import type { Pkcs12Profile } from '../engine/formats/pkcs12';
+import { DEPLOYED_CRLS, deployFolder, dnsNames, type BundleLayout } from './bundle-facts';
+import { APACHE_FILE, APACHE_PASSPHRASE_HELPER } from './server-config/apache';
+import { HAPROXY_FILE, haproxyPemName } from './server-config/haproxy';
+import { NGINX_FILE } from './server-config/nginx';
 
-export interface BundleReadmeOptions {
-  readonly name: string;
-  readonly facts: CertificateFacts;
-  readonly der: Uint8Array;
-  readonly hasKey: boolean;
-  readonly keyEncrypted: boolean;
-  readonly pkcs12?: Pkcs12Profile;
-}
-
-export function bundleReadme(options: BundleReadmeOptions): string {
-  const { name } = options;
-  const key = `${name}.key.pem`;
-  const sections = [header(options), files(options), deployment(name, key, options), verification(name)];
+export function bundleReadme(bundle: BundleLayout, pkcs12?: Pkcs12Profile): string {
+  const sections = [header(bundle), files(bundle, pkcs12), deployment(bundle), programs(bundle), verification(bundle)];
   return `${sections.join('\n\n')}\n`;
 }
 
-function header({ facts, der }: BundleReadmeOptions): string {
-  const sha256 = fingerprints(der).sha256;
+export function header({ facts, der }: BundleLayout): string {
   return [
     `Certificate bundle for ${facts.subject}`,
     '='.repeat(40),
     `Names:       ${facts.sans.map((entry) => `${entry.type}:${entry.value}`).join(', ') || '(none)'}`,
     `Valid:       ${facts.notBefore} to ${facts.notAfter}`,
     `Issuer:      ${facts.issuer}`,
-    `SHA-256:     ${sha256}`,
+    `SHA-256:     ${fingerprints(der).sha256}`,
   ].join('\n');
 }
 
-function files({ name, hasKey, keyEncrypted, pkcs12 }: BundleReadmeOptions): string {
+/** One line per file: the name padded to a column, then what it is. */
+export function fileLine(name: string, description: string): string {
+  return `${name.padEnd(23)} ${description}`;
+}
+
+export function keyLine({ name, hasKey, keyEncrypted }: BundleLayout): string {
+  return hasKey
+    ? fileLine(
+        `${name}.key.pem`,
+        `the private key (PKCS#8, ${keyEncrypted ? 'encrypted with the passphrase you chose' : 'NOT encrypted: protect this file'})`,
+      )
+    : '(no private key: it stays with whoever made the request)';
+}
+
+function files(bundle: BundleLayout, pkcs12?: Pkcs12Profile): string {
+  const { name, hasKey, keyEncrypted } = bundle;
   return [
     'Files',
     '-----',
-    `${name}.cert.pem        the certificate alone`,
-    `${name}.fullchain.pem   the certificate followed by the intermediate CA: what servers send`,
-    'ca-chain.cert.pem       the intermediate CA followed by the root CA',
-    ...(hasKey
-      ? [
-          `${name}.key.pem         the private key (PKCS#8, ${keyEncrypted ? 'encrypted with the passphrase you chose' : 'NOT encrypted: protect this file'})`,
-        ]
-      : ['(no private key: it stays with whoever made the request)']),
-    ...(pkcs12 ? [`${name}.p12             key, certificate and chain in PKCS#12 (${pkcs12} profile)`] : []),
-    'SHA256SUMS              checksums of every file: run  sha256sum -c SHA256SUMS',
+    fileLine(`${name}.cert.pem`, 'the certificate alone'),
+    fileLine(`${name}.fullchain.pem`, 'the certificate followed by the intermediate CA: what servers send'),
+    fileLine('ca-chain.cert.pem', 'the intermediate CA followed by the root CA'),
+    fileLine('ca-chain.p7b', 'the same two CA certificates as PKCS#7 (DER), for Windows and Java'),
+    keyLine(bundle),
+    ...(hasKey && !keyEncrypted
+      ? [fileLine(haproxyPemName(name), 'certificate, intermediate CA and key in one file, for HAProxy')]
+      : []),
+    ...(pkcs12 ? [fileLine(`${name}.p12`, `key, certificate and chain in PKCS#12 (${pkcs12} profile)`)] : []),
+    fileLine(NGINX_FILE, 'a server { } block for nginx'),
+    fileLine(APACHE_FILE, 'a <VirtualHost> for Apache httpd with mod_ssl'),
+    ...(keyEncrypted ? [fileLine(APACHE_PASSPHRASE_HELPER, "the helper apache.conf's SSLPassPhraseDialog runs")] : []),
+    fileLine(HAPROXY_FILE, 'a frontend section for HAProxy'),
+    fileLine('SHA256SUMS', 'checksums of every file: run  sha256sum -c SHA256SUMS'),
   ].join('\n');
 }
 
-function deployment(name: string, key: string, { keyEncrypted }: BundleReadmeOptions): string {
-  const passphraseNote = keyEncrypted
-    ? [
-        '',
-        'The key is encrypted. nginx reads the passphrase from a file:',
-        '    ssl_password_file /etc/ssl/private/passphrase.txt;',
-        'Apache asks at start-up, or runs SSLPassPhraseDialog exec:/path/to/script.',
-        'HAProxy cannot read encrypted keys: decrypt a copy first with',
-        `    openssl pkey -in ${key} -out ${name}.key.plain.pem`,
-      ]
-    : [];
+function deployment(bundle: BundleLayout): string {
+  const { name, keyEncrypted } = bundle;
+  const folder = deployFolder(name);
   return [
     'Deploying',
     '---------',
-    'nginx:',
-    `    ssl_certificate     /etc/ssl/certs/${name}.fullchain.pem;`,
-    `    ssl_certificate_key /etc/ssl/private/${key};`,
+    `The configuration files refer to ${folder}/. From the folder above this one:`,
+    '    sudo mkdir -p /etc/ssl/rootkeeper',
+    `    sudo cp -r ${name} /etc/ssl/rootkeeper/`,
+    ...(keyEncrypted ? passphraseFile(folder) : []),
     '',
-    'Apache httpd (2.4.8 and later):',
-    `    SSLCertificateFile    /etc/ssl/certs/${name}.fullchain.pem`,
-    `    SSLCertificateKeyFile /etc/ssl/private/${key}`,
+    `nginx (Debian 12's 1.22 and later; ${NGINX_FILE} says what to change from 1.25.1 on):`,
+    `    sudo cp ${folder}/${NGINX_FILE} /etc/nginx/sites-enabled/${name}.conf`,
+    '    sudo nginx -t && sudo systemctl reload nginx',
     '',
-    'HAProxy (certificate, chain and key in one file):',
-    `    cat ${name}.fullchain.pem ${name}.key.plain.pem > /etc/haproxy/certs/${name}.pem`,
-    `    bind :443 ssl crt /etc/haproxy/certs/${name}.pem`,
+    'Apache httpd 2.4 with mod_ssl:',
+    '    sudo a2enmod ssl',
+    `    sudo cp ${folder}/${APACHE_FILE} /etc/apache2/sites-available/${name}.conf`,
+    `    sudo a2ensite ${name} && sudo apache2ctl configtest && sudo systemctl reload apache2`,
     '',
-    'Node.js https:',
-    "    const fs = require('fs');",
-    '    https.createServer({',
-    `      cert: fs.readFileSync('${name}.fullchain.pem'),`,
-    `      key: fs.readFileSync('${key}'),${keyEncrypted ? '\n      passphrase: process.env.KEY_PASSPHRASE,' : ''}`,
-    '    }, app).listen(443);',
+    `HAProxy: add the frontend in ${HAPROXY_FILE} to /etc/haproxy/haproxy.cfg, then`,
+    '    sudo haproxy -c -f /etc/haproxy/haproxy.cfg && sudo systemctl reload haproxy',
+    ...(keyEncrypted
+      ? [`HAProxy cannot load an encrypted key: ${HAPROXY_FILE} says how to make the clear file it needs.`]
+      : []),
     '',
-    'Python ssl / Tornado:',
-    '    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)',
-    `    context.load_cert_chain('${name}.fullchain.pem', '${key}'${keyEncrypted ? ", password=os.environ['KEY_PASSPHRASE']" : ''})`,
-    '    tornado.httpserver.HTTPServer(app, ssl_options=context).listen(443)',
-    ...passphraseNote,
+    'Requiring client certificates (mutual TLS): each configuration file has a commented block.',
+    `It needs the CRLs of the root and of the intermediate CA in ${DEPLOYED_CRLS}:`,
+    "the crls.pem of the CA's CRL export (rootkeeper crl). Publish new CRLs before they expire.",
     '',
     'Clients must trust the root CA: install the root trust kit (rootkeeper export root).',
   ].join('\n');
 }
 
-function verification(name: string): string {
+/** nginx's ssl_password_file and the Apache helper read the passphrase from a root-only file. */
+function passphraseFile(folder: string): string[] {
+  return [
+    'The key is encrypted: nginx and Apache read its passphrase from passphrase.txt, which only root',
+    'may read. Make it (type the passphrase, then Enter and Ctrl-D):',
+    `    sudo sh -c 'umask 077 && cat > ${folder}/passphrase.txt'`,
+  ];
+}
+
+function programs({ name, keyEncrypted }: BundleLayout): string {
+  const key = `${name}.key.pem`;
+  return [
+    'Programs that serve HTTPS themselves (run from this folder; KEY_PASSPHRASE holds the passphrase',
+    'of an encrypted key). Node.js, as server.js:',
+    "    const fs = require('fs');",
+    "    const https = require('https');",
+    '    const options = {',
+    `      cert: fs.readFileSync('${name}.fullchain.pem'),`,
+    `      key: fs.readFileSync('${key}'),`,
+    ...(keyEncrypted ? ['      passphrase: process.env.KEY_PASSPHRASE,'] : []),
+    '    };',
+    "    https.createServer(options, (request, response) => response.end('hello\\n')).listen(8443);",
+    '',
+    'Python 3 (standard library), as server.py:',
+    `    import http.server${keyEncrypted ? ', os' : ''}, ssl`,
+    '    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)',
+    `    context.load_cert_chain('${name}.fullchain.pem', '${key}'${keyEncrypted ? ", password=os.environ['KEY_PASSPHRASE']" : ''})`,
+    "    server = http.server.HTTPServer(('', 8443), http.server.SimpleHTTPRequestHandler)",
+    '    server.socket = context.wrap_socket(server.socket, server_side=True)',
+    '    server.serve_forever()',
+  ].join('\n');
+}
+
+function verification(bundle: BundleLayout): string {
+  const host = dnsNames(bundle.facts)[0] ?? 'SERVER';
   return [
     'Checking',
     '--------',
     '    sha256sum -c SHA256SUMS',
-    `    openssl verify -x509_strict -CAfile <root>.crt -untrusted ca-chain.cert.pem ${name}.cert.pem`,
-    `    openssl x509 -in ${name}.cert.pem -noout -text`,
+    `    openssl verify -x509_strict -CAfile ca-chain.cert.pem ${bundle.name}.cert.pem`,
+    `    openssl x509 -in ${bundle.name}.cert.pem -noout -text`,
+    'Once the server runs (from this folder; the chain file stands in for the root trust kit):',
+    `    curl --cacert ca-chain.cert.pem https://${host}:443/`,
+    `    openssl s_client -connect ${host}:443 -servername ${host} -CAfile ca-chain.cert.pem -verify_return_error </dev/null`,
   ].join('\n');
 }

@@ -2,35 +2,24 @@
  * A server (or client) bundle: one folder per certificate, named after its
  * first DNS name, with what a web server needs and a README saying how to
  * deploy it. ca-chain.cert.pem is the file the original OpenSSL guide
- * deploys; NAME.fullchain.pem is what nginx and HAProxy want.
+ * deploys; NAME.fullchain.pem is what nginx and HAProxy want. A server
+ * bundle also carries ready nginx, Apache and HAProxy configuration that
+ * refers to the folder where its README says to copy it; a client bundle
+ * (a clientAuth-only certificate) carries a README about importing it instead.
  */
 import { rejected } from '../../shared/errors';
-import { certificatePem } from '../engine/formats/certificates';
+import { certificatePem, pkcs7Der } from '../engine/formats/certificates';
 import { buildPkcs12, type Pkcs12Profile } from '../engine/formats/pkcs12';
 import { encryptPrivateKeyPem, privateKeyPem } from '../engine/formats/pkcs8';
-import { x509 } from '../engine/x509';
-import { safeName, type OutputFile } from './folder';
+import { factsOf, isClientCertificate, type BundleLayout, type CertificateFacts } from './bundle-facts';
 import { bundleReadme } from './bundle-readme';
+import { clientReadme } from './client-readme';
+import { safeName, type OutputFile } from './folder';
+import { apacheConfig } from './server-config/apache';
+import { haproxyConfig, haproxyPemName } from './server-config/haproxy';
+import { nginxConfig } from './server-config/nginx';
 
-/** What a bundle's names and README need from its certificate. */
-export interface CertificateFacts {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly sans: readonly { readonly type: string; readonly value: string }[];
-  readonly notBefore: string;
-  readonly notAfter: string;
-}
-
-export function factsOf(der: Uint8Array): CertificateFacts {
-  const certificate = new x509.X509Certificate(Buffer.from(der));
-  return {
-    subject: certificate.subject,
-    issuer: certificate.issuer,
-    sans: certificate.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [],
-    notBefore: certificate.notBefore.toISOString(),
-    notAfter: certificate.notAfter.toISOString(),
-  };
-}
+export { factsOf, type CertificateFacts } from './bundle-facts';
 
 export interface BundleOptions {
   readonly certificate: Uint8Array;
@@ -64,11 +53,12 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
   const facts = options.facts ?? factsOf(options.certificate);
   const name = bundleNameFor(facts.sans, facts.subject);
   const leafPem = certificatePem(options.certificate);
-  const chainPem = certificatePem(options.intermediate) + certificatePem(options.root);
+  const fullchain = leafPem + certificatePem(options.intermediate);
   const files: OutputFile[] = [
     { name: `${name}.cert.pem`, data: leafPem },
-    { name: `${name}.fullchain.pem`, data: leafPem + certificatePem(options.intermediate) },
-    { name: 'ca-chain.cert.pem', data: chainPem },
+    { name: `${name}.fullchain.pem`, data: fullchain },
+    { name: 'ca-chain.cert.pem', data: certificatePem(options.intermediate) + certificatePem(options.root) },
+    { name: 'ca-chain.p7b', data: pkcs7Der([options.intermediate, options.root]) },
   ];
   const key = options.privateKey;
   if (key) {
@@ -76,34 +66,43 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
       key.passphrase === null ? privateKeyPem(key.pkcs8) : await encryptPrivateKeyPem(key.pkcs8, key.passphrase);
     files.push({ name: `${name}.key.pem`, data: pem, mode: 0o600 });
   }
-  if (options.pkcs12) {
-    if (!key)
-      throw rejected(
-        'invalid-option',
-        'A PKCS#12 file needs the private key, which only exists for keys generated here.',
-      );
-    const p12 = await buildPkcs12({
-      privateKey: key.pkcs8,
-      certificates: [
-        { der: options.certificate, friendlyName: name },
-        { der: options.intermediate },
-        { der: options.root },
-      ],
-      password: options.pkcs12.password,
-      profile: options.pkcs12.profile,
-    });
-    files.push({ name: `${name}.p12`, data: p12, mode: 0o600 });
+  if (options.pkcs12) files.push(await pkcs12File(options, name));
+  const layout: BundleLayout = {
+    name,
+    facts,
+    der: options.certificate,
+    hasKey: Boolean(key),
+    keyEncrypted: key?.passphrase != null,
+  };
+  if (isClientCertificate(options.certificate)) {
+    files.push({ name: 'README.txt', data: clientReadme(layout, options.pkcs12?.profile) });
+    return { name, files };
   }
-  files.push({
-    name: 'README.txt',
-    data: bundleReadme({
-      name,
-      facts,
-      der: options.certificate,
-      hasKey: Boolean(key),
-      keyEncrypted: key?.passphrase != null,
-      pkcs12: options.pkcs12?.profile,
-    }),
-  });
+  if (key?.passphrase === null) {
+    // HAProxy reads certificate, chain and key from one file, and no encrypted key.
+    files.push({ name: haproxyPemName(name), data: fullchain + privateKeyPem(key.pkcs8), mode: 0o600 });
+  }
+  files.push(nginxConfig(layout), ...apacheConfig(layout), haproxyConfig(layout));
+  files.push({ name: 'README.txt', data: bundleReadme(layout, options.pkcs12?.profile) });
   return { name, files };
+}
+
+async function pkcs12File(options: BundleOptions, name: string): Promise<OutputFile> {
+  const key = options.privateKey;
+  if (!key || !options.pkcs12)
+    throw rejected(
+      'invalid-option',
+      'A PKCS#12 file needs the private key, which only exists for keys generated here.',
+    );
+  const p12 = await buildPkcs12({
+    privateKey: key.pkcs8,
+    certificates: [
+      { der: options.certificate, friendlyName: name },
+      { der: options.intermediate },
+      { der: options.root },
+    ],
+    password: options.pkcs12.password,
+    profile: options.pkcs12.profile,
+  });
+  return { name: `${name}.p12`, data: p12, mode: 0o600 };
 }

@@ -56,6 +56,17 @@ function describe(event: JournalEvent): Described {
       };
     case 'journal-recovered':
       return { category: 'access', summary: `Recovered on opening: ${event.notice}` };
+    case 'pki-imported':
+      return {
+        category: 'ca',
+        summary: `Existing CA imported from ${event.source} (${event.origin}): ${event.counts.certificates} certificates (${event.counts.valid} valid, ${event.counts.expired} expired, ${event.counts.revoked} revoked); ${event.counters.map((counter) => `${counter.ca} CRLs continue at number ${counter.nextCrlNumber}`).join(', ')}; ${event.files.length} source files hashed.`,
+      };
+    case 'certificate-imported':
+      return {
+        category: 'issuance',
+        summary: `${event.kind === 'ca' ? 'CA' : capitalised(event.profile)} certificate imported for ${event.subject}${event.revocation ? `, revoked ${event.revocation.at} (${event.revocation.reason})` : ''}; valid until ${event.notAfter}.`,
+        serial: event.serial,
+      };
   }
 }
 

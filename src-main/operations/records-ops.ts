@@ -6,6 +6,7 @@ import { toArrayBuffer } from '../engine/bytes';
 import { x509 } from '../engine/x509';
 import { queryCertificates } from './certificate-query';
 import { currentSession, type OperationContext } from './context';
+import { crlKitFiles } from '../exports/crl-kit';
 import { writeExport } from './export-ops';
 import { summarise } from './summaries';
 
@@ -34,10 +35,7 @@ export async function generateCrlOperation(
     ? await writeExport(
         context,
         path.join(context.destinations.folder(request.destination), `${request.ca}-crl-${crl.crlNumber}`),
-        [
-          { name: `${request.ca}.crl.pem`, data: pem },
-          { name: `${request.ca}.crl`, data: crl.der },
-        ],
+        crlKitFiles([{ name: request.ca, der: crl.der }]),
         'crl',
       )
     : null;

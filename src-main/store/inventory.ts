@@ -5,12 +5,13 @@
  * something never issued) means the journal cannot be trusted.
  */
 import type { CaRole, JournalEntry, JournalEvent } from '../../shared/domain/journal';
-import type { LeafProfile, RevocationReason, SubjectAltName } from '../../shared/domain/pki';
+import type { CrlReason, LeafProfile, SubjectAltName } from '../../shared/domain/pki';
 import { StoreDamagedError } from './damage';
 import { JOURNAL_FILE } from './layout';
 
 export interface Revocation {
-  readonly reason: RevocationReason;
+  /** An officer's reasons, or any RFC 5280 reason an imported CA carried. */
+  readonly reason: CrlReason;
   readonly at: string;
 }
 
@@ -21,7 +22,7 @@ export interface CertificateRecord {
   readonly sans: readonly SubjectAltName[];
   readonly notBefore: string;
   readonly notAfter: string;
-  readonly source: 'generated-key' | 'csr' | 'renewal';
+  readonly source: 'generated-key' | 'csr' | 'renewal' | 'imported';
   /** DER, base64. */
   readonly certificate: string;
   readonly issuedAt: string;
@@ -64,7 +65,14 @@ export interface Inventory {
   readonly intermediates: Map<string, IntermediateRecord>;
   /** Leaf certificates, by serial. */
   readonly certificates: Map<string, CertificateRecord>;
+  /**
+   * Leaves an imported root signed itself (easy-rsa is single-tier), by
+   * serial: on the root's CRL, and their serials never reused by the root.
+   */
+  readonly rootLeaves: Map<string, IntermediateRecord>;
   readonly crls: Record<CaRole, CrlState>;
+  /** Set when the store began as an import (docs/import.md). */
+  imported: { readonly source: string; readonly at: string } | null;
 }
 
 export function emptyInventory(): Inventory {
@@ -76,7 +84,9 @@ export function emptyInventory(): Inventory {
     pendingRequest: null,
     intermediates: new Map(),
     certificates: new Map(),
+    rootLeaves: new Map(),
     crls: { root: { lastNumber: 0 }, intermediate: { lastNumber: 0 } },
+    imported: null,
   };
 }
 
@@ -141,6 +151,10 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
       };
       return null;
     }
+    case 'pki-imported':
+      return applyImport(inventory, event);
+    case 'certificate-imported':
+      return applyImportedCertificate(inventory, event);
     case 'export-written':
     case 'backup-made':
     case 'passphrase-changed':
@@ -155,9 +169,62 @@ function applyRevocation(
   event: Extract<JournalEvent, { type: 'certificate-revoked' }>,
 ): string | null {
   const target =
-    event.ca === 'intermediate' ? inventory.certificates.get(event.serial) : inventory.intermediates.get(event.serial);
+    event.ca === 'intermediate'
+      ? inventory.certificates.get(event.serial)
+      : (inventory.intermediates.get(event.serial) ?? inventory.rootLeaves.get(event.serial));
   if (!target) return `serial ${event.serial} is revoked but was never issued by the ${event.ca}`;
   if (target.revocation) return `serial ${event.serial} is revoked twice`;
   target.revocation = { reason: event.reason, at: event.at };
+  return null;
+}
+
+/** The import's summary: the issuing intermediate and the CRL numbers carried on. */
+function applyImport(inventory: Inventory, event: Extract<JournalEvent, { type: 'pki-imported' }>): string | null {
+  if (inventory.imported || inventory.intermediate || inventory.certificates.size > 0)
+    return 'an import into a store already in use';
+  inventory.imported = { source: event.source, at: event.at };
+  if (event.intermediate) inventory.intermediate = { ...event.intermediate, origin: 'issued' };
+  for (const counter of event.counters) {
+    if (!Number.isSafeInteger(counter.nextCrlNumber) || counter.nextCrlNumber < 1)
+      return `the next CRL number ${counter.nextCrlNumber} is impossible`;
+    inventory.crls[counter.ca] = { lastNumber: counter.nextCrlNumber - 1 };
+  }
+  return null;
+}
+
+function applyImportedCertificate(
+  inventory: Inventory,
+  event: Extract<JournalEvent, { type: 'certificate-imported' }>,
+): string | null {
+  if (!inventory.imported) return 'a certificate is imported outside an import';
+  const revocation = event.revocation ? { ...event.revocation } : undefined;
+  if (event.ca === 'root') {
+    const map = event.kind === 'ca' ? inventory.intermediates : inventory.rootLeaves;
+    if (inventory.intermediates.has(event.serial) || inventory.rootLeaves.has(event.serial))
+      return `root serial ${event.serial} is imported twice`;
+    map.set(event.serial, {
+      certificate: event.certificate,
+      sha256: event.sha256,
+      serial: event.serial,
+      issuedAt: event.at,
+      ...(revocation ? { revocation } : {}),
+    });
+    return null;
+  }
+  if (inventory.certificates.has(event.serial)) return `serial ${event.serial} is imported twice`;
+  const searchText = [event.serial, event.subject, ...event.sans.map((san) => san.value)].join('\n').toLowerCase();
+  inventory.certificates.set(event.serial, {
+    serial: event.serial,
+    profile: event.profile,
+    subject: event.subject,
+    sans: event.sans,
+    notBefore: event.notBefore,
+    notAfter: event.notAfter,
+    source: 'imported',
+    certificate: event.certificate,
+    issuedAt: event.at,
+    searchText,
+    ...(revocation ? { revocation } : {}),
+  });
   return null;
 }

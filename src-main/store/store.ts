@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { DEFAULT_CA_KEY, type KeyAlgorithm } from '../../shared/domain/pki';
+import type { JournalEvent } from '../../shared/domain/journal';
 import { rejected } from '../../shared/errors';
 import { commonNameOf, type DistinguishedName } from '../../shared/validators/distinguished-name';
 import { systemClock, type Clock } from '../clock';
@@ -21,7 +22,7 @@ import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
 import { emptyInventory, applyEntries, type Inventory } from './inventory';
 import { JournalWriter, scanJournal, type JournalScan, type WriteGuard } from './journal';
-import { readKeyFile } from './key-file';
+import { readKeyFile, writeKeyFile } from './key-file';
 import {
   STORE_FORMAT,
   STORE_VERSION,
@@ -50,13 +51,16 @@ export interface StoreEnvironment {
   readonly kdfCost?: KdfCost;
 }
 
-export interface CreateStoreOptions extends StoreEnvironment {
+export interface NewStorePassphrases extends StoreEnvironment {
   readonly dir: string;
+  readonly rootPassphrase: string;
+  readonly operatorPassphrase: string;
+}
+
+export interface CreateStoreOptions extends NewStorePassphrases {
   readonly rootSubject: DistinguishedName;
   readonly rootKey?: KeyAlgorithm;
   readonly rootDays?: number;
-  readonly rootPassphrase: string;
-  readonly operatorPassphrase: string;
 }
 
 export interface CreatedStore {
@@ -68,16 +72,29 @@ export interface CreatedStore {
 
 /** The key ceremony: a new root, its key sealed under the root passphrase, and an empty journal. */
 export async function createStore(options: CreateStoreOptions): Promise<CreatedStore> {
+  if (!commonNameOf(options.rootSubject)) throw rejected('invalid-name', 'The root needs a common name (CN=…).');
+  const context = options.rootSubject.map((component) => component.value);
+  return withNewStoreFolder(options, context, (cost, guard) => ceremony(options, cost, guard));
+}
+
+/**
+ * What every new store goes through, made here or imported: the passphrase
+ * policy, a folder that is empty (or missing), and the store's lock held
+ * while `write` runs.
+ */
+export async function withNewStoreFolder<T>(
+  options: NewStorePassphrases,
+  context: readonly string[],
+  write: (cost: KdfCost, guard: WriteGuard) => Promise<T>,
+): Promise<T> {
   const policy = options.kdfPolicy ?? PRODUCTION_KDF_POLICY;
   const cost = options.kdfCost ?? DEFAULT_KDF_COST;
   checkKdfFloor(cost, policy);
-  const context = options.rootSubject.map((component) => component.value);
-  checkPassphraseStrength('root', options.rootPassphrase, context);
-  checkPassphraseStrength('operator', options.operatorPassphrase, context);
+  checkPassphraseStrength('root', options.rootPassphrase, [...context]);
+  checkPassphraseStrength('operator', options.operatorPassphrase, [...context]);
   if (options.rootPassphrase === options.operatorPassphrase) {
     throw rejected('policy', 'The root and operator passphrases must differ.');
   }
-  if (!commonNameOf(options.rootSubject)) throw rejected('invalid-name', 'The root needs a common name (CN=…).');
   const state = await inspectStoreFolder(options.dir);
   if (state === 'initialized') throw rejected('exists', `${options.dir} already holds a Rootkeeper store.`);
   if (state === 'foreign')
@@ -86,7 +103,8 @@ export async function createStore(options: CreateStoreOptions): Promise<CreatedS
 
   const lock = await acquireStoreLock(options.dir);
   try {
-    return await ceremony(options, cost, () => lock.verify());
+    // Every write re-checks that the lock is still this process's.
+    return await write(cost, () => lock.verify());
   } finally {
     await lock.release();
   }
@@ -100,8 +118,40 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: Write
     keys: rootKeys,
     ...(options.rootDays ? { days: options.rootDays } : {}),
   });
-  const rootCertificate = Buffer.from(root.der).toString('base64');
   const rootPkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', rootKeys.privateKey));
+  try {
+    await sealNewStore(options, cost, { storeId, rootCertificate: root.der, rootPkcs8 }, guard);
+  } finally {
+    wipe(rootPkcs8);
+  }
+  return { storeId, rootCertificate: root.der, rootSha256: fingerprints(root.der).sha256 };
+}
+
+export interface NewStoreContents {
+  readonly storeId: string;
+  readonly rootCertificate: Uint8Array;
+  /** The root's PKCS#8; the caller wipes it. */
+  readonly rootPkcs8: Buffer;
+  /** An intermediate that issues from the start (an import); its PKCS#8 the caller wipes. */
+  readonly intermediate?: { readonly certificate: Uint8Array; readonly pkcs8: Buffer };
+  /** Events after store-created and root-created, in the same first append. */
+  readonly events?: (at: string) => JournalEvent[];
+}
+
+/**
+ * Seals the keys and writes a new store's files: the root key only under the
+ * root passphrase, a fresh data key under the operator passphrase, the
+ * intermediate key (if any) under the data key, the journal, and the store
+ * file last: until it exists, the folder is not a store.
+ */
+export async function sealNewStore(
+  options: NewStorePassphrases,
+  cost: KdfCost,
+  contents: NewStoreContents,
+  guard: WriteGuard,
+): Promise<void> {
+  const { storeId } = contents;
+  const rootCertificate = Buffer.from(contents.rootCertificate).toString('base64');
   const dataKey = randomBytes(32);
   try {
     const partial = { storeId };
@@ -110,10 +160,12 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: Write
       'root-private-key',
       options.rootPassphrase,
       cost,
-      rootPkcs8,
+      contents.rootPkcs8,
       rootCertificate,
     );
     const operatorSlot = await sealSlot(partial, 'operator-data-key', options.operatorPassphrase, cost, dataKey);
+    const intermediate = contents.intermediate;
+    if (intermediate) await sealIntermediateKey(options.dir, storeId, dataKey, intermediate);
     const createdAt = new Date().toISOString();
     await JournalWriter.create(
       options.dir,
@@ -121,7 +173,13 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: Write
       journalKeys(dataKey, storeId),
       [
         { type: 'store-created', at: createdAt, storeId, kdf: { ...cost } },
-        { type: 'root-created', at: createdAt, certificate: rootCertificate, sha256: sha256Hex(root.der) },
+        {
+          type: 'root-created',
+          at: createdAt,
+          certificate: rootCertificate,
+          sha256: sha256Hex(contents.rootCertificate),
+        },
+        ...(contents.events?.(createdAt) ?? []),
       ],
       guard,
     );
@@ -133,12 +191,34 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: Write
       storeId,
       createdAt,
       slots: { operator: operatorSlot, root: rootSlot },
-      certificates: { root: rootCertificate, intermediate: null },
+      certificates: {
+        root: rootCertificate,
+        intermediate: intermediate ? Buffer.from(intermediate.certificate).toString('base64') : null,
+      },
     });
   } finally {
-    wipe(rootPkcs8, dataKey);
+    wipe(dataKey);
   }
-  return { storeId, rootCertificate: root.der, rootSha256: fingerprints(root.der).sha256 };
+}
+
+async function sealIntermediateKey(
+  dir: string,
+  storeId: string,
+  dataKey: Buffer,
+  intermediate: { readonly certificate: Uint8Array; readonly pkcs8: Buffer },
+): Promise<void> {
+  const key = subkey(dataKey, 'intermediate-key', storeId);
+  try {
+    await writeKeyFile(
+      dir,
+      INTERMEDIATE_KEY_FILE,
+      { storeId, purpose: 'intermediate-key', boundTo: sha256Hex(intermediate.certificate) },
+      key,
+      intermediate.pkcs8,
+    );
+  } finally {
+    wipe(key);
+  }
 }
 
 export function journalKeys(dataKey: Buffer, storeId: string) {

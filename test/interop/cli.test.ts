@@ -144,7 +144,12 @@ describe('issuing', () => {
     expect((await readdir(folder)).sort()).toEqual([
       'README.txt',
       'SHA256SUMS',
+      'apache-passphrase.sh',
+      'apache.conf',
       'ca-chain.cert.pem',
+      'ca-chain.p7b',
+      'haproxy.cfg',
+      'nginx.conf',
       'www.example.com.cert.pem',
       'www.example.com.fullchain.pem',
       'www.example.com.key.pem',
@@ -195,7 +200,10 @@ describe('issuing', () => {
     );
     expect(p12.stderr + p12.stdout).toMatch(/MAC: sha1/);
     const readme = await readFile(path.join(folder, 'README.txt'), 'utf8');
-    expect(readme).toMatch(/ssl_certificate\s+\/etc\/ssl\/certs\/www.example.com.fullchain.pem/);
+    expect(readme).toContain('sudo cp -r www.example.com /etc/ssl/rootkeeper/\n');
+    const nginx = await readFile(path.join(folder, 'nginx.conf'), 'utf8');
+    expect(nginx).toMatch(/ssl_certificate\s+\/etc\/ssl\/rootkeeper\/www.example.com\/www.example.com.fullchain.pem;/);
+    expect(nginx).toContain('    server_name www.example.com api.example.com;\n');
   });
 
   it('keeps a hostile common name inside the output folder', async () => {

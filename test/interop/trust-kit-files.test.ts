@@ -5,10 +5,12 @@
  * reads the .mobileconfig and its certificate payload is NAME.cer byte for
  * byte; sha256sum -c accepts SHA256SUMS and catches a single changed byte.
  */
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificatePem } from '../../src-main/engine/formats/certificates';
+import { writeExportFolder } from '../../src-main/exports/folder';
+import { trustKitFiles } from '../../src-main/exports/trust-kit';
 import { openLab, runTool, toolEnv, type Lab, type ToolResult } from './trust-kit-lab';
 
 let lab: Lab;
@@ -106,7 +108,10 @@ describe('the kit read by openssl, plistlib and sha256sum', () => {
       `macos/${lab.name}.mobileconfig`,
       'windows/install-root.cmd',
       'windows/install-root.ps1',
+      'windows/uninstall-root.cmd',
+      'windows/uninstall-root.ps1',
       'linux/install-root.sh',
+      'linux/uninstall-root.sh',
       'java/truststore.p12',
       'README.txt',
     ];
@@ -126,5 +131,29 @@ describe('the kit read by openssl, plistlib and sha256sum', () => {
     expect(bad.stdout.match(/: OK\n/g)).toHaveLength(names.length - 1);
     expect(bad.stderr).toBe('sha256sum: WARNING: 1 computed checksum did NOT match\n');
     expect(bad.status).toBe(1);
+  });
+
+  it('is reproducible: a second export of the same root is byte-identical, SHA256SUMS included', async () => {
+    const again = path.join(lab.dir, 'kit-again');
+    await writeExportFolder(again, await trustKitFiles({ root: lab.hierarchy.root.der }));
+    const list = async (folder: string) => (await readdir(folder, { recursive: true })).sort();
+    const names = await list(lab.kit);
+    expect(await list(again)).toEqual(names);
+    for (const name of names) {
+      if ((await stat(path.join(lab.kit, name))).isDirectory()) continue;
+      expect(await readFile(path.join(again, name)), name).toEqual(await readFile(path.join(lab.kit, name)));
+    }
+    // Compared the way an officer would: sha256sum -c of the first kit's list, run in the second kit.
+    await copyFile(path.join(lab.kit, 'SHA256SUMS'), path.join(lab.dir, 'ceremony-SHA256SUMS'));
+    const check = await tool('sha256sum', ['-c', path.join(lab.dir, 'ceremony-SHA256SUMS')], again);
+    expect(check.status).toBe(0);
+    expect(check.stdout).not.toContain('FAILED');
+    // The Java trust store with derived salts still opens in keytool.
+    const listed = await tool(
+      'keytool',
+      ['-list', '-keystore', 'java/truststore.p12', '-storepass', 'changeit'],
+      again,
+    );
+    expect(listed.stdout).toContain('trustedCertEntry');
   });
 });

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { CA_ROLES } from '../../../shared/domain/journal';
 import {
   FORCE,
@@ -18,15 +20,27 @@ import { withSession } from '../session';
 import { choice, days as daysOption, flag, optional, required } from '../values';
 import { x509 } from '../../engine/x509';
 
+/** --out names a folder when it ends in a slash or is one already. */
+async function isFolder(target: string, given: string): Promise<boolean> {
+  if (given.endsWith('/')) return true;
+  return stat(target).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}
+
 export const crl: Command = {
   name: 'crl',
   summary: "generate the intermediate's CRL, or the root's (with the root passphrase)",
-  synopsis: 'crl --store DIR [--ca intermediate|root] [--days N] --out FILE --operator-passin SRC [--root-passin SRC]',
+  synopsis:
+    'crl --store DIR [--ca intermediate|root] [--days N] --out FILE|DIR/ --operator-passin SRC [--root-passin SRC]',
   help: [
     STORE_HELP,
     '--ca CA                  intermediate (default) or root',
     '--days N                 days until nextUpdate (default 30 for the intermediate, 365 for the root)',
     '--out FILE               where to write it: PEM if the name ends in .pem (or is -, standard output), else DER (what CRL URLs serve)',
+    '--out DIR/               a folder (ends in / or exists): writes CA-crl-N/ with CA.crl (DER), CA.crl.pem,',
+    '                         crls.pem and a README on publishing it (nginx) and on mutual TLS',
     '--root-passin SRC        the root passphrase, for --ca root (read before the operator passphrase)',
     OPERATOR_HELP,
     FORCE_HELP,
@@ -47,7 +61,8 @@ export const crl: Command = {
     const ca = choice(values, 'ca', CA_ROLES) ?? 'intermediate';
     const out = required(values, 'out');
     const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
-    await checkOutput(io.cwd, out, flag(values, 'force'));
+    const folder = out !== '-' && (await isFolder(path.resolve(io.cwd, out), out));
+    if (!folder) await checkOutput(io.cwd, out, flag(values, 'force'));
     let rootPassphrase: string | undefined;
     const result = await withSession(
       context,
@@ -57,12 +72,22 @@ export const crl: Command = {
           ca,
           ...(days ? { days } : {}),
           ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
+          ...(folder ? { destination: path.resolve(io.cwd, out) } : {}),
         });
       },
       async () => {
         if (ca === 'root') rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
       },
     );
+    if (result.written) {
+      if (flag(values, 'json')) return printJson(io, result);
+      print(
+        io,
+        `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${result.written.folder}:`,
+      );
+      for (const file of result.written.files) print(io, `  ${file.sha256}  ${file.name}`);
+      return;
+    }
     const data =
       out.endsWith('.pem') || out === '-' ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
     const file = await writeOutput(io, out, data, flag(values, 'force'));

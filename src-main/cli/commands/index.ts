@@ -4,6 +4,9 @@ import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
 import { exportChain, exportRoot } from './export';
+import { importEasyRsa } from './import/easy-rsa';
+import { importFiles } from './import/files';
+import { importOpenssl } from './import/openssl';
 import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
 import { issue } from './issue';
@@ -16,6 +19,9 @@ import { signCsr } from './sign-csr';
 /** Every command, in the order of the officer's work. */
 export const commands: readonly Command[] = [
   init,
+  importOpenssl,
+  importEasyRsa,
+  importFiles,
   intermediateCreate,
   intermediateCsr,
   intermediateImport,

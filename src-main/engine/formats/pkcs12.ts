@@ -9,7 +9,6 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
-  randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
 import forge from 'node-forge';
@@ -42,7 +41,7 @@ import {
   id_PBES2,
   id_oracle_trustedKeyUsage,
 } from './pbe-schemas';
-import type { PbeResult } from './pkcs8';
+import { randomSalt, type PbeResult, type SaltSource } from './pkcs8';
 import {
   bytes,
   checkedCount,
@@ -86,6 +85,8 @@ export interface BuildPkcs12Options {
   readonly certificates: readonly Pkcs12Certificate[];
   readonly password: string;
   readonly profile: Pkcs12Profile;
+  /** Salts and IVs; random unless the content is public and must be reproducible (see contentSalts). */
+  readonly salts?: SaltSource;
 }
 
 export interface Pkcs12Contents {
@@ -119,7 +120,7 @@ const LEGACY_PBE_NAMES: Readonly<Record<string, string>> = {
 };
 
 interface ProfileSettings {
-  readonly encrypt: (plaintext: Uint8Array, password: string) => Promise<PbeResult>;
+  readonly encrypt: (plaintext: Uint8Array, password: string, salts: SaltSource) => Promise<PbeResult>;
   readonly macDigest: MacDigest;
   readonly saltBytes: number;
   readonly iterations: number;
@@ -128,13 +129,13 @@ interface ProfileSettings {
 const PROFILES: Readonly<Record<Pkcs12Profile, ProfileSettings>> = {
   // OpenSSL 3's default; PBES2 takes the password as its UTF-8 bytes, as OpenSSL does.
   modern: {
-    encrypt: (plaintext, password) => encryptPbes2(plaintext, utf8(password), MODERN_ITERATIONS),
+    encrypt: (plaintext, password, salts) => encryptPbes2(plaintext, utf8(password), MODERN_ITERATIONS, salts),
     macDigest: SHA256,
     saltBytes: 16,
     iterations: MODERN_ITERATIONS,
   },
   compatible: {
-    encrypt: async (plaintext, password) => encryptTripleDes(plaintext, password, COMPATIBLE_ITERATIONS),
+    encrypt: async (plaintext, password, salts) => encryptTripleDes(plaintext, password, COMPATIBLE_ITERATIONS, salts),
     macDigest: SHA1,
     saltBytes: 8,
     iterations: COMPATIBLE_ITERATIONS,
@@ -152,17 +153,20 @@ export async function buildPkcs12(options: BuildPkcs12Options): Promise<Uint8Arr
       ? undefined
       : { der: options.privateKey, localKeyId: pairKey(options.privateKey, leaf) };
 
+  // A key's encryption must never reuse a salt and IV across files or parts.
+  if (key !== undefined && options.salts !== undefined) throw new Error('derived salts are for public content only');
+  const salts = options.salts ?? randomSalt;
   const certBags = options.certificates.map((c, i) => certBag(c, i === 0 ? key?.localKeyId : undefined));
-  const safes = [await encryptedSafe(new SafeContents(certBags), options.password, profile)];
+  const safes = [await encryptedSafe(new SafeContents(certBags), options.password, profile, salts)];
   if (key !== undefined) {
-    const keyBag = await shroudedKeyBag(key.der, leaf, key.localKeyId, options.password, profile);
+    const keyBag = await shroudedKeyBag(key.der, leaf, key.localKeyId, options.password, profile, salts);
     safes.push(dataContentInfo(AsnConvert.serialize(new SafeContents([keyBag]))));
   }
   const authSafe = new Uint8Array(AsnConvert.serialize(new AuthenticatedSafe(safes)));
   const pfx = new PFX({
     version: 3,
     authSafe: dataContentInfo(authSafe),
-    macData: macData(authSafe, options.password, profile),
+    macData: macData(authSafe, options.password, profile, salts),
   });
   return new Uint8Array(AsnConvert.serialize(pfx));
 }
@@ -185,6 +189,19 @@ export async function readPkcs12(der: Uint8Array, password: string): Promise<Pkc
   return collect(bags, password);
 }
 
+/**
+ * Salts and IVs derived from the content and a fixed label, for a PKCS#12
+ * holding public certificates only (a trust store): the same content then
+ * gives the same file, so kits can be compared byte for byte. Never for a
+ * file holding a private key, where a salt must be fresh.
+ */
+export function contentSalts(content: Uint8Array, label: string): SaltSource {
+  return (length, purpose) => {
+    const digest = createHash('sha256').update(`rootkeeper:${label}:${purpose}:`).update(content).digest();
+    return new Uint8Array(digest.subarray(0, length));
+  };
+}
+
 // ---- building ----------------------------------------------------------------
 
 function certBag(cert: Pkcs12Certificate, localKeyId: Uint8Array | undefined): SafeBag {
@@ -202,8 +219,9 @@ async function shroudedKeyBag(
   localKeyId: Uint8Array,
   password: string,
   profile: ProfileSettings,
+  salts: SaltSource,
 ): Promise<SafeBag> {
-  const { algorithm, ciphertext } = await profile.encrypt(privateKey, password);
+  const { algorithm, ciphertext } = await profile.encrypt(privateKey, password, salts);
   const shrouded = new PKCS8ShroudedKeyBag({
     encryptionAlgorithm: algorithm,
     encryptedData: new EncryptedData(ciphertext),
@@ -243,8 +261,14 @@ function attribute(id: string, value: unknown): PKCS12Attribute {
   return attr;
 }
 
-async function encryptedSafe(contents: SafeContents, password: string, profile: ProfileSettings): Promise<ContentInfo> {
-  const { algorithm, ciphertext } = await profile.encrypt(new Uint8Array(AsnConvert.serialize(contents)), password);
+async function encryptedSafe(
+  contents: SafeContents,
+  password: string,
+  profile: ProfileSettings,
+  salts: SaltSource,
+): Promise<ContentInfo> {
+  const plaintext = new Uint8Array(AsnConvert.serialize(contents));
+  const { algorithm, ciphertext } = await profile.encrypt(plaintext, password, salts);
   const data = new CmsEncryptedData({
     encryptedContentInfo: new EncryptedContentInfo({
       contentType: id_data,
@@ -259,9 +283,9 @@ function dataContentInfo(payload: ArrayBuffer | Uint8Array): ContentInfo {
   return new ContentInfo({ contentType: id_data, content: AsnConvert.serialize(new OctetString(payload)) });
 }
 
-function macData(authSafe: Uint8Array, password: string, profile: ProfileSettings): MacData {
+function macData(authSafe: Uint8Array, password: string, profile: ProfileSettings, salts: SaltSource): MacData {
   const digest = profile.macDigest;
-  const salt = randomBytes(profile.saltBytes);
+  const salt = salts(profile.saltBytes, 'mac-salt');
   return new MacData({
     mac: new DigestInfo({
       digestAlgorithm: new AlgorithmIdentifier({ algorithm: digest.oid, parameters: null }),
@@ -273,8 +297,8 @@ function macData(authSafe: Uint8Array, password: string, profile: ProfileSetting
 }
 
 /** pbeWithSHAAnd3-KeyTripleDES-CBC: key and IV from the App. B derivation with SHA-1. */
-function encryptTripleDes(plaintext: Uint8Array, password: string, iterations: number): PbeResult {
-  const salt = randomBytes(8);
+function encryptTripleDes(plaintext: Uint8Array, password: string, iterations: number, salts: SaltSource): PbeResult {
+  const salt = salts(8, 'pbe-salt');
   const { key, iv } = tripleDesKeys(password, salt, iterations);
   const cipher = createCipheriv('des-ede3-cbc', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

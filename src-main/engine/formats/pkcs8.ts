@@ -106,6 +106,14 @@ export async function decryptPrivateKey(input: Uint8Array | string, passphrase: 
 }
 
 /**
+ * Where salts and IVs come from: fresh random bytes, except for public
+ * content (a trust store) that must come out the same each time.
+ */
+export type SaltSource = (length: number, purpose: string) => Uint8Array;
+
+export const randomSalt: SaltSource = (length) => randomBytes(length);
+
+/**
  * RFC 8018 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, fresh salt and IV.
  * `password` is raw bytes: PKCS#8 and OpenSSL's PKCS#12 both use the UTF-8 form.
  */
@@ -113,12 +121,13 @@ export async function encryptPbes2(
   plaintext: Uint8Array,
   password: Uint8Array,
   iterations: number,
+  salts: SaltSource = randomSalt,
 ): Promise<PbeResult> {
   if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) {
     throw new RangeError(`PBKDF2 iterations must be an integer from 1 to ${MAX_PBKDF2_ITERATIONS}.`);
   }
-  const salt = randomBytes(SALT_BYTES);
-  const iv = randomBytes(AES_BLOCK);
+  const salt = salts(SALT_BYTES, 'pbes2-salt');
+  const iv = salts(AES_BLOCK, 'pbes2-iv');
   const key = await pbkdf2Async(password, salt, iterations, 32, 'sha256');
   const cipher = createCipheriv('aes-256-cbc', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -9,7 +9,7 @@ import type { OutputFile } from '../folder';
 import { certificateFiles } from './certificates';
 import { firefoxPolicy } from './firefox';
 import { DEFAULT_JAVA_PASSWORD, checkJavaPassword, javaTrustStore } from './java';
-import { linuxScript } from './linux';
+import { linuxScripts } from './linux';
 import { macosProfile } from './macos';
 import { README_FILE, readme } from './readme';
 import { describeRoot } from './root';
@@ -33,7 +33,7 @@ export async function trustKitFiles(options: TrustKitOptions): Promise<OutputFil
     firefoxPolicy(root),
     macosProfile(root),
     ...windowsScripts(root),
-    linuxScript(root),
+    ...linuxScripts(root),
     await javaTrustStore(root, javaPassword),
     { name: README_FILE, data: readme(root, { javaPassword }) },
   ];

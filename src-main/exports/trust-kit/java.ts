@@ -5,7 +5,7 @@
  * certificate-only PKCS#12 as empty.
  */
 import { rejected } from '../../../shared/errors';
-import { buildPkcs12 } from '../../engine/formats/pkcs12';
+import { buildPkcs12, contentSalts } from '../../engine/formats/pkcs12';
 import type { OutputFile } from '../folder';
 import type { KitRoot } from './root';
 
@@ -39,6 +39,8 @@ export async function javaTrustStore(root: KitRoot, password: string): Promise<O
     certificates: [{ der: root.der, friendlyName: root.name, javaTrustedCertificate: true }],
     password,
     profile: 'modern',
+    // The store is public: salts from its content keep every kit of this root byte-identical.
+    salts: contentSalts(root.der, `java-truststore:${password}`),
   });
   return { name: JAVA_TRUSTSTORE_FILE, data };
 }

@@ -5,7 +5,7 @@
  * would recognise for a private CA, and they install unsigned profiles
  * after a warning.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { build } from 'plist';
 import type { OutputFile } from '../folder';
 import type { KitRoot } from './root';
@@ -19,9 +19,18 @@ export function profileIdentifier(root: KitRoot): string {
   return `org.rootkeeper.trust.${root.sha256Hex.slice(0, 16)}`;
 }
 
-/** Apple's examples, and the tools that write profiles, use upper-case UUIDs. */
-function payloadUuid(): string {
-  return randomUUID().toUpperCase();
+/**
+ * A name-based UUID (RFC 9562 version 5 layout over SHA-256 rather than
+ * SHA-1) of the root's fingerprint and the payload's role: the same root
+ * gives the same profile byte for byte, so a kit can be compared with the
+ * one made at the ceremony. Upper case, as Apple's examples write them.
+ */
+export function payloadUuid(root: KitRoot, role: string): string {
+  const bytes = createHash('sha256').update(`rootkeeper-trust-profile:${role}:${root.sha256Hex}`).digest();
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.subarray(0, 16).toString('hex').toUpperCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export function macosProfile(root: KitRoot): OutputFile {
@@ -30,7 +39,7 @@ export function macosProfile(root: KitRoot): OutputFile {
     PayloadType: 'com.apple.security.root',
     PayloadVersion: 1,
     PayloadIdentifier: `${identifier}.root`,
-    PayloadUUID: payloadUuid(),
+    PayloadUUID: payloadUuid(root, 'root'),
     PayloadDisplayName: root.label,
     PayloadCertificateFileName: `${root.name}.cer`,
     // A Uint8Array becomes <data>: the base64 of the DER, which is what this payload type holds.
@@ -40,7 +49,7 @@ export function macosProfile(root: KitRoot): OutputFile {
     PayloadType: 'Configuration',
     PayloadVersion: 1,
     PayloadIdentifier: identifier,
-    PayloadUUID: payloadUuid(),
+    PayloadUUID: payloadUuid(root, 'profile'),
     PayloadDisplayName: root.label,
     PayloadDescription: `Makes this device trust certificates issued by the private certificate authority "${root.label}". SHA-256 fingerprint: ${root.fingerprints.sha256}`,
     ...(root.organization === undefined ? {} : { PayloadOrganization: root.organization }),

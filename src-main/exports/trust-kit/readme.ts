@@ -104,12 +104,15 @@ function files(root: KitRoot, { javaPassword }: ReadmeOptions): string[] {
     ...entry(`macos/${name}.mobileconfig`, 'A configuration profile for macOS, iOS and iPadOS.'),
     ...entry(
       'windows/install-root.cmd, windows/install-root.ps1',
-      `Install ${name}.cer into the Windows machine store; run as administrator.`,
+      `Install ${name}.cer into the Windows machine store; run as administrator. Windows line ` +
+        'endings (CRLF): copy them as they are, do not convert them.',
     ),
+    ...entry('windows/uninstall-root.cmd, windows/uninstall-root.ps1', 'Remove it again.'),
     ...entry(
       'linux/install-root.sh',
       `Installs ${name}.crt into the Linux system store and into the NSS databases of Chromium and Firefox.`,
     ),
+    ...entry('linux/uninstall-root.sh', "Removes it again from all of them, Java's cacerts included."),
     ...entry('java/truststore.p12', `A Java trust store (PKCS#12) holding only this root. Password: ${javaPassword}`),
     ...entry('SHA256SUMS', 'The SHA-256 of every file of the kit, for sha256sum -c.'),
     ...entry('README.txt', 'This file.'),
@@ -128,8 +131,8 @@ function windows(root: KitRoot): string[] {
     'or, in PowerShell as administrator:',
     '    powershell -ExecutionPolicy Bypass -File windows\\install-root.ps1',
     ...wrap(
-      'Both show the SHA-256 fingerprint first; the PowerShell script also refuses a file that does ' +
-        'not match it. The command they run:',
+      'Both show the SHA-256 fingerprint first, compute the SHA-256 of the file in the kit, and stop ' +
+        'before installing anything if the two differ. The command they then run:',
     ),
     ...command(['certutil', '-addstore', '-f', 'Root', cer], 'cmd'),
     ...wrap(
@@ -218,9 +221,19 @@ function firefox(root: KitRoot): string[] {
     ),
     '',
     ...wrap(
+      'To check that Firefox trusts it: Settings > Privacy & Security > Certificates > View ' +
+        `Certificates... > Authorities must list "${root.label}" (under its organisation). ` +
+        'about:policies alone does not prove it: it shows the policy as active even when Firefox did ' +
+        'not find the certificate file. On Linux, with Firefox closed, the profile itself can be asked ' +
+        '(the folder is the one named in profiles.ini, under ~/.mozilla/firefox or ~/.config/mozilla/firefox):',
+    ),
+    ...command(['certutil', '-L', '-d', 'sql:/path/to/the/profile', '-n', shellQuote(root.label)]),
+    '',
+    ...wrap(
       `By policy, for every profile of a computer: copy firefox/policies.json and ${crt} as below, then ` +
-        'restart Firefox; about:policies shows the policy as active. If a policies.json is already ' +
-        'there, add the "Certificates" entry to it instead of replacing it.',
+        'restart Firefox and look at the Authorities tab as above. If a policies.json is already ' +
+        'there, add the "Certificates" entry to it instead of replacing it. On Linux, ' +
+        'linux/install-root.sh does this (unless a policies.json is already there).',
     ),
     'Windows:',
     '    policies.json into the distribution folder of the Firefox installation, for example',
@@ -245,19 +258,26 @@ function firefox(root: KitRoot): string[] {
   ];
 }
 
+/** Chromium's NSS database since version 146, as the README's commands name it. */
+const NSSDB = '"$HOME/.local/share/pki/nssdb"';
+
 function chromium(root: KitRoot): string[] {
   return [
     ...heading('Chrome, Chromium and Edge'),
     'Windows and macOS: they use the system store; install the root there (above).',
     ...wrap(
       'Linux: they use the NSS database in your home folder: ~/.local/share/pki/nssdb (Chromium 146 and ' +
-        'later), or ~/.pki/nssdb when that exists. Run linux/install-root.sh (below), or, with certutil ' +
-        'from libnss3-tools (Debian, Ubuntu) or nss-tools (Fedora, RHEL):',
+        'later), or ~/.pki/nssdb when that exists (then use that folder in the lines below). Run ' +
+        'linux/install-root.sh (below), or, with certutil from libnss3-tools (Debian, Ubuntu) or ' +
+        'nss-tools (Fedora, RHEL), from the kit folder; the first two lines make the database on an ' +
+        'account where Chromium never ran:',
     ),
+    `    mkdir -p ${NSSDB}`,
+    ...command(['test', '-f', `${NSSDB}/cert9.db`, '||', 'certutil', '-d', `sql:${NSSDB}`, '-N', '--empty-password']),
     ...command([
       'certutil',
       '-d',
-      'sql:$HOME/.local/share/pki/nssdb',
+      `sql:${NSSDB}`,
       '-A',
       '-t',
       '"C,,"',
@@ -281,7 +301,12 @@ function linux(): string[] {
         'the certificate file does not match it. For the browsers only, without a password:',
     ),
     '    sh linux/install-root.sh --user-only',
-    'It needs certutil for the browsers: libnss3-tools (Debian, Ubuntu) or nss-tools (Fedora, RHEL).',
+    ...wrap(
+      'It needs certutil for the browsers: libnss3-tools (Debian, Ubuntu) or nss-tools (Fedora, RHEL). ' +
+        'It names every store it changed and every one it skipped, and carries on past one that fails. ' +
+        'On the system side it also installs the Firefox policy (below) in /etc/firefox/policies/, ' +
+        'unless a policies.json is already there, so that Firefox profiles made later trust the root too.',
+    ),
   ];
 }
 
@@ -344,17 +369,43 @@ function java(root: KitRoot, { javaPassword }: ReadmeOptions): string[] {
 
 function removing(root: KitRoot): string[] {
   const sha1 = root.fingerprints.sha1.replace(/:/g, '');
+  const cer = `${root.name}.cer`;
   return [
     ...heading('Removing the root later'),
-    'Windows (as administrator):',
+    'Windows (as administrator), one of:',
+    '    windows\\uninstall-root.cmd',
+    '    powershell -ExecutionPolicy Bypass -File windows\\uninstall-root.ps1',
     ...command(['certutil', '-delstore', 'Root', sha1], 'cmd'),
-    'macOS: remove the profile in System Settings, or delete the certificate in Keychain Access.',
-    ...wrap(`Debian, Ubuntu: delete ${root.name}.crt from /usr/local/share/ca-certificates/, then run`),
+    ...wrap(
+      'macOS: remove the profile in System Settings (Privacy & Security > Profiles, or General > ' +
+        'Device Management), or, for a root added with Keychain Access or the Terminal:',
+    ),
+    ...command(['sudo', 'security', 'remove-trusted-cert', '-d', cer]),
+    ...command(['sudo', 'security', 'delete-certificate', '-Z', sha1, '/Library/Keychains/System.keychain']),
+    'Linux: as yourself, not with sudo (--user-only leaves the system store alone):',
+    '    sh linux/uninstall-root.sh',
+    ...wrap(
+      `It removes ${root.name}.crt from the system store and runs update-ca-certificates --fresh ` +
+        "(Debian, Ubuntu) or update-ca-trust (Fedora, RHEL), removes the root from Java's cacerts, where " +
+        `Debian leaves it behind as debian:${root.name}.pem, removes the Firefox policy if it is still ` +
+        "the kit's own, and removes the root from every NSS database in your home folder. By hand on " +
+        'Debian and Ubuntu:',
+    ),
+    // find rather than rm PATH: a long name can then wrap between arguments.
+    ...command(['sudo', 'find', '/usr/local/share/ca-certificates', '-name', `${root.name}.crt`, '-delete']),
     '    sudo update-ca-certificates --fresh',
-    ...wrap(`Fedora, RHEL: delete ${root.name}.crt from /etc/pki/ca-trust/source/anchors/, then run`),
-    '    sudo update-ca-trust extract',
-    'Chromium and Firefox on Linux (for each database the install script named):',
-    ...command(['certutil', '-D', '-d', 'sql:$HOME/.local/share/pki/nssdb', '-n', shellQuote(root.label)]),
+    ...command([
+      'sudo',
+      'keytool',
+      '-delete',
+      '-cacerts',
+      '-storepass',
+      'changeit',
+      '-alias',
+      `debian:${root.name}.pem`,
+    ]),
+    'and for each NSS database (Chromium, and each Firefox profile):',
+    ...command(['certutil', '-D', '-d', `sql:${NSSDB}`, '-n', shellQuote(root.label)]),
     'Firefox by hand: Settings > Certificates > View Certificates... > Authorities > Delete or Distrust.',
   ];
 }

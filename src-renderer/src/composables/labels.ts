@@ -1,6 +1,6 @@
 /** Words for the contract's identifiers, shared by every screen. */
 import type { CertificateStatus } from '../../../shared/domain/certificates';
-import type { CaPurpose, KeyAlgorithm, RevocationReason } from '../../../shared/domain/pki';
+import type { CaPurpose, CrlReason, KeyAlgorithm } from '../../../shared/domain/pki';
 
 export const KEY_LABELS: Readonly<Record<KeyAlgorithm, string>> = {
   'ec-p256': 'ECDSA P-256',
@@ -16,12 +16,18 @@ export const PURPOSE_LABELS: Readonly<Record<CaPurpose, string>> = {
   both: 'Both',
 };
 
-export const REASON_LABELS: Readonly<Record<RevocationReason, string>> = {
+/** Every RFC 5280 reason: an imported CA may carry those officers cannot choose here. */
+export const REASON_LABELS: Readonly<Record<CrlReason, string>> = {
   unspecified: 'No reason given',
   keyCompromise: 'Key compromise',
   affiliationChanged: 'Affiliation changed',
   superseded: 'Superseded',
   cessationOfOperation: 'Cessation of operation',
+  cACompromise: 'CA compromise',
+  certificateHold: 'Certificate on hold',
+  removeFromCRL: 'Removed from CRL',
+  privilegeWithdrawn: 'Privilege withdrawn',
+  aACompromise: 'Attribute authority compromise',
 };
 
 export const STATUS_LABELS: Readonly<Record<CertificateStatus, string>> = {

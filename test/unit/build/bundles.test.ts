@@ -49,4 +49,23 @@ describe('the built bundles', () => {
       expect(code, name).not.toMatch(/ipcRenderer/);
     }
   });
+
+  it("carry the trust kit's scripts inline, so the CLI and the app need no script files at run time", async () => {
+    const chunks = [
+      ...(await readdir(new URL('main/', out))).filter((name) => name.endsWith('.js')).map((name) => `main/${name}`),
+      ...(await readdir(new URL('main/assets/', out)).catch(() => [] as string[]))
+        .filter((name) => name.endsWith('.js'))
+        .map((name) => `main/assets/${name}`),
+    ];
+    const code = (await Promise.all(chunks.map((chunk) => read(chunk)))).join('\n');
+    for (const marker of [
+      'firefox_profiles()',
+      'remove_from_java()',
+      'goto mismatch',
+      'Get-FileHash',
+      "exec cat -- '",
+    ]) {
+      expect(code, marker).toContain(marker);
+    }
+  });
 });

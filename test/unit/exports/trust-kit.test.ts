@@ -27,12 +27,18 @@ const FILE_LIST = [
   'firefox/policies.json',
   'java/truststore.p12',
   'linux/install-root.sh',
+  'linux/uninstall-root.sh',
   `macos/${NAME}.mobileconfig`,
   'windows/install-root.cmd',
   'windows/install-root.ps1',
+  'windows/uninstall-root.cmd',
+  'windows/uninstall-root.ps1',
 ];
 
 type Dict = Record<string, unknown>;
+
+/** Upper case, in the layout of a name-based (version 5) UUID. */
+const UUID_V5 = /^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/;
 
 let hierarchy: TestHierarchy;
 let other: TestHierarchy;
@@ -61,8 +67,6 @@ function profileOf(files: readonly OutputFile[]): { outer: Dict; inner: Dict } {
   expect(content).toHaveLength(1);
   return { outer, inner: content[0]! };
 }
-
-const UPPER_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/;
 
 beforeAll(async () => {
   hierarchy = await makeHierarchy({ label: 'Unit Kit' });
@@ -134,28 +138,50 @@ describe('trustKitFiles', () => {
       expect(another.outer.PayloadIdentifier).toMatch(/^org\.rootkeeper\.trust\.[0-9a-f]{16}$/);
     });
 
-    it('has fresh upper-case UUIDs in every kit', async () => {
+    it('has upper-case UUIDs derived from the root: the same in every kit of it, different for another', async () => {
       const first = profileOf(kit);
       const again = profileOf(await trustKitFiles({ root: hierarchy.root.der }));
-      const uuids = [first.outer, first.inner, again.outer, again.inner].map((p) => p.PayloadUUID as string);
-      for (const uuid of uuids) expect(uuid).toMatch(UPPER_UUID);
+      const another = profileOf(await trustKitFiles({ root: other.root.der }));
+      const uuids = [first.outer, first.inner, another.outer, another.inner].map((p) => p.PayloadUUID as string);
+      for (const uuid of uuids) expect(uuid).toMatch(UUID_V5);
       expect(new Set(uuids).size).toBe(4);
+      expect(again.outer.PayloadUUID).toBe(first.outer.PayloadUUID);
+      expect(again.inner.PayloadUUID).toBe(first.inner.PayloadUUID);
     });
   });
 
   describe('Windows scripts', () => {
-    it.each(['windows/install-root.cmd', 'windows/install-root.ps1'])('%s uses CRLF line endings and ASCII', (name) => {
+    it.each([
+      'windows/install-root.cmd',
+      'windows/install-root.ps1',
+      'windows/uninstall-root.cmd',
+      'windows/uninstall-root.ps1',
+    ])('%s uses CRLF line endings and ASCII, every placeholder filled', (name) => {
       const script = text(kit, name);
       expect(script).toMatch(/\r\n$/);
       expect(script.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
       expect(script).toMatch(/^[\x20-\x7e\r\n]*$/);
+      expect(script).not.toContain('{{');
     });
 
     it('install-root.cmd adds NAME.cer to LocalMachine\\Root with certutil, only when elevated', () => {
       const script = text(kit, 'windows/install-root.cmd');
       expect(script).toMatch(/^@echo off\r\n/);
-      expect(script).toContain(`"%SystemRoot%\\System32\\certutil.exe" -addstore -f Root "%~dp0..\\${NAME}.cer"\r\n`);
-      expect(script).toContain(`-hashfile "%~dp0..\\${NAME}.cer" SHA256`);
+      expect(script).toContain(`set "CERT=%~dp0..\\${NAME}.cer"\r\n`);
+      expect(script).toContain('set "CERTUTIL=%SystemRoot%\\System32\\certutil.exe"\r\n');
+      expect(script).toContain('"%CERTUTIL%" -addstore -f Root "%CERT%"\r\n');
+      const hex = fingerprints(hierarchy.root.der).sha256.replace(/:/g, '');
+      expect(script).toContain(`set "EXPECTED=${hex}"\r\n`);
+      // The digest of the file, without the spaces older Windows print, compared before anything is added.
+      expect(script).toContain(
+        `for /f "skip=1 delims=" %%H in ('%SystemRoot%\\System32\\certutil.exe -hashfile "%CERT%" SHA256') ` +
+          'do if not defined ACTUAL set "ACTUAL=%%H"\r\n',
+      );
+      expect(script).toContain('set "ACTUAL=%ACTUAL: =%"\r\n');
+      expect(script).toContain('if /i not "%ACTUAL%"=="%EXPECTED%" goto mismatch\r\n');
+      expect(script.indexOf('goto mismatch')).toBeLessThan(script.indexOf('-addstore'));
+      expect(script).toContain('\r\n:mismatch\r\necho.\r\necho The file in this kit has SHA-256 %ACTUAL%,\r\n');
+      expect(script.slice(script.indexOf(':mismatch')).split(':not_elevated')[0]).toContain('exit /b 1');
       // The elevation check comes before the install and leads to a clear message.
       expect(script.indexOf('fltmc.exe')).toBeLessThan(script.indexOf('-addstore'));
       expect(script).toContain('if errorlevel 1 goto not_elevated');
@@ -172,6 +198,18 @@ describe('trustKitFiles', () => {
       );
       expect(script).toContain(`$expected = '${fingerprints(hierarchy.root.der).sha256}'\r\n`);
       expect(script.indexOf('if ($actual -ne $expected)')).toBeLessThan(script.indexOf('Import-Certificate'));
+    });
+
+    it('the uninstall scripts remove the root by its SHA-1 thumbprint, when elevated', () => {
+      const sha1 = fingerprints(hierarchy.root.der).sha1.replace(/:/g, '');
+      const cmd = text(kit, 'windows/uninstall-root.cmd');
+      expect(cmd).toContain(`"%CERTUTIL%" -delstore Root ${sha1}\r\n`);
+      expect(cmd.indexOf('fltmc.exe')).toBeLessThan(cmd.indexOf('-delstore'));
+      const ps1 = text(kit, 'windows/uninstall-root.ps1');
+      expect(ps1).toMatch(/^#Requires -RunAsAdministrator\r\n/);
+      expect(ps1).toContain(`$thumbprint = '${sha1}'\r\n`);
+      expect(ps1).toContain('Get-ChildItem -Path Cert:\\LocalMachine\\Root, Cert:\\CurrentUser\\Root');
+      expect(ps1).toContain('Remove-Item -LiteralPath $certificate.PSPath');
     });
   });
 
@@ -190,9 +228,12 @@ describe('trustKitFiles', () => {
       'copy_and_update /etc/pki/ca-trust/source/anchors "$tool" extract',
       'find_tool update-ca-trust',
       `certutil -A -d "sql:$1" -t 'C,,' -n "$NICKNAME" -i "$cert"`,
-      'certutil -N -d "sql:$db" --empty-password',
+      'certutil -N -d "sql:$1" --empty-password',
       '"$HOME/.pki/nssdb" "$HOME/.local/share/pki/nssdb"',
-      '"$HOME"/.mozilla/firefox/*/cert9.db',
+      'say "$HOME/.mozilla/firefox"',
+      'say "${XDG_CONFIG_HOME:-$HOME/.config}/mozilla/firefox"',
+      'Path=*) path=${line#Path=} ;;',
+      'cp "$policy" "$target"',
       '--user-only) user_only=1 ;;',
       'libnss3-tools',
       'nss-tools',
@@ -200,6 +241,14 @@ describe('trustKitFiles', () => {
       expect(script).toContain(expected);
     }
     expect(script).not.toContain('\r');
+    expect(script).not.toContain('{{');
+    const uninstall = text(kit, 'linux/uninstall-root.sh');
+    expect(file(kit, 'linux/uninstall-root.sh').mode).toBe(0o755);
+    expect(uninstall).toContain(`\nNAME='${NAME}'\n`);
+    expect(uninstall).toContain('remove_and_update /usr/local/share/ca-certificates "$tool" --fresh');
+    expect(uninstall).toContain('for alias in "debian:$NAME.pem" "$NAME"; do');
+    expect(uninstall).toContain('certutil -D -d "sql:$1" -n "$NICKNAME"');
+    expect(uninstall).not.toContain('{{');
   });
 
   it('quotes any root name for sh', async () => {
@@ -283,7 +332,9 @@ describe('trustKitFiles', () => {
         ),
       );
       expect(readme).toMatch(
-        commandPattern(`certutil -d sql:$HOME/.local/share/pki/nssdb -A -t "C,," -n 'Unit Kit Root CA' -i ${NAME}.crt`),
+        commandPattern(
+          `certutil -d sql:"$HOME/.local/share/pki/nssdb" -A -t "C,," -n 'Unit Kit Root CA' -i ${NAME}.crt`,
+        ),
       );
     });
 
@@ -295,8 +346,7 @@ describe('trustKitFiles', () => {
       for (const files of [kit, await trustKitFiles({ root: long.der })]) {
         const readme = text(files, 'README.txt');
         expect(readme).toMatch(/^[\x20-\x7e\n]*$/);
-        const longest = Math.max(...readme.split('\n').map((line) => line.length));
-        expect(longest).toBeLessThanOrEqual(100);
+        for (const line of readme.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
       }
     });
   });
