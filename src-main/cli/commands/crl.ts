@@ -19,6 +19,7 @@ import { checkOutput, writeOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, optional, required } from '../values';
 import { x509 } from '../../engine/x509';
+import { checkExportDestination } from '../../exports/folder';
 
 /** --out names a folder when it ends in a slash or is one already. */
 async function isFolder(target: string, given: string): Promise<boolean> {
@@ -62,7 +63,8 @@ export const crl: Command = {
     const out = required(values, 'out');
     const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
     const folder = out !== '-' && (await isFolder(path.resolve(io.cwd, out), out));
-    if (!folder) await checkOutput(io.cwd, out, flag(values, 'force'));
+    if (folder) checkExportDestination(path.resolve(io.cwd, out));
+    else await checkOutput(io.cwd, out, flag(values, 'force'));
     let rootPassphrase: string | undefined;
     const result = await withSession(
       context,
