@@ -401,12 +401,19 @@ describe('reading the store', () => {
     expect(unlocked('show', 'ffff').status).toBe(2);
   });
 
-  it('prints the journal as a timeline, oldest first, filtered by category', () => {
-    const timeline = JSON.parse(unlocked('audit', 'log', '--json').stdout);
+  it('prints the journal as a timeline, newest first as the app does (or oldest first), filtered by category', () => {
+    const timeline = JSON.parse(unlocked('audit', 'log', '--json', '--oldest-first').stdout);
     expect(timeline[0]).toMatchObject({ sequence: 1, type: 'store-created' });
     expect(timeline.map((entry: { sequence: number }) => entry.sequence)).toEqual(
       timeline.map((_: unknown, index: number) => index + 1),
     );
+    const newestFirst = JSON.parse(unlocked('audit', 'log', '--json').stdout);
+    expect(newestFirst.map((entry: { sequence: number }) => entry.sequence)).toEqual(
+      timeline.map((entry: { sequence: number }) => entry.sequence).reverse(),
+    );
+    const text = unlocked('audit', 'log').stdout.trimEnd().split('\n');
+    expect(text.at(-1)).toMatch(/^\s+1\s+\S+\s+Store created/);
+    expect(text[0]).toMatch(new RegExp(`^\\s+${newestFirst[0].sequence}\\s`));
     const revocations = unlocked('audit', 'log', '--category', 'revocation');
     expect(revocations.status).toBe(0);
     expect(revocations.stdout).toMatch(/Certificate revoked \(/);

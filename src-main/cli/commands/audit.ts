@@ -21,16 +21,24 @@ export const auditVerify: Command = {
 
 export const auditLog: Command = {
   name: 'audit log',
-  summary: 'print the journal as a timeline, oldest first, after verifying it',
-  synopsis: `audit log --store DIR [--category ${AUDIT_CATEGORIES.join('|')}] [--search TEXT] --operator-passin SRC`,
+  summary: 'print the journal as a timeline, newest first (as the app shows it), after verifying it',
+  synopsis: `audit log --store DIR [--category ${AUDIT_CATEGORIES.join('|')}] [--search TEXT] [--oldest-first] --operator-passin SRC`,
   help: [
     STORE_HELP,
     `--category C             only ${AUDIT_CATEGORIES.join(', ')} events`,
     '--search TEXT            only events whose description or serial contains TEXT',
+    '--oldest-first           the first event first, as the journal was written',
     OPERATOR_HELP,
     JSON_HELP,
   ],
-  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, category: { type: 'string' }, search: { type: 'string' } },
+  options: {
+    ...STORE,
+    ...OPERATOR,
+    ...JSON_FLAG,
+    category: { type: 'string' },
+    search: { type: 'string' },
+    'oldest-first': { type: 'boolean' },
+  },
   async run(context) {
     const { io, values } = context;
     const category = choice(values, 'category', AUDIT_CATEGORIES);
@@ -39,9 +47,10 @@ export const auditLog: Command = {
     const { entries } = await withSession(context, (operations) =>
       operations.call('journalEntries', { ...(category ? { category } : {}), ...(query ? { query } : {}) }),
     );
-    const oldestFirst = [...entries].reverse();
-    if (flag(values, 'json')) return printJson(io, oldestFirst);
-    for (const entry of oldestFirst)
+    // journalEntries answers newest first, as the app's timeline shows it.
+    const ordered = flag(values, 'oldest-first') ? [...entries].reverse() : entries;
+    if (flag(values, 'json')) return printJson(io, ordered);
+    for (const entry of ordered)
       print(
         io,
         `${String(entry.sequence).padStart(6)}  ${textDate(entry.at)}  ${entry.summary}${entry.serial ? `  [${entry.serial}]` : ''}`,

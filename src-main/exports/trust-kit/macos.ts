@@ -19,17 +19,21 @@ export function profileIdentifier(root: KitRoot): string {
   return `org.rootkeeper.trust.${root.sha256Hex.slice(0, 16)}`;
 }
 
+/** RFC 9562's URL namespace: the name below is URL-like and Rootkeeper's own. */
+const URL_NAMESPACE = Buffer.from('6ba7b8119dad11d180b400c04fd430c8', 'hex');
+
 /**
- * A name-based UUID (RFC 9562 version 5 layout over SHA-256 rather than
- * SHA-1) of the root's fingerprint and the payload's role: the same root
- * gives the same profile byte for byte, so a kit can be compared with the
- * one made at the ceremony. Upper case, as Apple's examples write them.
+ * A name-based (version 5) UUID of the root's fingerprint and the payload's
+ * role: the same root gives the same profile byte for byte, so a kit can be
+ * compared with the one made at the ceremony, and a later kit replaces the
+ * installed profile. Upper case, as Apple's examples write them.
  */
 export function payloadUuid(root: KitRoot, role: string): string {
-  const bytes = createHash('sha256').update(`rootkeeper-trust-profile:${role}:${root.sha256Hex}`).digest();
+  const name = `rootkeeper:trust-profile:${role}:${root.sha256Hex}`;
+  const bytes = createHash('sha1').update(URL_NAMESPACE).update(name).digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.subarray(0, 16).toString('hex').toUpperCase();
+  const hex = bytes.toString('hex').toUpperCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

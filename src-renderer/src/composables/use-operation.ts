@@ -5,13 +5,15 @@ import { useAppStatus } from '../stores/app-status';
 
 /**
  * One action of a screen: busy while it runs (so it cannot be submitted
- * twice), its error as a sentence, its last result. Every operation touches
+ * twice), its error as a sentence, its last result and how many runs produced one. Every operation touches
  * the session, so the status (and the idle timer) is read again afterwards.
  */
 export function useOperation<A extends unknown[], R>(work: (...args: A) => Promise<R>) {
   const busy = ref(false);
   const error = ref<string | null>(null);
   const result = shallowRef<R | null>(null);
+  /** Counts the runs that produced something: a ResultPanel keyed with it appears (and takes the focus) anew each time. */
+  const done = ref(0);
   const appStatus = useAppStatus();
 
   async function run(...args: A): Promise<R | null> {
@@ -21,6 +23,7 @@ export function useOperation<A extends unknown[], R>(work: (...args: A) => Promi
     try {
       const value = await work(...args);
       result.value = value;
+      if (value !== null && value !== undefined) done.value++;
       return value;
     } catch (caught) {
       error.value = messageOf(caught);
@@ -37,5 +40,5 @@ export function useOperation<A extends unknown[], R>(work: (...args: A) => Promi
     result.value = null;
   }
 
-  return { busy, error, result, run, reset };
+  return { busy, error, result, done, run, reset };
 }

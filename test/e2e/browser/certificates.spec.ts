@@ -108,6 +108,9 @@ test.describe('the certificate list', () => {
 
     await detail.getByTestId('revoke').click();
     await expect(page.getByTestId('revoke-subject')).toHaveText('CN=www.example.com');
+    // As in the CLI, no reason unless one is chosen.
+    await expect(page.getByTestId('revoke-reason')).toHaveValue('unspecified');
+    await expect(page.getByTestId('revoke-reason').locator('option:checked')).toHaveText('No reason given');
     await page.getByTestId('revoke-reason').selectOption('keyCompromise');
     await page.getByTestId('confirm-button').click();
     await expect(detail.getByTestId('detail-status')).toContainText('Revoked (Key compromise');

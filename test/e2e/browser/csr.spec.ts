@@ -41,14 +41,20 @@ test.describe('signing requests dropped on the window', () => {
     await expect(review('greedy.csr').locator('tr[data-change="changed"]').first()).toBeVisible();
     await expect(review('outside.csr').getByTestId('csr-refusals')).toContainText('www.example.org');
     await expect(review('huge.pem')).toContainText('at most 64 KiB');
-    await expect(page.getByTestId('sign-csrs')).toBeDisabled();
+    // The button counts only what it will sign; the refused and the unread are left out, and say so.
+    await expect(page.getByTestId('sign-csrs')).toHaveText('Sign 2 requests and choose where to write…');
+    await expect(page.getByTestId('csrs-left-out')).toHaveText('2 requests refused or unreadable are left out.');
     await screenshot(page, 'csr-review');
 
-    await review('outside.csr').getByRole('button', { name: 'Remove outside.csr' }).click();
-    await review('huge.pem').getByRole('button', { name: 'Remove huge.pem' }).click();
     const usb = await chooseFolderNext(harness, 'usb');
     await page.getByTestId('sign-csrs').click();
     await expect(page.getByTestId('issued-result').locator('article')).toHaveCount(2);
+    await expect(page.getByTestId('issued-result')).toBeFocused();
+    // The refused stay listed, unsigned; nothing was written for them.
+    await expect(review('outside.csr').getByTestId('csr-refusals')).toBeVisible();
+    await expect(review('huge.pem')).toBeVisible();
+    await expect(review('api.csr')).toHaveCount(0);
+    await expect(page.getByTestId('sign-csrs')).toBeDisabled();
     for (const host of ['api.example.com', 'greedy.example.com']) {
       const folder = path.join(usb, host);
       const verified = run('openssl', [

@@ -27,12 +27,18 @@ test.describe('the intermediate CA', () => {
     await expect(page.getByTestId('overview-intermediate')).toContainText('nothing can be issued');
     await goTo(page, 'Intermediate');
     await page.getByTestId('new-intermediate').click();
+    // The example fits the field: an issuing CA's name, not the root's.
+    await expect(page.getByTestId('intermediate-CN')).toHaveAttribute('placeholder', 'Example Issuing CA 1');
     await page.getByTestId('intermediate-CN').fill('Example Issuing CA');
     await page.getByTestId('intermediate-O').fill('Example Ltd');
     await page.getByTestId('intermediate-purpose').selectOption('both');
     await page.getByTestId('nc-permittedDns').fill('example.com\nbad..name');
     await expect(page.getByText(/^bad\.\.name: /)).toBeVisible();
-    await expect(page.getByTestId('sign-intermediate')).toBeDisabled();
+    await page.getByTestId('sign-intermediate').click();
+    await expect(page.getByTestId('intermediate-problems')).toContainText(
+      'Name constraints: Correct the entries marked beside their field.',
+    );
+    await expect(page.getByTestId('root-dialog')).toHaveCount(0);
     await page.getByTestId('nc-permittedDns').fill('example.com');
     await page.getByTestId('nc-permittedIp').fill('10.0.0.0/33');
     await expect(page.getByText(/^10\.0\.0\.0\/33: /)).toBeVisible();

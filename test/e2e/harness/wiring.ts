@@ -32,11 +32,16 @@ export async function serveFromBundle(page: Page, foreignRequests: string[]): Pr
 
 /** Installs the window API, answered by `host`, with the same sender check the IPC handlers make. */
 export async function answerFromHost(page: Page, host: Host): Promise<void> {
+  await answerWith(page, (operation, request) => host.dispatch(operation, request));
+}
+
+/** Installs the window API answered by any dispatcher: the host's, or a script of fixed answers (layout tests). */
+export async function answerWith(page: Page, dispatch: Host['dispatch']): Promise<void> {
   await page.exposeBinding(HARNESS_BINDING, async (source, operation: unknown, request: unknown) => {
     const trusted = source.frame === source.page.mainFrame() && isAppUrl(source.frame.url(), HARNESS_ORIGIN);
     if (!trusted)
       return fail('FORBIDDEN_SENDER', 'This request did not come from the Rootkeeper window and was refused.');
-    return host.dispatch(String(operation), request);
+    return dispatch(String(operation), request);
   });
   await page.addInitScript({ content: await bridgeScript() });
 }

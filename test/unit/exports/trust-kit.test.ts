@@ -15,6 +15,7 @@ import { x509 } from '../../../src-main/engine/x509';
 import { CHECKSUM_FILE, safeName, sha256, writeExportFolder, type OutputFile } from '../../../src-main/exports/folder';
 import { DEFAULT_JAVA_PASSWORD, trustKitFiles } from '../../../src-main/exports/trust-kit';
 import { failure } from '../../support/errors';
+import { run } from '../../support/run';
 import { makeHierarchy, makeLeaf, makeSimpleChain, type TestHierarchy } from '../../support/pki';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -146,6 +147,15 @@ describe('trustKitFiles', () => {
       for (const uuid of uuids) expect(uuid).toMatch(UUID_V5);
       expect(new Set(uuids).size).toBe(4);
       expect(again.outer.PayloadUUID).toBe(first.outer.PayloadUUID);
+      // The same UUIDs as Python's own uuid5 in the URL namespace.
+      const hex = sha256(hierarchy.root.der);
+      const python = run('python3', [
+        '-c',
+        'import sys, uuid; print(*(str(uuid.uuid5(uuid.NAMESPACE_URL, n)).upper() for n in sys.argv[1:]))',
+        `rootkeeper:trust-profile:profile:${hex}`,
+        `rootkeeper:trust-profile:root:${hex}`,
+      ]);
+      expect(python.stdout.trim()).toBe(`${first.outer.PayloadUUID} ${first.inner.PayloadUUID}`);
       expect(again.inner.PayloadUUID).toBe(first.inner.PayloadUUID);
     });
   });

@@ -129,7 +129,7 @@ describe('pieces every screen uses', () => {
   it('prints a fingerprint in lines of eight bytes without changing its text', () => {
     const value = Array.from({ length: 32 }, (_, index) => index.toString(16).padStart(2, '0').toUpperCase()).join(':');
     const wrapper = mount(FingerprintText, { props: { value } });
-    expect(wrapper.findAll('.fingerprint-line')).toHaveLength(4);
+    expect(wrapper.findAll('.fingerprint-group')).toHaveLength(4);
     expect(wrapper.text()).toBe(value);
   });
 
