@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import { AppStatusSchema } from './domain/app-status';
+import { ImportRequests, ImportResponses } from './domain/import';
 import { Requests, Responses } from './domain/operations';
 
 type AnySchema = v.GenericSchema;
@@ -200,6 +201,19 @@ export const contract = {
     summary: 'Converts certificates and chains among PEM, DER and PKCS#7.',
     request: Requests.convert,
     response: Responses.convert,
+  },
+  inspectImport: {
+    channel: 'rootkeeper:inspect-import',
+    summary:
+      'Reads a chosen folder holding an existing CA (OpenSSL, easy-rsa, files, mkcert), verifies it and reports; writes nothing.',
+    request: ImportRequests.inspectImport,
+    response: ImportResponses.inspectImport,
+  },
+  importStore: {
+    channel: 'rootkeeper:import-store',
+    summary: 'Imports the verified CA into the (empty) store folder, its keys sealed under the new passphrases.',
+    request: ImportRequests.importStore,
+    response: ImportResponses.importStore,
   },
 } as const satisfies Record<string, OperationSpec>;
 

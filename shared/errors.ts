@@ -22,6 +22,11 @@ export const ERROR_CODES = [
   'STORE_IN_USE',
   /** Something failed inside Rootkeeper; the details went to the main-side log. */
   'INTERNAL',
+  /**
+   * The operation was done and journaled, but a later step (writing its
+   * bundle, its file) failed: the message says what was done and what to do.
+   */
+  'PARTIAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -106,6 +106,18 @@ export const JournalEventSchema = v.variant('type', [
     sha256: Hex,
     revocation: v.nullable(v.strictObject({ at: Timestamp, reason: v.picklist(CRL_REASONS) })),
   }),
+  /**
+   * A change of several store files begins (store/transaction.ts): the new
+   * files are staged beside the old ones; the change counts once an event of
+   * type `commit` follows, and is finished (or undone) on the next opening.
+   */
+  event('change-begun', {
+    id: Hex,
+    change: v.string(),
+    commit: v.string(),
+    files: v.array(v.strictObject({ name: v.string(), sha256: Hex })),
+  }),
+  event('change-ended', { id: Hex, outcome: v.picklist(['completed', 'rolled-back']) }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

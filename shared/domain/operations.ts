@@ -36,7 +36,13 @@ export const MAX_PAGE = 5000;
  * open or save) and its wording from the purpose; the renderer gets back an
  * opaque handle for the chosen path, and the path itself only to show it.
  */
-export const CHOICE_PURPOSES = ['store-folder', 'export-folder', 'backup-save', 'backup-open'] as const;
+export const CHOICE_PURPOSES = [
+  'store-folder',
+  'export-folder',
+  'backup-save',
+  'backup-open',
+  'import-source',
+] as const;
 export type ChoicePurpose = (typeof CHOICE_PURPOSES)[number];
 
 const Head = v.strictObject({ sequence: v.number(), chainHash: v.string() });

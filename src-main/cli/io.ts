@@ -16,6 +16,7 @@ const EXIT_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   STORE_DAMAGED: EXIT.damaged,
   STORE_IN_USE: EXIT.failure,
   INTERNAL: EXIT.failure,
+  PARTIAL: EXIT.failure,
 };
 
 export function exitCodeOf(failure: Failure): number {

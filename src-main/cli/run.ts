@@ -162,7 +162,7 @@ function overview(): string {
     'Passphrase sources (--*-passin, --*-passout): pass:TEXT, env:VAR, file:PATH, fd:N, stdin;',
     'with none, rootkeeper asks on the terminal without echo.',
     'Exit codes: 0 done, 1 usage, 2 rejected input (nothing changed), 3 wrong passphrase or locked,',
-    '4 store damaged or tampered, 5 other failure.',
+    '4 store damaged or tampered, 5 other failure (or done and journaled, but a last step failed: see the message).',
   ].join('\n');
 }
 

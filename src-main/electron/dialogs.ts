@@ -30,6 +30,15 @@ export function dialogFor(purpose: ChoicePurpose, today = new Date()): Choice {
           properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'],
         },
       };
+    case 'import-source':
+      return {
+        kind: 'open',
+        options: {
+          title: 'Choose the folder of the CA to import (OpenSSL, easy-rsa, or exported files)',
+          buttonLabel: 'Read this folder',
+          properties: ['openDirectory', 'dontAddToRecent'],
+        },
+      };
     case 'backup-save':
       return {
         kind: 'save',

@@ -8,3 +8,4 @@ export type { ImportReport } from './plan';
 export { readEasyRsaSource } from './easy-rsa';
 export { detectSourceKind, isMkcertCaroot, readMkcertSource } from './mkcert';
 export { readFilesSource } from './files';
+export { matchPassphrases, readAnySource } from './detect';

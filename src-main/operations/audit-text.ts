@@ -67,6 +67,13 @@ function describe(event: JournalEvent): Described {
         summary: `${event.kind === 'ca' ? 'CA' : capitalised(event.profile)} certificate imported for ${event.subject}${event.revocation ? `, revoked ${event.revocation.at} (${event.revocation.reason})` : ''}; valid until ${event.notAfter}.`,
         serial: event.serial,
       };
+    case 'change-begun':
+      return {
+        category: 'access',
+        summary: `Change ${event.id} begun (${event.change}): ${event.files.length} file(s).`,
+      };
+    case 'change-ended':
+      return { category: 'access', summary: `Change ${event.id} ${event.outcome.replace('-', ' ')}.` };
   }
 }
 

@@ -4,16 +4,20 @@ import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { rejected } from '../../shared/errors';
 import { certificatePem, convertCertificates } from '../engine/formats/certificates';
 import { bundleFiles } from '../exports/bundle';
-import { writeExportFolder, type OutputFile } from '../exports/folder';
+import { writeExportFolder, type OutputFile, type WrittenFolder } from '../exports/folder';
+import { partialSuccess } from '../store/transaction';
 import type { WrittenFolderSummary } from '../../shared/domain/certificates';
 import { trustKitFiles } from '../exports/trust-kit';
 import { ClosedStore } from '../store/store';
 import { currentSession, type OperationContext } from './context';
+import { namesOf, reserveFolder } from '../exports/reservation';
 
 /**
  * Writes an export folder (never overwriting unless forced; read back and
  * checked) and journals what was written when a session is open: a locked
- * store can still hand out its public certificates.
+ * store can still hand out its public certificates. The folder is claimed
+ * first, so a refusal writes nothing; one written but not journaled is a
+ * partial success.
  */
 export async function writeExport(
   context: OperationContext,
@@ -22,16 +26,62 @@ export async function writeExport(
   kind: string,
   force = false,
 ): Promise<WrittenFolderSummary> {
-  const written = await writeExportFolder(folder, files, { force });
-  await context.sessions.current?.note([
-    {
-      type: 'export-written',
-      at: new Date().toISOString(),
-      kind,
-      folder: written.folder,
-      files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
-    },
-  ]);
+  const reservation = reserveFolder(folder, force, namesOf(files));
+  let written: WrittenFolder;
+  try {
+    written = await writeExportFolder(folder, files, { force });
+  } catch (error) {
+    await reservation.release();
+    throw error;
+  }
+  return journalExport(context, written, kind, `The ${kind} export was written to ${written.folder}`);
+}
+
+/**
+ * Writes the files of something already journaled (a CRL) into its claimed
+ * folder; a failure says what was journaled and what to do.
+ */
+export async function writeJournaledExport(
+  context: OperationContext,
+  folder: string,
+  files: readonly OutputFile[],
+  kind: string,
+  done: string,
+  advice: string,
+): Promise<WrittenFolderSummary> {
+  let written: WrittenFolder;
+  try {
+    written = await writeExportFolder(folder, files);
+  } catch (error) {
+    throw partialSuccess(done, `it could not be written to ${folder}`, error, advice);
+  }
+  return journalExport(context, written, kind, `${done} and written to ${written.folder}`);
+}
+
+async function journalExport(
+  context: OperationContext,
+  written: WrittenFolder,
+  kind: string,
+  done: string,
+): Promise<WrittenFolderSummary> {
+  try {
+    await context.sessions.current?.note([
+      {
+        type: 'export-written',
+        at: new Date().toISOString(),
+        kind,
+        folder: written.folder,
+        files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
+      },
+    ]);
+  } catch (error) {
+    throw partialSuccess(
+      done,
+      'the journal could not record the export',
+      error,
+      'The files are complete and verified; only the record of the export is missing.',
+    );
+  }
   return { folder: written.folder, files: [...written.files] };
 }
 

@@ -25,6 +25,7 @@ import {
 } from './issuing-ops';
 import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
 import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
+import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
 import {
   backupOperation,
@@ -68,5 +69,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     exportAudit: (request) => exportAuditOperation(context, request),
     choosePath: (request) => choosePathOperation(context, request),
     useStoreFolder: (request) => useStoreFolderOperation(context, request, version),
+    inspectImport: (request) => inspectImportOperation(context, request),
+    importStore: (request) => importStoreOperation(context, request),
   };
 }

@@ -1,17 +1,19 @@
 /** Issuing: a certificate with a key made here, and CSRs dropped by the officer, each with its bundle. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { RootkeeperError, rejected } from '../../shared/errors';
 import { parseCsr, type ParsedCsr } from '../engine/csr';
-import { bundleFiles, bundleNameFor, factsOf } from '../exports/bundle';
+import { bundleFiles, bundleNameFor, factsOf, type Bundle } from '../exports/bundle';
 import { writeExportFolder, writeExportFolders, type WrittenFolder } from '../exports/folder';
+import { partialSuccess } from '../store/transaction';
 import { BatchRefusal, type BatchIssued, type Session } from '../store/session';
 import type { IssuedCertificate } from '../engine/profiles/common';
 import type { SigningPlan } from '../../shared/domain/csr';
 import type { JournalEvent } from '../../shared/domain/journal';
+import type { KeyAlgorithm } from '../../shared/domain/pki';
 import { wipe } from '../vault/secrets';
 import { currentSession, type OperationContext } from './context';
+import { namesOf, reserveFolder, reserveFolders, type Reservation } from '../exports/reservation';
 import { summarise } from './summaries';
 
 /** Keys leave the CA on a USB stick: their passphrase must be worth the name. */
@@ -31,17 +33,25 @@ export async function issueCertificateOperation(
   checkExportPassphrase(request.pkcs12?.password, 'PKCS#12 password');
   const session = currentSession(context);
   const destination = context.destinations.folder(request.destination);
-  const made = await session.issue({
-    profile: request.profile,
-    subject: [{ type: 'CN', value: request.commonName }],
-    sans: request.sans,
-    ...(request.days ? { days: request.days } : {}),
-    ...(request.key ? { key: request.key } : {}),
-  });
-  return issuedBundle(session, destination, made.issued, request.force, {
-    key: { pkcs8: made.privateKey, passphrase: request.keyPassphrase },
-    ...(request.pkcs12 ? { pkcs12: request.pkcs12 } : {}),
-  });
+  const pending = new PendingBundle(destination, request.force ?? false);
+  const made = await pending.claimedBy(() =>
+    session.issue(
+      {
+        profile: request.profile,
+        subject: [{ type: 'CN', value: request.commonName }],
+        sans: request.sans,
+        ...(request.days ? { days: request.days } : {}),
+        ...(request.key ? { key: request.key } : {}),
+      },
+      (made) =>
+        pending.prepare(session, made.issued, {
+          key: { pkcs8: made.privateKey, passphrase: request.keyPassphrase },
+          ...(request.pkcs12 ? { pkcs12: request.pkcs12 } : {}),
+        }),
+    ),
+  );
+  wipe(made.privateKey);
+  return pending.write(session, made.issued, true);
 }
 
 /**
@@ -56,10 +66,14 @@ export async function renewCertificateOperation(
 ): Promise<ResponseOf<'renewCertificate'>> {
   const session = currentSession(context);
   const destination = context.destinations.folder(request.destination);
+  const pending = new PendingBundle(destination, request.force ?? false);
   if (request.key === 'same') {
     if (request.keyPassphrase !== undefined)
       throw rejected('invalid-option', 'A renewal on the same key writes no key, so it takes no key passphrase.');
-    return issuedBundle(session, destination, await session.renew(request.serial, request.days), request.force);
+    const issued = await pending.claimedBy(() =>
+      session.renew(request.serial, request.days, (issued) => pending.prepare(session, issued)),
+    );
+    return pending.write(session, issued, false);
   }
   if (request.keyPassphrase === undefined)
     throw rejected(
@@ -67,38 +81,97 @@ export async function renewCertificateOperation(
       'A renewal with a new key needs a key passphrase, or null to write the key unencrypted.',
     );
   checkExportPassphrase(request.keyPassphrase, 'key passphrase');
-  const made = await session.renewWithNewKey(request.serial, request.key, request.days);
-  return issuedBundle(session, destination, made.issued, request.force, {
-    key: { pkcs8: made.privateKey, passphrase: request.keyPassphrase },
-  });
+  const keyPassphrase = request.keyPassphrase;
+  const made = await pending.claimedBy(() =>
+    session.renewWithNewKey(request.serial, request.key as KeyAlgorithm, request.days, (made) =>
+      pending.prepare(session, made.issued, { key: { pkcs8: made.privateKey, passphrase: keyPassphrase } }),
+    ),
+  );
+  wipe(made.privateKey);
+  return pending.write(session, made.issued, true);
 }
 
-/** Writes a new certificate's bundle (with its key when one was made here, wiped afterwards) and summarises it. */
-async function issuedBundle(
-  session: Session,
-  destination: string,
-  issued: IssuedCertificate,
-  force: boolean | undefined,
-  secrets: {
-    key?: { pkcs8: Buffer; passphrase: string | null };
-    pkcs12?: { profile: 'modern' | 'compatible'; password: string };
-  } = {},
-): Promise<ResponseOf<'issueCertificate'>> {
-  try {
+/**
+ * A new certificate's bundle, in three steps around the journal append:
+ * built and its folder claimed once the certificate is signed but before it
+ * is journaled (a refusal there leaves nothing on record), written after.
+ */
+class PendingBundle {
+  private bundle: Bundle | null = null;
+  private reservation: Reservation | null = null;
+
+  constructor(
+    private readonly destination: string,
+    private readonly force: boolean,
+  ) {}
+
+  /** Runs the signing; if it stops before the journal append, the claimed folder is given back. */
+  async claimedBy<T>(sign: () => Promise<T>): Promise<T> {
+    try {
+      return await sign();
+    } catch (error) {
+      await this.reservation?.release();
+      throw error;
+    }
+  }
+
+  async prepare(
+    session: Session,
+    issued: IssuedCertificate,
+    secrets: {
+      key?: { pkcs8: Buffer; passphrase: string | null };
+      pkcs12?: { profile: 'modern' | 'compatible'; password: string };
+    } = {},
+  ): Promise<void> {
     const bundle = await bundleFiles({
       certificate: issued.der,
       ...session.chain(),
       ...(secrets.key ? { privateKey: secrets.key } : {}),
       ...(secrets.pkcs12 ? { pkcs12: secrets.pkcs12 } : {}),
     });
-    const written = await writeBundle(session, destination, bundle.name, bundle.files, force ?? false);
+    this.reservation = reserveFolder(path.join(this.destination, bundle.name), this.force, namesOf(bundle.files));
+    this.bundle = bundle;
+  }
+
+  /** After the journal append: a failure here is a partial success that says what to do. */
+  async write(
+    session: Session,
+    issued: IssuedCertificate,
+    keyMadeHere: boolean,
+  ): Promise<ResponseOf<'issueCertificate'>> {
+    const folder = this.reservation!.path;
+    const serial = issued.serialNumber;
+    let written: WrittenFolder;
+    try {
+      written = await writeExportFolder(folder, this.bundle!.files, { force: this.force });
+    } catch (error) {
+      throw partialSuccess(
+        `Certificate ${serial} was issued and journaled`,
+        `its bundle could not be written to ${folder}`,
+        error,
+        keyMadeHere
+          ? `Its private key existed only in that bundle and is lost: revoke the certificate (rootkeeper revoke --serial ${serial} --reason superseded) and issue a new one.`
+          : `Write the bundle again with rootkeeper export bundle --serial ${serial}.`,
+      );
+    }
+    const files = written.files.map(({ name, sha256 }) => ({ name, sha256 }));
+    try {
+      await session.note([
+        { type: 'export-written', at: new Date().toISOString(), kind: 'bundle', folder: written.folder, files },
+      ]);
+    } catch (error) {
+      throw partialSuccess(
+        `Certificate ${serial} was issued and journaled and its bundle written to ${folder}`,
+        'the journal could not record the bundle',
+        error,
+        'The certificate and its bundle are complete; only the record of the export is missing.',
+      );
+    }
     return {
-      certificate: summarise(session.findCertificate(issued.serialNumber), Date.now()),
-      bundle: written,
+      certificate: summarise(session.findCertificate(serial), Date.now()),
+      bundle: { folder: written.folder, files: [...written.files] },
       warnings: [...issued.warnings],
     };
-  } finally {
-    if (secrets.key) wipe(secrets.key.pkcs8);
   }
 }
 
@@ -135,15 +208,44 @@ export async function signCsrsOperation(
   };
   const parsed = await parseAll(request.csrs, request.names);
   let folders: string[] = [];
+  let reserved: Reservation[] = [];
   let issued: BatchIssued[];
   try {
     issued = await session.signRequests(parsed, options, (plans) => {
       folders = uniqueFolders(plans);
-      if (!request.force) refuseExistingFolders(destination, folders);
+      // Claimed before anything is signed: an existing or unwritable folder refuses the batch.
+      reserved = reserveFolders(
+        folders.map((folder) => path.join(destination, folder)),
+        request.force ?? false,
+      );
     });
   } catch (error) {
+    for (const reservation of reserved) await reservation.release();
     throw error instanceof BatchRefusal ? renamed(error.refusal, error.index, request.names) : error;
   }
+  try {
+    return await writeBatch(session, destination, folders, issued, request.force ?? false);
+  } catch (error) {
+    if (error instanceof RootkeeperError && error.code === 'PARTIAL') throw error;
+    const serials = issued.map((certificate) => certificate.serialNumber);
+    const listed = serials.slice(0, 5).join(', ') + (serials.length > 5 ? ` and ${serials.length - 5} more` : '');
+    throw partialSuccess(
+      `${serials.length} certificate(s) were issued and journaled (${listed})`,
+      `their bundles could not all be written in ${destination}`,
+      error,
+      'Write each bundle again with rootkeeper export bundle --serial SERIAL; the requesters keep their keys.',
+    );
+  }
+}
+
+/** The bundles of a signed batch, written and journaled. */
+async function writeBatch(
+  session: Session,
+  destination: string,
+  folders: readonly string[],
+  issued: readonly BatchIssued[],
+  force: boolean,
+): Promise<ResponseOf<'signCsrs'>> {
   const chain = session.chain();
   const issuer = factsOf(chain.intermediate).subject;
   const bundles = await Promise.all(
@@ -161,13 +263,22 @@ export async function signCsrsOperation(
       }).then((bundle) => ({ folder: path.join(destination, folders[index]!), files: bundle.files })),
     ),
   );
-  const written = await writeExportFolders(bundles, { force: request.force ?? false });
+  const written = await writeExportFolders(bundles, { force });
   const results: ResponseOf<'signCsrs'>['issued'] = issued.map((certificate, index) => ({
     certificate: summarise(session.findCertificate(certificate.serialNumber), Date.now()),
     bundle: { folder: written[index]!.folder, files: [...written[index]!.files] },
     warnings: [...certificate.warnings],
   }));
-  await session.note(exportRecords(destination, results));
+  try {
+    await session.note(exportRecords(destination, results));
+  } catch (error) {
+    throw partialSuccess(
+      `${results.length} certificate(s) were issued and journaled and their bundles written in ${destination}`,
+      'the journal could not record the bundles',
+      error,
+      'The certificates and bundles are complete; only the record of the export is missing.',
+    );
+  }
   return { issued: results };
 }
 
@@ -228,17 +339,6 @@ function uniqueFolders(plans: readonly SigningPlan[]): string[] {
   });
 }
 
-function refuseExistingFolders(destination: string, folders: readonly string[]): void {
-  for (const folder of folders) {
-    if (existsSync(path.join(destination, folder))) {
-      throw rejected(
-        'exists',
-        `${path.join(destination, folder)} already exists; nothing was signed. Choose another folder, or pass --force.`,
-      );
-    }
-  }
-}
-
 function renamed(error: unknown, index: number, names: readonly string[] | undefined): unknown {
   if (!(error instanceof RootkeeperError)) return error;
   const which = names?.[index] ?? `Request ${index + 1}`;
@@ -247,27 +347,4 @@ function renamed(error: unknown, index: number, names: readonly string[] | undef
     `${which}: ${error.message}${/nothing was signed\.$/i.test(error.message) ? '' : ' Nothing was signed.'}`,
     error.reason,
   );
-}
-
-async function writeBundle(
-  session: Session,
-  destination: string,
-  name: string,
-  files: Parameters<typeof writeExportFolder>[1],
-  force: boolean,
-  journal = true,
-): Promise<ResponseOf<'exportBundle'>> {
-  const written: WrittenFolder = await writeExportFolder(path.join(destination, name), files, { force });
-  if (journal) {
-    await session.note([
-      {
-        type: 'export-written',
-        at: new Date().toISOString(),
-        kind: 'bundle',
-        folder: written.folder,
-        files: written.files.map(({ name: file, sha256 }) => ({ name: file, sha256 })),
-      },
-    ]);
-  }
-  return { folder: written.folder, files: [...written.files] };
 }

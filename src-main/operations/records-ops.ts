@@ -1,13 +1,15 @@
 /** Revocation, CRLs, the inventory and single certificates. */
 import path from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
+import type { IssuedCrl } from '../engine/crl';
 import { inspectCertificate } from '../engine/inspect';
 import { toArrayBuffer } from '../engine/bytes';
 import { x509 } from '../engine/x509';
 import { queryCertificates } from './certificate-query';
 import { currentSession, type OperationContext } from './context';
 import { crlKitFiles } from '../exports/crl-kit';
-import { writeExport } from './export-ops';
+import { writeJournaledExport } from './export-ops';
+import { namesOf, reserveFolder, type Reservation } from '../exports/reservation';
 import { summarise } from './summaries';
 
 export async function revokeOperation(
@@ -25,18 +27,36 @@ export async function generateCrlOperation(
   request: RequestOf<'generateCrl'>,
 ): Promise<ResponseOf<'generateCrl'>> {
   const session = currentSession(context);
-  const crl =
-    request.ca === 'root'
-      ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days)
-      : await session.generateCrl(request.days);
+  const destination = request.destination ? context.destinations.folder(request.destination) : null;
+  const claimed: { reservation?: Reservation } = {};
+  // Named by CA and number, so successive CRLs sit side by side on the stick; claimed before the number is used up.
+  const claim = async (crl: IssuedCrl) => {
+    if (destination)
+      claimed.reservation = reserveFolder(
+        path.join(destination, `${request.ca}-crl-${crl.crlNumber}`),
+        false,
+        namesOf([{ name: `${request.ca}.crl.pem` }, { name: `${request.ca}.crl` }]),
+      );
+  };
+  let crl: IssuedCrl;
+  try {
+    crl =
+      request.ca === 'root'
+        ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days, claim)
+        : await session.generateCrl(request.days, claim);
+  } catch (error) {
+    await claimed.reservation?.release();
+    throw error;
+  }
   const pem = `${x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL')}\n`;
-  // Named by CA and number, so successive CRLs sit side by side on the stick.
-  const written = request.destination
-    ? await writeExport(
+  const written = claimed.reservation
+    ? await writeJournaledExport(
         context,
-        path.join(context.destinations.folder(request.destination), `${request.ca}-crl-${crl.crlNumber}`),
+        claimed.reservation.path,
         crlKitFiles([{ name: request.ca, der: crl.der }]),
         'crl',
+        `The ${request.ca} CRL number ${crl.crlNumber} was signed and journaled`,
+        'Its number is used; generate the next CRL and publish that one.',
       )
     : null;
   return {

@@ -10,6 +10,7 @@ import { constants } from 'node:fs';
 import { lstat, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { rejected, type RootkeeperError } from '../../shared/errors';
+import { fault } from './fault';
 
 /** O_NOFOLLOW where the platform has one (Windows has none, and needs privileges to make links). */
 export const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -25,16 +26,20 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     const handle = await open(temp, CREATE_NEW, mode).catch(linkErrorFor(temp));
     try {
       await handle.writeFile(data);
+      await fault('atomic-write.before-fsync');
       await handle.sync();
     } finally {
       await handle.close();
     }
+    await fault('atomic-write.before-rename');
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+  await fault('atomic-write.before-dir-fsync');
   await fsyncDirectory(path.dirname(file));
+  await fault('atomic-write.after-dir-fsync');
 }
 
 /** Makes a rename or a new file's directory entry durable. Windows cannot open folders for fsync, and needs not. */

@@ -5,7 +5,7 @@
  * operator slot unwraps the data key on any machine. A backup is verified by
  * decrypting it and checking its journal, without restoring it.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as v from 'valibot';
@@ -13,11 +13,14 @@ import type { JournalHead } from '../../shared/domain/journal';
 import { RootkeeperError, rejected } from '../../shared/errors';
 import { open, seal } from '../vault/aead';
 import { subkey, wipe } from '../vault/secrets';
-import { refuseSymlink, writeFileAtomic } from './atomic-write';
+import { reserveFile } from '../exports/reservation';
+import { writeFileAtomic } from './atomic-write';
 import { decodeChecked } from './checked-file';
 import { inspectStoreFolder } from './folder';
 import { KeyringSchema, openSlot, sha256Hex } from './keyring';
 import { STORE_FILE, STORE_FILES } from './layout';
+import { resolveInterruptedRestore, restoreFiles } from './restore-staging';
+import { partialSuccess } from './transaction';
 import type { Session } from './session';
 import { verifyStore, type StoreEnvironment } from './store';
 import { UnlockThrottle, throttled } from './throttle';
@@ -44,8 +47,31 @@ export interface BackupSummary {
 
 /** Writes a backup of the unlocked store to `file` (never over an existing file) and journals it. */
 export async function writeBackup(session: Session, file: string): Promise<BackupSummary> {
-  await refuseSymlink(file);
-  if (await exists(file)) throw rejected('exists', `${file} already exists; choose another name.`);
+  // Claimed first (an empty placeholder, created exclusively): a refusal changes nothing.
+  const reservation = await reserveFile(file, false);
+  let summary: BackupSummary;
+  try {
+    summary = await sealBackup(session, file);
+  } catch (error) {
+    await reservation.release();
+    throw error;
+  }
+  try {
+    await session.note([
+      { type: 'backup-made', at: new Date().toISOString(), file: path.basename(file), sha256: summary.sha256 },
+    ]);
+  } catch (error) {
+    throw partialSuccess(
+      `The backup ${file} was written and verified`,
+      'the journal could not record it',
+      error,
+      'The backup is complete; only its record in the journal is missing.',
+    );
+  }
+  return summary;
+}
+
+async function sealBackup(session: Session, file: string): Promise<BackupSummary> {
   const files = await session.snapshot();
   const head = session.head;
   const header = Buffer.from(
@@ -72,9 +98,7 @@ export async function writeBackup(session: Session, file: string): Promise<Backu
     wipe(key, payload);
   }
   await writeFileAtomic(file, bytes);
-  const sha256 = sha256Hex(bytes);
-  await session.note([{ type: 'backup-made', at: new Date().toISOString(), file: path.basename(file), sha256 }]);
-  return { file, sha256, head };
+  return { file, sha256: sha256Hex(bytes), head };
 }
 
 interface OpenedBackup {
@@ -178,6 +202,8 @@ export async function restoreBackup(
   operatorPassphrase: string,
   environment: StoreEnvironment = {},
 ): Promise<{ storeId: string; head: JournalHead }> {
+  // An earlier restore a crash interrupted is finished or undone first.
+  await resolveInterruptedRestore(dir);
   const state = await inspectStoreFolder(dir);
   if (state === 'initialized') throw rejected('exists', `${dir} already holds a store; restore into an empty folder.`);
   if (state === 'foreign') throw rejected('policy', `${dir} holds other files; restore into an empty folder.`);
@@ -185,21 +211,12 @@ export async function restoreBackup(
   try {
     await checkOpened(backup);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    // The store file last: until it is there, the folder is not a store.
-    const ordered = [...backup.files].sort(([a], [b]) => Number(a === STORE_FILE) - Number(b === STORE_FILE));
-    for (const [name, bytes] of ordered) await writeFileAtomic(path.join(dir, name), bytes);
+    await restoreFiles(dir, backup.files);
     await checkOpened(backup, dir);
     return { storeId: backup.storeId, head: backup.head };
   } finally {
     wipe(backup.dataKey);
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 function parseJson(bytes: Buffer): unknown {

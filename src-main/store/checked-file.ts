@@ -13,14 +13,15 @@ import { writeFileAtomic } from './atomic-write';
 import { readBoundedOrNull } from './bounded-read';
 import { StoreDamagedError } from './damage';
 
-function encode(body: unknown): string {
+/** The bytes `writeCheckedFile` writes for `body`: for a transaction that stages the file first. */
+export function encodeChecked(body: unknown): string {
   const text = JSON.stringify(body);
   const sha256 = createHash('sha256').update(text).digest('hex');
   return `${JSON.stringify({ sha256, body })}\n`;
 }
 
 export async function writeCheckedFile(file: string, body: unknown): Promise<void> {
-  await writeFileAtomic(file, encode(body));
+  await writeFileAtomic(file, encodeChecked(body));
 }
 
 /** The store file holds two certificates and two slots; a key file one key. Nothing near this is ours. */
@@ -44,7 +45,7 @@ export function decodeChecked<S extends v.GenericSchema>(text: string, name: str
   }
   const wellFormed =
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && parsed.body !== undefined;
-  if (!wellFormed || encode(parsed.body) !== text) {
+  if (!wellFormed || encodeChecked(parsed.body) !== text) {
     throw new StoreDamagedError(name, 'its bytes are not what Rootkeeper wrote');
   }
   const sha256 = createHash('sha256').update(JSON.stringify(parsed.body)).digest('hex');

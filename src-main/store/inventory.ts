@@ -160,6 +160,8 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'passphrase-changed':
     case 'unlock-failed':
     case 'journal-recovered':
+    case 'change-begun':
+    case 'change-ended':
       return null;
   }
 }

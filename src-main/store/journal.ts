@@ -20,6 +20,7 @@ import {
 import { parseWith } from '../../shared/validation';
 import { NONCE_BYTES, open, seal } from '../vault/aead';
 import { APPEND, CREATE_NEW, fsyncDirectory, linkErrorFor, NOFOLLOW } from './atomic-write';
+import { fault } from './fault';
 import { readCheckedFile, writeCheckedFile } from './checked-file';
 import { StoreDamagedError } from './damage';
 import { JOURNAL_FILE, JOURNAL_HEAD_FILE } from './layout';
@@ -411,7 +412,9 @@ export class JournalWriter {
     try {
       await this.checkUnchanged(handle);
       try {
+        await fault('journal.torn-append', () => handle.write(bytes, 0, bytes.length >> 1, null));
         await handle.write(bytes, 0, bytes.length, null);
+        await fault('journal.before-fsync');
         await handle.sync();
       } catch (error) {
         await handle.truncate(this.length).catch(() => undefined);
@@ -421,6 +424,7 @@ export class JournalWriter {
       await handle.close();
     }
     const head = { sequence: this.head.sequence + events.length, chainHash: chainHash.toString('hex') };
+    await fault('journal.before-head');
     await writeHead(this.dir, this.storeId, this.keys.head, head);
     this.head = head;
     this.length += bytes.length;

@@ -7,7 +7,9 @@
 import path from 'node:path';
 import * as v from 'valibot';
 import { open, seal } from '../vault/aead';
-import { readCheckedFile, writeCheckedFile } from './checked-file';
+import { writeFileAtomic } from './atomic-write';
+import { encodeChecked, readCheckedFile } from './checked-file';
+import { fault } from './fault';
 import { StoreDamagedError } from './damage';
 
 const Base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
@@ -41,8 +43,14 @@ export async function writeKeyFile(
   key: Buffer,
   pkcs8: Buffer,
 ): Promise<void> {
+  await fault('key-file.before-write');
+  await writeFileAtomic(path.join(dir, name), keyFileText(binding, key, pkcs8));
+}
+
+/** The key file's bytes, for a transaction that stages it before it replaces the old key. */
+export function keyFileText(binding: Binding, key: Buffer, pkcs8: Buffer): string {
   const sealed = seal(key, pkcs8, header(binding));
-  await writeCheckedFile(path.join(dir, name), {
+  return encodeChecked({
     format: 'rootkeeper-key',
     version: 1,
     ...binding,

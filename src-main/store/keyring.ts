@@ -21,7 +21,8 @@ import {
   type KdfPolicy,
 } from '../vault/kdf';
 import { wipe, withPassphraseBytes } from '../vault/secrets';
-import { readCheckedFile, writeCheckedFile } from './checked-file';
+import { encodeChecked, readCheckedFile, writeCheckedFile } from './checked-file';
+import { fault } from './fault';
 import { StoreDamagedError } from './damage';
 import { STORE_FILE } from './layout';
 
@@ -60,7 +61,13 @@ export async function readKeyring(dir: string): Promise<Keyring | null> {
 }
 
 export async function writeKeyring(dir: string, keyring: Keyring): Promise<void> {
+  await fault('keyring.before-write');
   await writeCheckedFile(keyringPath(dir), keyring);
+}
+
+/** The store file's bytes, for a transaction that stages it before it replaces the live one. */
+export function keyringText(keyring: Keyring): string {
+  return encodeChecked(keyring);
 }
 
 export function sha256Hex(data: Uint8Array): string {

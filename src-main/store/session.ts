@@ -91,8 +91,11 @@ export class Session {
   }
 
   // Issuing (session/issuing.ts)
-  issue(options: issuing.IssueOptions): Promise<issuing.IssuedWithKey> {
-    return issuing.issue(this.core, options);
+  issue(
+    options: issuing.IssueOptions,
+    beforeRecording?: issuing.BeforeRecording<issuing.IssuedWithKey>,
+  ): Promise<issuing.IssuedWithKey> {
+    return issuing.issue(this.core, options, beforeRecording);
   }
 
   planRequest(request: ParsedCsr, options: issuing.RequestOptions): SigningPlan {
@@ -107,12 +110,21 @@ export class Session {
     return issuing.signRequests(this.core, requests, options, beforeSigning);
   }
 
-  renew(serial: string, days?: number): Promise<IssuedCertificate> {
-    return issuing.renew(this.core, serial, days);
+  renew(
+    serial: string,
+    days?: number,
+    beforeRecording?: issuing.BeforeRecording<IssuedCertificate>,
+  ): Promise<IssuedCertificate> {
+    return issuing.renew(this.core, serial, days, beforeRecording);
   }
 
-  renewWithNewKey(serial: string, key: KeyAlgorithm, days?: number): Promise<issuing.IssuedWithKey> {
-    return issuing.renewWithNewKey(this.core, serial, key, days);
+  renewWithNewKey(
+    serial: string,
+    key: KeyAlgorithm,
+    days?: number,
+    beforeRecording?: issuing.BeforeRecording<issuing.IssuedWithKey>,
+  ): Promise<issuing.IssuedWithKey> {
+    return issuing.renewWithNewKey(this.core, serial, key, days, beforeRecording);
   }
 
   findCertificate(serial: string) {
@@ -143,12 +155,16 @@ export class Session {
     return revocation.revokeIntermediate(this.core, serial, reason);
   }
 
-  generateCrl(days?: number): Promise<IssuedCrl> {
-    return revocation.generateCrl(this.core, days);
+  generateCrl(days?: number, beforeRecording?: (crl: IssuedCrl) => Promise<void>): Promise<IssuedCrl> {
+    return revocation.generateCrl(this.core, days, beforeRecording);
   }
 
-  generateRootCrl(rootPassphrase: string, days?: number): Promise<IssuedCrl> {
-    return revocation.generateRootCrl(this.core, rootPassphrase, days);
+  generateRootCrl(
+    rootPassphrase: string,
+    days?: number,
+    beforeRecording?: (crl: IssuedCrl) => Promise<void>,
+  ): Promise<IssuedCrl> {
+    return revocation.generateRootCrl(this.core, rootPassphrase, days, beforeRecording);
   }
 
   // Certificate authorities (session/authorities.ts)

@@ -35,6 +35,8 @@ import {
 } from './keyring';
 import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE } from './layout';
 import { acquireStoreLock } from './lock';
+import { isRestoreStaged, resolveInterruptedRestore } from './restore-staging';
+import { ChangeTracker, resolveChanges, type Resolution } from './transaction';
 import { checkPassphraseStrength } from './passphrase-policy';
 import { DEFAULT_IDLE_TIMEOUT_MS, Session } from './session';
 import { UnlockThrottle, throttled } from './throttle';
@@ -231,12 +233,15 @@ export class ClosedStore {
     readonly dir: string,
     private readonly keyring: Keyring,
     private readonly environment: StoreEnvironment,
+    /** What opening repaired before the store file was read (an interrupted restore finished). */
+    private readonly openingNotices: readonly string[],
   ) {}
 
   static async open(dir: string, environment: StoreEnvironment = {}): Promise<ClosedStore> {
+    const restored = await finishInterruptedRestore(dir);
     const keyring = await readKeyring(dir);
     if (!keyring) throw rejected('not-found', `${dir} does not hold a Rootkeeper store.`);
-    return new ClosedStore(dir, keyring, environment);
+    return new ClosedStore(dir, keyring, environment, restored ? [restored] : []);
   }
 
   get storeId(): string {
@@ -266,7 +271,11 @@ export class ClosedStore {
         openSlot(keyring, 'operator-data-key', operatorPassphrase, env.kdfPolicy, 'operator'),
       );
       dataKey = opened.value;
-      const verified = await verifyStore(this.dir, keyring, dataKey);
+      const scanned = await scanStore(this.dir, keyring, dataKey);
+      // A change a crash interrupted is finished or undone before anything is checked against the files.
+      const resolution = await resolveChanges(this.dir, scanned.changes.open);
+      const current = resolution.events.length > 0 ? ((await readKeyring(this.dir)) ?? missing()) : keyring;
+      const verified = await checkStore(this.dir, current, dataKey, scanned);
       const writer = await JournalWriter.resume(
         this.dir,
         keyring.storeId,
@@ -274,9 +283,10 @@ export class ClosedStore {
         verified.scan,
         () => lock.verify(),
       );
+      const notices = [...this.openingNotices, ...lock.notices, ...verified.scan.notices, ...resolution.notices];
       const session = new Session({
         dir: this.dir,
-        keyring,
+        keyring: current,
         dataKey,
         inventory: verified.inventory,
         writer,
@@ -286,15 +296,26 @@ export class ClosedStore {
         throttle,
         ...(env.kdfPolicy ? { kdfPolicy: env.kdfPolicy } : {}),
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-        notices: [...lock.notices, ...verified.scan.notices],
+        notices,
       });
-      await recordOpening(session, verified.scan.notices, opened.failures);
+      await recordOpening(session, notices, opened.failures, resolution.events);
       return session;
     } catch (error) {
       wipe(dataKey);
       await lock.release();
       throw error;
     }
+  }
+}
+
+/** A restore a crash interrupted is finished or undone, under the lock, before the store file is read. */
+async function finishInterruptedRestore(dir: string): Promise<string | null> {
+  if (!(await isRestoreStaged(dir))) return null;
+  const lock = await acquireStoreLock(dir);
+  try {
+    return await resolveInterruptedRestore(dir);
+  } finally {
+    await lock.release();
   }
 }
 
@@ -310,11 +331,37 @@ export interface VerifiedStore {
 
 /** Everything checked, nothing written. */
 export async function verifyStore(dir: string, keyring: Keyring, dataKey: Buffer): Promise<VerifiedStore> {
+  const scanned = await scanStore(dir, keyring, dataKey);
+  if (scanned.changes.open.length > 0)
+    throw new StoreDamagedError(STORE_FILE, 'a change of its files was interrupted; unlock the store to finish it');
+  return checkStore(dir, keyring, dataKey, scanned);
+}
+
+interface ScannedStore {
+  readonly scan: JournalScan;
+  readonly inventory: Inventory;
+  readonly changes: ChangeTracker;
+}
+
+/** The journal read and verified against its head, replayed into the inventory. */
+async function scanStore(dir: string, keyring: Keyring, dataKey: Buffer): Promise<ScannedStore> {
   const inventory = emptyInventory();
+  const changes = new ChangeTracker();
   // Applied as read: a 100,000-record journal is never held in memory as events.
-  const scan = await scanJournal(dir, keyring.storeId, journalKeys(dataKey, keyring.storeId), (entry) =>
-    applyEntries(inventory, [entry]),
-  );
+  const scan = await scanJournal(dir, keyring.storeId, journalKeys(dataKey, keyring.storeId), (entry) => {
+    applyEntries(inventory, [entry]);
+    changes.observe(entry);
+  });
+  return { scan, inventory, changes };
+}
+
+/** The store file and the key files checked against the replayed journal. */
+async function checkStore(
+  dir: string,
+  keyring: Keyring,
+  dataKey: Buffer,
+  { scan, inventory }: ScannedStore,
+): Promise<VerifiedStore> {
   if (inventory.storeId !== keyring.storeId)
     throw new StoreDamagedError(STORE_FILE, 'its store id is not the journal’s');
   if (!inventory.root || inventory.root.certificate !== keyring.certificates.root) {
@@ -393,9 +440,11 @@ async function recordOpening(
   session: Session,
   notices: readonly string[],
   failures: { attempts: number; first: string; last: string } | null,
+  resolved: readonly Resolution['events'][number][],
 ): Promise<void> {
   const at = new Date().toISOString();
   const events = [
+    ...resolved,
     ...notices.map((notice) => ({ type: 'journal-recovered' as const, at, notice })),
     ...(failures ? [{ type: 'unlock-failed' as const, at, ...failures }] : []),
   ];

@@ -11,6 +11,8 @@ import { TEST_KDF_COST, TEST_KDF_POLICY } from './kdf';
 
 export const ROOT_PASSPHRASE = 'granite-lantern-orbit-canyon-7';
 export const OPERATOR_PASSPHRASE = 'velvet-harbor-quartz-meadow-3';
+/** What the fault-point test's child changes the operator passphrase to. */
+export const NEW_OPERATOR_PASSPHRASE = 'cobalt-meadow-lantern-ridge-4';
 
 export function testEnvironment(clock?: Clock): StoreEnvironment {
   return { kdfPolicy: TEST_KDF_POLICY, throttle: new UnlockThrottle(clock), ...(clock ? { clock } : {}) };

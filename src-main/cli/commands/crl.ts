@@ -15,7 +15,7 @@ import {
 } from '../command';
 import { VALIDITY_DAYS } from '../../../shared/domain/pki';
 import { print, printJson, progress, textDate } from '../io';
-import { checkOutput, writeOutput } from '../output-file';
+import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, optional, required } from '../values';
 import { x509 } from '../../engine/x509';
@@ -64,35 +64,43 @@ export const crl: Command = {
     const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
     const folder = out !== '-' && (await isFolder(path.resolve(io.cwd, out), out));
     if (folder) checkExportDestination(path.resolve(io.cwd, out));
-    else await checkOutput(io.cwd, out, flag(values, 'force'));
     let rootPassphrase: string | undefined;
-    const result = await withSession(
-      context,
-      (operations) => {
-        if (ca === 'root') progress(io, 'unlocking the root to sign its CRL (argon2id)…');
-        return operations.call('generateCrl', {
-          ca,
-          ...(days ? { days } : {}),
-          ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
-          ...(folder ? { destination: path.resolve(io.cwd, out) } : {}),
-        });
-      },
-      async () => {
-        if (ca === 'root') rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
-      },
-    );
-    if (result.written) {
+    // A file is claimed before the CRL number is used up: an existing one refuses the command with nothing changed.
+    const output = folder ? null : await reserveOutput(io, out, flag(values, 'force'));
+    const sign = () =>
+      withSession(
+        context,
+        (operations) => {
+          if (ca === 'root') progress(io, 'unlocking the root to sign its CRL (argon2id)…');
+          return operations.call('generateCrl', {
+            ca,
+            ...(days ? { days } : {}),
+            ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
+            ...(folder ? { destination: path.resolve(io.cwd, out) } : {}),
+          });
+        },
+        async () => {
+          if (ca === 'root')
+            rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+        },
+      );
+    const result = output ? await output.around(sign) : await sign();
+    if (result.written || !output) {
       if (flag(values, 'json')) return printJson(io, result);
       print(
         io,
-        `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${result.written.folder}:`,
+        `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${result.written?.folder}:`,
       );
-      for (const file of result.written.files) print(io, `  ${file.sha256}  ${file.name}`);
+      for (const file of result.written?.files ?? []) print(io, `  ${file.sha256}  ${file.name}`);
       return;
     }
     const data =
       out.endsWith('.pem') || out === '-' ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
-    const file = await writeOutput(io, out, data, flag(values, 'force'));
+    const file = await output.write(
+      data,
+      `The ${ca} CRL number ${result.crlNumber} was signed and journaled`,
+      'Its number is used; generate the next CRL and publish that one.',
+    );
     if (out === '-') return progress(io, `wrote the ${ca} CRL number ${result.crlNumber} to standard output`);
     if (flag(values, 'json')) return printJson(io, { ...result, file });
     print(

@@ -15,7 +15,7 @@ import {
 } from '../command';
 import { print, printJson, progress, textDate } from '../io';
 import { readInputFile } from '../input-file';
-import { checkOutput, writeOutput } from '../output-file';
+import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, list, optional, required } from '../values';
 
@@ -118,11 +118,17 @@ export const intermediateCsr: Command = {
     parseSubject(subject);
     const out = required(values, 'out');
     const key = choice(values, 'key', KEY_ALGORITHMS);
-    await checkOutput(io.cwd, out, flag(values, 'force'));
-    const result = await withSession(context, (operations) =>
-      operations.call('requestIntermediate', { subject, ...(key ? { key } : {}) }),
+    const output = await reserveOutput(io, out, flag(values, 'force'));
+    const result = await output.around(() =>
+      withSession(context, (operations) =>
+        operations.call('requestIntermediate', { subject, ...(key ? { key } : {}) }),
+      ),
     );
-    const file = await writeOutput(io, out, result.csrPem, flag(values, 'force'));
+    const file = await output.write(
+      result.csrPem,
+      `The intermediate's key was made and its request journaled`,
+      'Run rootkeeper intermediate csr again: it makes a new key and request, replacing the pending ones.',
+    );
     if (out === '-') return;
     print(
       io,

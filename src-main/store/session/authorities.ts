@@ -4,6 +4,7 @@
  * elsewhere, then imported. The intermediate's key is sealed under the data
  * key in its own file, bound to its certificate.
  */
+import type { JournalEvent } from '../../../shared/domain/journal';
 import type { CaPurpose, KeyAlgorithm, NameConstraintsSpec } from '../../../shared/domain/pki';
 import { DEFAULT_CA_KEY } from '../../../shared/domain/pki';
 import { rejected } from '../../../shared/errors';
@@ -15,9 +16,10 @@ import type { IssuedCertificate } from '../../engine/profiles/common';
 import { createIntermediateCertificate } from '../../engine/profiles/intermediate';
 import { crypto, x509, type CryptoKey } from '../../engine/x509';
 import { wipe } from '../../vault/secrets';
-import { readKeyFile, writeKeyFile } from '../key-file';
-import { sha256Hex, writeKeyring } from '../keyring';
-import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE } from '../layout';
+import { keyFileText, readKeyFile } from '../key-file';
+import { keyringText, sha256Hex } from '../keyring';
+import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE } from '../layout';
+import { changeStoreFiles as changeFiles } from '../transaction';
 import { base64, type SessionCore } from './core';
 
 export interface IntermediateOptions {
@@ -45,16 +47,13 @@ export function createIntermediate(
         serialNumber: core.freshSerial('root'),
       }),
     );
-    await adoptIntermediateKey(core, keys.privateKey, issued.der);
-    await core.record([
-      {
-        type: 'intermediate-issued',
-        at: new Date().toISOString(),
-        certificate: base64(issued.der),
-        sha256: sha256Hex(issued.der),
-        serial: issued.serialNumber,
-      },
-    ]);
+    await adoptIntermediateKey(core, keys.privateKey, issued.der, 'intermediate', {
+      type: 'intermediate-issued',
+      at: new Date().toISOString(),
+      certificate: base64(issued.der),
+      sha256: sha256Hex(issued.der),
+      serial: issued.serialNumber,
+    });
     return issued;
   });
 }
@@ -69,10 +68,9 @@ export function requestIntermediate(
     const keys = await generateKeyPair(key, true);
     const csr = await createCaRequest(subject, keys);
     const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+    let keyFile: string;
     try {
-      await writeKeyFile(
-        core.parts.dir,
-        PENDING_KEY_FILE,
+      keyFile = keyFileText(
         { storeId: core.storeId, purpose: 'pending-intermediate-key', boundTo: sha256Hex(csr) },
         core.keys.intermediate,
         pkcs8,
@@ -80,14 +78,13 @@ export function requestIntermediate(
     } finally {
       wipe(pkcs8);
     }
-    await core.record([
-      {
-        type: 'intermediate-requested',
-        at: new Date().toISOString(),
-        csr: base64(csr),
-        subject: formatDistinguishedName(subject),
-      },
-    ]);
+    // A new request replaces the pending key only once it is journaled: a crash keeps the old one.
+    await changeFiles(core, 'intermediate-request', [{ name: PENDING_KEY_FILE, data: keyFile }], {
+      type: 'intermediate-requested',
+      at: new Date().toISOString(),
+      csr: base64(csr),
+      subject: formatDistinguishedName(subject),
+    });
     return csr;
   });
 }
@@ -115,46 +112,66 @@ export function importIntermediate(
         throw rejected('policy', 'This certificate is not for the pending intermediate key: it certifies another key.');
       }
       await validate(certificate);
-      const key = await importSigningKey(pkcs8, false);
-      await storeIntermediateKeyBytes(core, pkcs8, certificateDer);
-      core.intermediateKey = key;
-    } finally {
-      wipe(pkcs8);
-    }
-    await core.record([
-      {
+      await storeIntermediateKeyBytes(core, pkcs8, certificateDer, 'intermediate-import', {
         type: 'intermediate-imported',
         at: new Date().toISOString(),
         certificate: base64(certificateDer),
         sha256: sha256Hex(certificateDer),
-      },
-    ]);
+      });
+    } finally {
+      wipe(pkcs8);
+    }
   });
 }
 
-async function adoptIntermediateKey(core: SessionCore, privateKey: CryptoKey, certificateDer: Uint8Array) {
+type CommitEvent = Extract<JournalEvent, { type: 'intermediate-issued' | 'intermediate-imported' }>;
+
+async function adoptIntermediateKey(
+  core: SessionCore,
+  privateKey: CryptoKey,
+  certificateDer: Uint8Array,
+  kind: string,
+  commit: CommitEvent,
+) {
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', privateKey));
   try {
-    const key = await importSigningKey(pkcs8, false);
-    await storeIntermediateKeyBytes(core, pkcs8, certificateDer);
-    core.intermediateKey = key;
+    await storeIntermediateKeyBytes(core, pkcs8, certificateDer, kind, commit);
   } finally {
     wipe(pkcs8);
   }
 }
 
-/** Writes the key file, then the public copy of the certificate in the store file. */
-async function storeIntermediateKeyBytes(core: SessionCore, pkcs8: Buffer, certificateDer: Uint8Array) {
-  await writeKeyFile(
-    core.parts.dir,
-    INTERMEDIATE_KEY_FILE,
+/**
+ * The key file and the store file's public copy of the certificate, changed
+ * together (store/transaction.ts): the old key stays in place until the new
+ * intermediate is journaled, and a crash at any point opens as before or after.
+ */
+async function storeIntermediateKeyBytes(
+  core: SessionCore,
+  pkcs8: Buffer,
+  certificateDer: Uint8Array,
+  kind: string,
+  commit: CommitEvent,
+) {
+  const key = await importSigningKey(pkcs8, false);
+  const keyring = {
+    ...core.parts.keyring,
+    certificates: { ...core.parts.keyring.certificates, intermediate: base64(certificateDer) },
+  };
+  const keyFile = keyFileText(
     { storeId: core.storeId, purpose: 'intermediate-key', boundTo: sha256Hex(certificateDer) },
     core.keys.intermediate,
     pkcs8,
   );
-  core.parts.keyring = {
-    ...core.parts.keyring,
-    certificates: { ...core.parts.keyring.certificates, intermediate: base64(certificateDer) },
-  };
-  await writeKeyring(core.parts.dir, core.parts.keyring);
+  await changeFiles(
+    core,
+    kind,
+    [
+      { name: INTERMEDIATE_KEY_FILE, data: keyFile },
+      { name: STORE_FILE, data: keyringText(keyring) },
+    ],
+    commit,
+  );
+  core.parts.keyring = keyring;
+  core.intermediateKey = key;
 }

@@ -19,6 +19,7 @@ import { createLeafCertificate } from '../../engine/profiles/leaf';
 import { normaliseSerial } from '../../engine/serial';
 import { validityWindow } from '../../engine/validity';
 import { crypto, x509 } from '../../engine/x509';
+import { wipe } from '../../vault/secrets';
 import { base64, type SessionCore } from './core';
 
 export interface IssueOptions {
@@ -34,6 +35,13 @@ export interface IssuedWithKey {
   /** The new key as PKCS#8, for the bundle being written; the caller wipes it. */
   readonly privateKey: Buffer;
 }
+
+/**
+ * Runs after a certificate is signed and before it is journaled: the caller
+ * builds what it will write and claims its destination there, so a refusal
+ * leaves nothing signed on record. Throwing abandons the certificate.
+ */
+export type BeforeRecording<T> = (made: T) => Promise<void>;
 
 export interface RequestOptions {
   readonly profile: LeafProfile;
@@ -60,7 +68,11 @@ export class BatchRefusal extends RootkeeperError {
 }
 
 /** A server or client certificate with a key generated here. */
-export function issue(core: SessionCore, options: IssueOptions): Promise<IssuedWithKey> {
+export function issue(
+  core: SessionCore,
+  options: IssueOptions,
+  beforeRecording?: BeforeRecording<IssuedWithKey>,
+): Promise<IssuedWithKey> {
   return core.exclusive(async () => {
     const keys = await generateKeyPair(options.key ?? DEFAULT_LEAF_KEY, true);
     const issued = await createLeafCertificate({
@@ -70,7 +82,12 @@ export function issue(core: SessionCore, options: IssueOptions): Promise<IssuedW
       serialNumber: core.freshSerial('intermediate'),
     });
     const privateKey = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
-    await core.record([issuedEvent(issued, options.profile, 'generated-key')]);
+    await recordWithKey(
+      core,
+      { issued, privateKey },
+      issuedEvent(issued, options.profile, 'generated-key'),
+      beforeRecording,
+    );
     return { issued, privateKey };
   });
 }
@@ -132,7 +149,12 @@ function plannedOrRefused(
 }
 
 /** Re-signs a certificate's public key (renewal with the same key), for the same names. */
-export function renew(core: SessionCore, serial: string, days?: number): Promise<IssuedCertificate> {
+export function renew(
+  core: SessionCore,
+  serial: string,
+  days?: number,
+  beforeRecording?: BeforeRecording<IssuedCertificate>,
+): Promise<IssuedCertificate> {
   return core.exclusive(async () => {
     const previous = findCertificate(core, serial);
     const certificate = new x509.X509Certificate(Buffer.from(previous.certificate, 'base64'));
@@ -145,6 +167,7 @@ export function renew(core: SessionCore, serial: string, days?: number): Promise
       serialNumber: core.freshSerial('intermediate'),
       ...(days ? { days } : {}),
     });
+    await beforeRecording?.(issued);
     await core.record([issuedEvent(issued, previous.profile, 'renewal')]);
     return issued;
   });
@@ -156,6 +179,7 @@ export function renewWithNewKey(
   serial: string,
   key: KeyAlgorithm,
   days?: number,
+  beforeRecording?: BeforeRecording<IssuedWithKey>,
 ): Promise<IssuedWithKey> {
   return core.exclusive(async () => {
     const previous = findCertificate(core, serial);
@@ -171,9 +195,30 @@ export function renewWithNewKey(
       ...(days ? { days } : {}),
     });
     const privateKey = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
-    await core.record([issuedEvent(issued, previous.profile, 'renewal')]);
+    await recordWithKey(
+      core,
+      { issued, privateKey },
+      issuedEvent(issued, previous.profile, 'renewal'),
+      beforeRecording,
+    );
     return { issued, privateKey };
   });
+}
+
+/** Journals a certificate whose key was made here; the key is wiped if it is not handed back. */
+async function recordWithKey(
+  core: SessionCore,
+  made: IssuedWithKey,
+  event: JournalEvent,
+  beforeRecording: BeforeRecording<IssuedWithKey> | undefined,
+): Promise<void> {
+  try {
+    await beforeRecording?.(made);
+    await core.record([event]);
+  } catch (error) {
+    wipe(made.privateKey);
+    throw error;
+  }
 }
 
 /** A leaf this store issued, by serial (any spelling `normaliseSerial` accepts). */

@@ -11,10 +11,10 @@ import { scanJournal } from '../journal';
 import { STORE_FILES } from '../layout';
 import type { SessionCore } from './core';
 
-/** What happened outside the journal that it records: exports, backups, repairs, failed unlocks. */
+/** What happened outside the journal that it records: exports, backups, repairs, failed unlocks, changes resolved on opening. */
 export type OutsideEvent = Extract<
   JournalEvent,
-  { type: 'export-written' | 'backup-made' | 'journal-recovered' | 'unlock-failed' }
+  { type: 'export-written' | 'backup-made' | 'journal-recovered' | 'unlock-failed' | 'change-ended' }
 >;
 
 export function note(core: SessionCore, events: OutsideEvent[]): Promise<JournalHead> {

@@ -4,7 +4,9 @@
  */
 import { wipe } from '../../vault/secrets';
 import type { KdfCost } from '../../vault/kdf';
-import { openSlot, sealSlot, writeKeyring, type Keyring } from '../keyring';
+import { keyringText, openSlot, sealSlot, type Keyring } from '../keyring';
+import { STORE_FILE } from '../layout';
+import { changeStoreFiles as changeFiles } from '../transaction';
 import { checkNewPassphrase } from '../passphrase-policy';
 import { throttled } from '../throttle';
 import type { SessionCore } from './core';
@@ -20,6 +22,7 @@ export function changePassphrase(
   return core.exclusive(async () => {
     const { parts } = core;
     const purpose = which === 'root' ? 'root-private-key' : 'operator-data-key';
+    let keyring: Keyring;
     const { value: secret } = await throttled(parts.throttle, `${parts.dir}#${which}`, () =>
       openSlot(parts.keyring, purpose, current, parts.kdfPolicy, which),
     );
@@ -33,12 +36,17 @@ export function changePassphrase(
         secret,
         parts.keyring.certificates.root,
       );
-      parts.keyring = { ...parts.keyring, slots: { ...parts.keyring.slots, [which]: slot } };
-      await writeKeyring(parts.dir, parts.keyring);
+      keyring = { ...parts.keyring, slots: { ...parts.keyring.slots, [which]: slot } };
     } finally {
       wipe(secret);
     }
-    await core.record([{ type: 'passphrase-changed', at: new Date().toISOString(), which }]);
+    // Staged, journaled, then put in place (store/transaction.ts): a crash opens with the old or the new passphrase.
+    await changeFiles(core, 'passphrase', [{ name: STORE_FILE, data: keyringText(keyring) }], {
+      type: 'passphrase-changed',
+      at: new Date().toISOString(),
+      which,
+    });
+    parts.keyring = keyring;
   });
 }
 

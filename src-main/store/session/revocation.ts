@@ -48,7 +48,11 @@ export function revokeIntermediate(
 }
 
 /** The intermediate's CRL, with the next CRL number. */
-export function generateCrl(core: SessionCore, days?: number): Promise<IssuedCrl> {
+export function generateCrl(
+  core: SessionCore,
+  days?: number,
+  beforeRecording?: (crl: IssuedCrl) => Promise<void>,
+): Promise<IssuedCrl> {
   return core.exclusive(async () => {
     const entries = revokedEntries(core.parts.inventory.certificates.values());
     const crl = await createCrl({
@@ -57,13 +61,20 @@ export function generateCrl(core: SessionCore, days?: number): Promise<IssuedCrl
       entries,
       ...(days ? { days } : {}),
     });
+    // Its destination is claimed before its number is used up: a refusal there leaves the number free.
+    await beforeRecording?.(crl);
     await core.record([crlEvent('intermediate', crl, entries.length)]);
     return crl;
   });
 }
 
 /** The root's CRL (revoked intermediates), signed by the root unlocked for this alone. */
-export function generateRootCrl(core: SessionCore, rootPassphrase: string, days = 365): Promise<IssuedCrl> {
+export function generateRootCrl(
+  core: SessionCore,
+  rootPassphrase: string,
+  days = 365,
+  beforeRecording?: (crl: IssuedCrl) => Promise<void>,
+): Promise<IssuedCrl> {
   return core.exclusive(async () => {
     const { intermediates, rootLeaves } = core.parts.inventory;
     // Leaves an imported single-tier root signed stay on its CRL.
@@ -71,6 +82,7 @@ export function generateRootCrl(core: SessionCore, rootPassphrase: string, days 
     const crl = await core.withRoot(rootPassphrase, (issuer) =>
       createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
     );
+    await beforeRecording?.(crl);
     await core.record([crlEvent('root', crl, entries.length)]);
     return crl;
   });

@@ -6,7 +6,9 @@ import type { ResponseOf } from '../../../shared/contract';
 export const useUiRequests = defineStore('uiRequests', () => {
   /** Asked for from the application menu. */
   const restoreOpen = ref(false);
+  /** The first-run "Import an existing CA…" panel. */
+  const importOpen = ref(false);
   /** The ceremony's result stays on screen, although the store now exists, until the officer has noted the fingerprint. */
   const ceremonyResult = ref<ResponseOf<'createStore'> | null>(null);
-  return { restoreOpen, ceremonyResult };
+  return { restoreOpen, importOpen, ceremonyResult };
 });

@@ -247,16 +247,18 @@ describe('the session', () => {
     );
     await session.lock();
     const after = await readFile(path.join(dir, JOURNAL_FILE));
-    // The journal only grew by the passphrase-changed record: nothing was re-encrypted.
+    // The journal only grew by the change's records: nothing was re-encrypted.
     expect(after.subarray(0, journal.length)).toEqual(journal);
     await expect((await ClosedStore.open(dir, testEnvironment())).unlock(OPERATOR_PASSPHRASE)).rejects.toMatchObject({
       code: 'WRONG_PASSPHRASE',
     });
     const reopened = await (await ClosedStore.open(dir, testEnvironment())).unlock('saffron-tundra-beacon-river-9');
-    expect((await reopened.readJournal()).at(-1)!.event).toMatchObject({
-      type: 'passphrase-changed',
-      which: 'operator',
-    });
+    // Journaled as a change (store/transaction.ts): its intent, the commit, its end.
+    expect((await reopened.readJournal()).slice(-3).map((entry) => entry.event)).toMatchObject([
+      { type: 'change-begun', change: 'passphrase', files: [{ name: 'rootkeeper-store.json' }] },
+      { type: 'passphrase-changed', which: 'operator' },
+      { type: 'change-ended', outcome: 'completed' },
+    ]);
     await reopened.lock();
   });
 

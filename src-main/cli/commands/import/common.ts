@@ -67,6 +67,7 @@ export async function runImport(
     // The verifier made its own copies of the keys it opened; the reader's bytes go now.
     for (const ca of description.cas) ca.key?.bytes.fill(0);
   }
+  let written: Awaited<ReturnType<typeof writeImport>>;
   try {
     if (dryRun || !plan.report.ready) {
       if (json) printJson(io, plan.report);
@@ -80,33 +81,37 @@ export async function runImport(
       );
     }
     if (dryRun) return;
-  } catch (error) {
+    const rootPassphrase = await context.passphrases.read(
+      optional(values, 'root-passout'),
+      'New root passphrase',
+      true,
+    );
+    const operatorPassphrase = await context.passphrases.read(
+      optional(values, 'operator-passout'),
+      'New operator passphrase',
+      true,
+    );
+    const memory = integer(values, 'kdf-memory');
+    const passes = integer(values, 'kdf-passes');
+    progress(io, 'sealing the imported keys in the new store (argon2id)…');
+    written = await writeImport(plan, {
+      dir: storeDir(values, io),
+      rootPassphrase,
+      operatorPassphrase,
+      ...(memory || passes
+        ? {
+            kdfCost: {
+              ...DEFAULT_KDF_COST,
+              ...(memory ? { memoryKiB: memory * 1024 } : {}),
+              ...(passes ? { passes } : {}),
+            },
+          }
+        : {}),
+    });
+  } finally {
+    // The writer wipes the keys it sealed; a dry run, a refusal or a failed prompt leaves none behind either.
     for (const key of plan.keys.values()) key.fill(0);
-    throw error;
   }
-  const rootPassphrase = await context.passphrases.read(optional(values, 'root-passout'), 'New root passphrase', true);
-  const operatorPassphrase = await context.passphrases.read(
-    optional(values, 'operator-passout'),
-    'New operator passphrase',
-    true,
-  );
-  const memory = integer(values, 'kdf-memory');
-  const passes = integer(values, 'kdf-passes');
-  progress(io, 'sealing the imported keys in the new store (argon2id)…');
-  const written = await writeImport(plan, {
-    dir: storeDir(values, io),
-    rootPassphrase,
-    operatorPassphrase,
-    ...(memory || passes
-      ? {
-          kdfCost: {
-            ...DEFAULT_KDF_COST,
-            ...(memory ? { memoryKiB: memory * 1024 } : {}),
-            ...(passes ? { passes } : {}),
-          },
-        }
-      : {}),
-  });
   if (json) return printJson(io, { ...written, report: plan.report });
   print(io, `Imported ${written.certificates} certificates into the store ${written.storeId}`);
   print(io, `Root SHA-256: ${written.rootSha256} (unchanged: the devices that trust it keep trusting it)`);
