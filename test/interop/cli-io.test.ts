@@ -25,6 +25,7 @@ const FAST_KDF = ['--kdf-memory', '64', '--kdf-passes', '2'];
 let dir: string;
 let cleanup: () => Promise<void>;
 let store: string;
+let firstIssue: string | undefined;
 const cli = (...args: string[]) => rootkeeper(args, { cwd: dir });
 const inStore = (...args: string[]) => cli(...args, '--store', store);
 const unlocked = (...args: string[]) => inStore(...args, '--operator-passin', OPERATOR);
@@ -53,13 +54,24 @@ beforeAll(async () => {
     ...FAST_KDF,
   );
   expect(init.status, init.stderr).toBe(0);
-  const intermediate = unlocked('intermediate', 'create', '--subject', 'CN=IO Issuing CA', '--root-passin', ROOT);
+  const intermediate = unlocked(
+    'intermediate',
+    'create',
+    '--subject',
+    'CN=IO Issuing CA',
+    '--purpose',
+    'both',
+    '--root-passin',
+    ROOT,
+  );
   expect(intermediate.status, intermediate.stderr).toBe(0);
   for (const cn of ['a.example.com', 'b.example.com']) {
     const issued = unlocked('issue', '--profile', 'server', '--cn', cn, '--out', 'bundles', '--no-key-encryption');
     expect(issued.status, issued.stderr).toBe(0);
+    firstIssue ??= issued.stdout;
   }
-});
+  // Seven CLI runs with argon2id each: generous, for a loaded two-core machine.
+}, 240_000);
 afterAll(() => cleanup());
 
 describe('no write through a link', () => {
@@ -302,5 +314,38 @@ describe('the store lock from the command line', () => {
       expect.stringMatching(/"vault-laptop-2" \(pid 4242.*ps -p 4242.*delete/),
     ]);
     await rm(lock);
+  });
+});
+
+describe('the command line an officer expects (issue 16)', () => {
+  it('prints a group’s commands for --help and when none is named', () => {
+    const help = cli('export', '--help');
+    expect([help.status, help.stdout]).toEqual([0, expect.stringMatching(/export root[\s\S]*export chain/)]);
+    const none = cli('audit');
+    expect([none.status, none.stdout]).toEqual([1, expect.stringMatching(/audit log[\s\S]*audit verify/)]);
+    expect(cli('intermediate', '--help').stdout).toMatch(/intermediate create[\s\S]*intermediate import/);
+  });
+
+  it('takes the store from ROOTKEEPER_STORE, says so, and writes to standard output for -', async () => {
+    const chain = rootkeeper(['export', 'chain', '--out', '-'], {
+      cwd: dir,
+      env: { ...process.env, ROOTKEEPER_STORE: store },
+    });
+    expect(chain.status, chain.stderr).toBe(0);
+    expect(chain.stdout).toMatch(/^-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----\n$/);
+    expect(chain.stderr).toContain(`store: ${store} (from ROOTKEEPER_STORE)`);
+    expect(await readdir(dir)).not.toContain('-');
+    const none = rootkeeper(['export', 'chain', '--out', '-'], {
+      cwd: dir,
+      env: { ...process.env, ROOTKEEPER_STORE: '' },
+    });
+    expect([none.status, none.stderr]).toEqual([
+      1,
+      expect.stringMatching(/--store is required \(or set ROOTKEEPER_STORE\)/),
+    ]);
+  });
+
+  it('prints dates in words, not ISO', () => {
+    expect(firstIssue).toMatch(/valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
   });
 });

@@ -19,6 +19,7 @@ import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, optional, required } from '../values';
 import { x509 } from '../../engine/x509';
+import { checkExportDestination } from '../../exports/folder';
 
 /** --out names a folder when it ends in a slash or is one already. */
 async function isFolder(target: string, given: string): Promise<boolean> {
@@ -62,6 +63,7 @@ export const crl: Command = {
     const out = required(values, 'out');
     const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
     const folder = out !== '-' && (await isFolder(path.resolve(io.cwd, out), out));
+    if (folder) checkExportDestination(path.resolve(io.cwd, out));
     let rootPassphrase: string | undefined;
     // A file is claimed before the CRL number is used up: an existing one refuses the command with nothing changed.
     const output = folder ? null : await reserveOutput(io, out, flag(values, 'force'));

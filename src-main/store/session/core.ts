@@ -115,8 +115,10 @@ export class SessionCore {
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    const run = this.queue.then(() => {
+    const run = this.queue.then(async () => {
       this.active();
+      // A stolen lock stops the operation before its first write (key file, store file or journal).
+      await this.parts.lock.verify();
       return operation();
     });
     this.queue = run.catch(() => undefined);
