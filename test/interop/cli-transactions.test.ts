@@ -82,7 +82,8 @@ describe('exit 2 changes nothing', () => {
       const listed = JSON.parse((await state()).list) as unknown[];
       await expectExit2ChangingNothing(
         () => issueWww(),
-        /www\.example\.com\.cert\.pem already exists; nothing was written or signed/,
+        // The CLI checks the bundle folder before it unlocks (nothing was even unlocked).
+        /www\.example\.com\.cert\.pem already exists; nothing was written/,
       );
       expect(JSON.parse(unlocked('list', '--json').stdout)).toHaveLength(listed.length);
       // --force still replaces the files, as before.
