@@ -1,0 +1,199 @@
+/**
+ * The session core: what every capability of an unlocked store shares — the
+ * keys in memory, the idle lock, the one-operation-at-a-time queue, and
+ * `record(events)` into the journal. The capabilities (issuing, revocation
+ * and CRLs, certificate authorities, passphrases, the journal on disk) are
+ * functions of this core, one module each beside this file.
+ */
+import type { CaRole, JournalEvent, JournalHead } from '../../../shared/domain/journal';
+import { RootkeeperError, rejected } from '../../../shared/errors';
+import type { Clock } from '../../clock';
+import type { Issuer } from '../../engine/profiles/common';
+import { importSigningKey } from '../../engine/keys';
+import { normaliseSerial, randomSerialNumber } from '../../engine/serial';
+import { x509, type CryptoKey } from '../../engine/x509';
+import type { KdfPolicy } from '../../vault/kdf';
+import { subkey, wipe } from '../../vault/secrets';
+import { applyEntries, type Inventory } from '../inventory';
+import type { JournalKeys, JournalWriter } from '../journal';
+import { openSlot, type Keyring } from '../keyring';
+import type { StoreLock } from '../lock';
+import { throttled, type UnlockThrottle } from '../throttle';
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+/** What a session is built from; store.ts assembles it on unlock. */
+export interface SessionParts {
+  readonly dir: string;
+  keyring: Keyring;
+  readonly dataKey: Buffer;
+  readonly inventory: Inventory;
+  readonly writer: JournalWriter;
+  readonly intermediateKey: CryptoKey | null;
+  readonly lock: StoreLock;
+  readonly clock: Clock;
+  readonly throttle: UnlockThrottle;
+  readonly kdfPolicy?: KdfPolicy;
+  readonly idleTimeoutMs: number;
+  /** Repairs made while opening, for the officer. */
+  readonly notices: readonly string[];
+}
+
+type Lifecycle = 'open' | 'locked';
+
+export class SessionCore {
+  private state: Lifecycle = 'open';
+  private timer: unknown = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastActivity = 0;
+  private readonly lockListeners = new Set<() => void>();
+  /** The active intermediate's signing key (non-extractable), while unlocked. */
+  intermediateKey: CryptoKey | null;
+  readonly keys: JournalKeys & { intermediate: Buffer };
+
+  constructor(readonly parts: SessionParts) {
+    this.intermediateKey = parts.intermediateKey;
+    this.keys = {
+      record: subkey(parts.dataKey, 'journal', parts.keyring.storeId),
+      head: subkey(parts.dataKey, 'journal-head', parts.keyring.storeId),
+      intermediate: subkey(parts.dataKey, 'intermediate-key', parts.keyring.storeId),
+    };
+    this.armTimer();
+  }
+
+  get locked(): boolean {
+    return this.state === 'locked';
+  }
+
+  get storeId(): string {
+    return this.parts.keyring.storeId;
+  }
+
+  /** When the idle timer will lock the session, in ms since the epoch. */
+  get locksAt(): number {
+    return this.lastActivity + this.parts.idleTimeoutMs;
+  }
+
+  onLock(listener: () => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
+  }
+
+  /** Drops every key and the data key, and releases the store. Safe to call twice. */
+  async lock(): Promise<void> {
+    if (this.state === 'locked') return;
+    this.state = 'locked';
+    if (this.timer !== null) this.parts.clock.clearTimeout(this.timer);
+    this.intermediateKey = null;
+    wipe(this.parts.dataKey, this.keys.record, this.keys.head, this.keys.intermediate);
+    await this.parts.lock.release();
+    for (const listener of this.lockListeners) listener();
+  }
+
+  /** Resets the idle timer; called by every operation. */
+  touch(): void {
+    this.active();
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    if (this.timer !== null) this.parts.clock.clearTimeout(this.timer);
+    this.lastActivity = this.parts.clock.now();
+    this.timer = this.parts.clock.setTimeout(() => void this.lock(), this.parts.idleTimeoutMs);
+  }
+
+  active(): void {
+    if (this.state === 'locked') {
+      throw new RootkeeperError('LOCKED', 'The store is locked. Unlock it with the operator passphrase to continue.');
+    }
+  }
+
+  /** One operation at a time, so two clicks cannot interleave journal appends. */
+  exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      this.touch();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const run = this.queue.then(() => {
+      this.active();
+      return operation();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Appends events durably, then applies them to the inventory. */
+  async record(events: JournalEvent[]): Promise<JournalHead> {
+    const before = this.parts.writer.current.sequence;
+    const head = await this.parts.writer.append(events);
+    applyEntries(
+      this.parts.inventory,
+      events.map((event, index) => ({ sequence: before + index + 1, event })),
+    );
+    return head;
+  }
+
+  rootCertificate(): x509.X509Certificate {
+    const root = this.parts.inventory.root;
+    if (!root) throw new RootkeeperError('INTERNAL', 'The store has no root certificate.');
+    return parsedCertificate(root.certificate);
+  }
+
+  intermediateIssuer(): Issuer {
+    const intermediate = this.parts.inventory.intermediate;
+    if (!intermediate || !this.intermediateKey) {
+      throw rejected(
+        'policy',
+        'There is no intermediate CA yet: create one (or import one) before issuing certificates.',
+      );
+    }
+    return {
+      certificate: parsedCertificate(intermediate.certificate),
+      signingKey: this.intermediateKey,
+      ancestors: [this.rootCertificate()],
+    };
+  }
+
+  /** A serial no certificate of this CA has: random, and checked against the journal. */
+  freshSerial(ca: CaRole): string {
+    const taken = ca === 'root' ? this.parts.inventory.intermediates : this.parts.inventory.certificates;
+    for (;;) {
+      const serial = normaliseSerial(randomSerialNumber())!;
+      if (!taken.has(serial)) return serial;
+    }
+  }
+
+  /**
+   * Unlocks the root for one operation: decrypt, import as a non-extractable
+   * key, run, drop. The decrypted bytes are wiped before `use` even starts.
+   */
+  async withRoot<T>(rootPassphrase: string, use: (issuer: Issuer) => Promise<T>): Promise<T> {
+    const { value: pkcs8 } = await throttled(this.parts.throttle, `${this.parts.dir}#root`, () =>
+      openSlot(this.parts.keyring, 'root-private-key', rootPassphrase, this.parts.kdfPolicy, 'root'),
+    );
+    let signingKey: CryptoKey;
+    try {
+      signingKey = await importSigningKey(pkcs8, false);
+    } finally {
+      wipe(pkcs8);
+    }
+    // The key lives in this frame only: when `use` returns, nothing refers to it.
+    return use({ certificate: this.rootCertificate(), signingKey });
+  }
+}
+
+export function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** The CA certificates are parsed once, not on every issue: a batch asks for them thousands of times. */
+const parsedCertificates = new Map<string, x509.X509Certificate>();
+export function parsedCertificate(base64Der: string): x509.X509Certificate {
+  let certificate = parsedCertificates.get(base64Der);
+  if (!certificate) {
+    certificate = new x509.X509Certificate(Buffer.from(base64Der, 'base64'));
+    parsedCertificates.set(base64Der, certificate);
+  }
+  return certificate;
+}

@@ -1,0 +1,56 @@
+/**
+ * Passphrase changes: the slot of the store file is re-sealed under the new
+ * passphrase after the current one opened it.
+ */
+import { wipe } from '../../vault/secrets';
+import type { KdfCost } from '../../vault/kdf';
+import { openSlot, sealSlot, writeKeyring, type Keyring } from '../keyring';
+import { checkNewPassphrase } from '../passphrase-policy';
+import { throttled } from '../throttle';
+import type { SessionCore } from './core';
+
+/** Changes a passphrase: only the store file's slot is rewritten; nothing else is re-encrypted. */
+export function changePassphrase(
+  core: SessionCore,
+  which: 'root' | 'operator',
+  current: string,
+  next: string,
+  cost?: KdfCost,
+): Promise<void> {
+  return core.exclusive(async () => {
+    const { parts } = core;
+    const purpose = which === 'root' ? 'root-private-key' : 'operator-data-key';
+    const { value: secret } = await throttled(parts.throttle, `${parts.dir}#${which}`, () =>
+      openSlot(parts.keyring, purpose, current, parts.kdfPolicy, which),
+    );
+    try {
+      await checkNewPassphrase(parts.keyring, which, next, parts.kdfPolicy, rootSubjectWords(core));
+      const slot = await sealSlot(
+        parts.keyring,
+        purpose,
+        next,
+        cost ?? slotCost(parts.keyring, which),
+        secret,
+        parts.keyring.certificates.root,
+      );
+      parts.keyring = { ...parts.keyring, slots: { ...parts.keyring.slots, [which]: slot } };
+      await writeKeyring(parts.dir, parts.keyring);
+    } finally {
+      wipe(secret);
+    }
+    await core.record([{ type: 'passphrase-changed', at: new Date().toISOString(), which }]);
+  });
+}
+
+/** Words of the root's subject, which a new passphrase must not be built from. */
+function rootSubjectWords(core: SessionCore): string[] {
+  return core
+    .rootCertificate()
+    .subject.split(/[=,\s]+/)
+    .filter((word) => word.length > 2);
+}
+
+function slotCost(keyring: Keyring, which: 'root' | 'operator'): KdfCost {
+  const { memoryKiB, passes, parallelism } = keyring.slots[which].kdf;
+  return { memoryKiB, passes, parallelism };
+}
