@@ -14,6 +14,7 @@ import { toArrayBuffer } from './bytes';
 import { CrlNumberExtension, id_ce_cRLNumber } from './extensions/crl-number';
 import { authorityKeyIdentifier, checkIssuer, type Issuer } from './profiles/common';
 import { normaliseSerial, serialIntegerHex } from './serial';
+import { signatureAlgorithmFor } from './keys';
 import { checkDays, wholeSeconds } from './validity';
 import { x509, type CryptoKey } from './x509';
 
@@ -98,7 +99,7 @@ export async function createCrl(options: CrlOptions): Promise<IssuedCrl> {
     ]),
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const signature = sign(signatureInfo.hash, tbsDer, KeyObject.from(options.issuer.signingKey as never));
+  const signature = await signTbs(options.issuer, signatureInfo.hash, tbsDer);
   const der = signedList(tbsDer, algorithm, signature);
   // Not parsed back: asn1-schema refuses lists past its node limit (about 2,000 entries).
   return { der, crlNumber: options.crlNumber, thisUpdate, nextUpdate, entries: entries.length };
@@ -131,6 +132,20 @@ function signedList(tbs: Uint8Array, algorithm: asn.AlgorithmIdentifier, signatu
     ],
   });
   return new Uint8Array(list.toBER());
+}
+
+/**
+ * Node's OpenSSL signs keys it holds (ECDSA already DER-encoded); a token's
+ * provider signs through WebCrypto, whose ECDSA signatures are raw r‖s and
+ * are converted to the DER (r, s) a CRL carries.
+ */
+async function signTbs(issuer: Issuer, hash: string, tbsDer: Buffer): Promise<Buffer> {
+  if (!issuer.provider) return sign(hash, tbsDer, KeyObject.from(issuer.signingKey as never));
+  // The key's own algorithm carries the curve, which sizes r and s.
+  const algorithm = { ...issuer.signingKey.algorithm, ...signatureAlgorithmFor(issuer.signingKey) };
+  const raw = await issuer.provider.subtle.sign(algorithm as never, issuer.signingKey as never, tbsDer);
+  if (algorithm.name !== 'ECDSA') return Buffer.from(raw);
+  return Buffer.from(new x509.AsnEcSignatureFormatter().toAsnSignature(algorithm as never, raw)!);
 }
 
 function signatureFor(key: CryptoKey): { oid: string; hash: string; nullParameters: boolean } {

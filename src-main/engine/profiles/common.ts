@@ -3,6 +3,7 @@ import { rejected } from '../../../shared/errors';
 import { describePublicKey, signatureAlgorithmFor, type KeyDescription } from '../keys';
 import type { ValidityWindow } from '../validity';
 import { normaliseSerial, randomSerialNumber, serialIntegerHex } from '../serial';
+import type { webcrypto } from 'node:crypto';
 import { x509, type CryptoKey } from '../x509';
 
 /** A CA that signs: its certificate, its private key, and the CAs above it (for their name constraints). */
@@ -11,7 +12,12 @@ export interface Issuer {
   readonly signingKey: CryptoKey;
   /** The issuer's own issuers, up to the root; their constraints bind what it signs too. */
   readonly ancestors?: readonly x509.X509Certificate[];
+  /** The WebCrypto provider that owns `signingKey` when it is not Node's: a PKCS#11 token's. */
+  readonly provider?: SigningProvider;
 }
+
+/** A WebCrypto provider other than Node's, whose keys never leave it (a PKCS#11 token). */
+export type SigningProvider = webcrypto.Crypto;
 
 export interface IssuedCertificate {
   readonly certificate: x509.X509Certificate;
@@ -71,23 +77,29 @@ export interface SignParams {
   readonly extensions: readonly x509.Extension[];
   readonly serialNumber?: string;
   readonly warnings?: readonly string[];
+  /** Signs through this provider instead of Node's WebCrypto (a key on a token). */
+  readonly provider?: SigningProvider | undefined;
 }
 
 export async function sign(params: SignParams): Promise<IssuedCertificate> {
   const serialNumber = normaliseSerial(params.serialNumber ?? randomSerialNumber());
   if (!serialNumber || serialNumber === '0')
     throw rejected('invalid-option', 'A serial number must be a positive hex number.');
-  const certificate = await x509.X509CertificateGenerator.create({
-    serialNumber: serialIntegerHex(serialNumber),
-    subject: params.subject,
-    issuer: params.issuerName,
-    notBefore: params.window.notBefore,
-    notAfter: params.window.notAfter,
-    publicKey: params.publicKey,
-    signingKey: params.signingKey as never,
-    signingAlgorithm: signatureAlgorithmFor(params.signingKey) as never,
-    extensions: [...params.extensions],
-  });
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: serialIntegerHex(serialNumber),
+      subject: params.subject,
+      issuer: params.issuerName,
+      notBefore: params.window.notBefore,
+      notAfter: params.window.notAfter,
+      publicKey: params.publicKey,
+      signingKey: params.signingKey as never,
+      signingAlgorithm: signatureAlgorithmFor(params.signingKey) as never,
+      extensions: [...params.extensions],
+      // x509 falls back to the provider set in x509.ts (Node's) when none is given.
+    },
+    params.provider as never,
+  );
   return {
     certificate,
     der: new Uint8Array(certificate.rawData),

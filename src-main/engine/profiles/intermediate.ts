@@ -79,6 +79,7 @@ export async function createIntermediateCertificate(options: IntermediateOptions
     issuerName: options.issuer.certificate.subjectName,
     publicKey,
     signingKey: options.issuer.signingKey,
+    provider: options.issuer.provider,
     window,
     serialNumber: options.serialNumber,
     extensions,

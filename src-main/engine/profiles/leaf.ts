@@ -173,6 +173,7 @@ export async function createLeafCertificate(options: LeafOptions): Promise<Issue
     issuerName: options.issuer.certificate.subjectName,
     publicKey,
     signingKey: options.issuer.signingKey,
+    provider: options.issuer.provider,
     window,
     serialNumber: options.serialNumber,
     extensions,

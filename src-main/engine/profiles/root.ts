@@ -8,17 +8,27 @@ import { rejected } from '../../../shared/errors';
 import { commonNameOf, type DistinguishedName } from '../../../shared/validators/distinguished-name';
 import { toX509Name } from '../names';
 import { checkDays, validityWindow } from '../validity';
-import { x509, type CryptoKeyPair } from '../x509';
-import { checkSubjectKey, publicKeyOf, sign, type IssuedCertificate } from './common';
+import { x509, type CryptoKey } from '../x509';
+import {
+  checkSubjectKey,
+  publicKeyOf,
+  sign,
+  type IssuedCertificate,
+  type SigningProvider,
+  type SubjectKey,
+} from './common';
 
 export interface RootOptions {
   readonly subject: DistinguishedName;
-  readonly keys: CryptoKeyPair;
+  /** The public half may be given as a public key alone (a token's, read out as SPKI). */
+  readonly keys: { readonly privateKey: CryptoKey; readonly publicKey: SubjectKey };
   readonly days?: number;
   /** How many intermediates may follow the root; 1 by default, at most 2. */
   readonly pathLength?: number;
   readonly now?: Date;
   readonly serialNumber?: string;
+  /** The provider that owns `keys` when it is not Node's WebCrypto: a PKCS#11 token's. */
+  readonly provider?: SigningProvider;
 }
 
 export async function createRootCertificate(options: RootOptions): Promise<IssuedCertificate> {
@@ -39,6 +49,7 @@ export async function createRootCertificate(options: RootOptions): Promise<Issue
     issuerName: name,
     publicKey,
     signingKey: options.keys.privateKey,
+    provider: options.provider,
     window: validityWindow(days, options.now ?? new Date()),
     serialNumber: options.serialNumber,
     extensions: [
