@@ -12,6 +12,8 @@ const Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]+$/));
 export const CA_ROLES = ['root', 'intermediate'] as const;
 export type CaRole = (typeof CA_ROLES)[number];
 
+const CustodianRefSchema = v.strictObject({ index: v.number(), name: v.string() });
+
 const event = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ type: v.literal(type), at: Timestamp, ...entries });
 
@@ -58,6 +60,18 @@ export const JournalEventSchema = v.variant('type', [
   event('passphrase-changed', { which: v.picklist(['root', 'operator']) }),
   event('unlock-failed', { attempts: v.number(), first: Timestamp, last: Timestamp }),
   event('journal-recovered', { notice: v.string() }),
+  /** The root put in M-of-N custody (at the ceremony, or split from a passphrase root), or its shares issued anew. */
+  event('custody-created', {
+    threshold: v.number(),
+    total: v.number(),
+    setId: v.string(),
+    custodians: v.array(CustodianRefSchema),
+    replaces: v.nullable(v.string()),
+  }),
+  /** Shares that unlocked the root for one operation, by index and custodian. */
+  event('root-quorum', { setId: v.string(), custodians: v.array(CustodianRefSchema) }),
+  /** A signed ceremony record written: its file and the SHA-256 of its JSON. */
+  event('ceremony-recorded', { operation: v.string(), file: v.string(), sha256: Hex }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

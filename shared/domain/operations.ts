@@ -14,6 +14,16 @@ import { AUDIT_CATEGORIES, AuditEntrySchema } from './audit';
 import { CsrReportSchema, SigningPlanSchema } from './csr-schemas';
 import { OverviewSchema } from './overview';
 import { CA_ROLES } from './journal';
+import {
+  CeremonyRequestSchema,
+  CustodyPlanSchema,
+  CustodyResultSchema,
+  CustodyStatusSchema,
+  RootShares,
+  ShareInputSchema,
+  VerifiedShareSchema,
+  WrittenRecordSchema,
+} from './custody';
 import { CA_PURPOSES, KEY_ALGORITHMS, LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
 
 const Passphrase = v.pipe(v.string(), v.maxLength(1024));
@@ -55,8 +65,11 @@ export const Requests = {
     rootSubject: Text,
     rootKey: v.optional(v.picklist(KEY_ALGORITHMS)),
     rootDays: v.optional(Days),
-    rootPassphrase: Passphrase,
+    /** The root passphrase; absent when `custody` puts the root in M-of-N custody instead. */
+    rootPassphrase: v.optional(Passphrase),
     operatorPassphrase: Passphrase,
+    custody: v.optional(CustodyPlanSchema),
+    ceremony: v.optional(CeremonyRequestSchema),
     /** argon2id cost: higher than the default is allowed, lower only down to the floor (64 MiB, 2 passes). */
     kdfMemoryMiB: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
     kdfPasses: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64))),
@@ -72,7 +85,10 @@ export const Requests = {
     purpose: v.optional(v.picklist(CA_PURPOSES)),
     nameConstraints: v.optional(NameConstraintsRequestSchema),
     crlUrl: v.optional(Text),
-    rootPassphrase: Passphrase,
+    /** The root passphrase, or (for a root in custody) `rootShares`. */
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    ceremony: v.optional(CeremonyRequestSchema),
   }),
   requestIntermediate: v.strictObject({
     subject: Text,
@@ -115,6 +131,8 @@ export const Requests = {
     ca: v.picklist(CA_ROLES),
     days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
     rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    ceremony: v.optional(CeremonyRequestSchema),
     /** A folder to write the CRL to, PEM and DER. */
     destination: v.optional(Destination),
   }),
@@ -160,6 +178,14 @@ export const Requests = {
   verifyBackup: v.strictObject({ source: Destination, passphrase: Passphrase }),
   restoreBackup: v.strictObject({ source: Destination, passphrase: Passphrase }),
   changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']), current: Passphrase, next: Passphrase }),
+  /** A passphrase root put in custody (root passphrase), or a shared root's shares issued anew (a quorum). */
+  changeCustody: v.strictObject({
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    custody: CustodyPlanSchema,
+    ceremony: v.optional(CeremonyRequestSchema),
+  }),
+  verifyShare: v.strictObject({ share: ShareInputSchema }),
   convert: v.strictObject({
     input: v.pipe(v.instance(Uint8Array), v.maxLength(4 * 1024 * 1024)),
     to: v.picklist(['pem', 'der', 'p7b']),
@@ -172,10 +198,16 @@ export const Responses = {
     rootSubject: v.string(),
     rootSha256: v.string(),
     rootNotAfter: v.string(),
+    shareFiles: v.optional(v.array(v.string())),
+    ceremonyRecord: v.optional(WrittenRecordSchema),
   }),
   unlock: v.strictObject({ locksAt: v.string(), head: Head, notices: v.array(v.string()) }),
   lock: v.strictObject({ locked: v.literal(true) }),
-  intermediate: v.strictObject({ certificate: CertificateDetailSchema, warnings: v.array(v.string()) }),
+  intermediate: v.strictObject({
+    certificate: CertificateDetailSchema,
+    warnings: v.array(v.string()),
+    ceremonyRecord: v.optional(WrittenRecordSchema),
+  }),
   requestIntermediate: v.strictObject({
     csrPem: v.string(),
     subject: v.string(),
@@ -205,8 +237,12 @@ export const Responses = {
     entries: v.number(),
     pem: v.string(),
     written: v.nullable(WrittenFolderSchema),
+    ceremonyRecord: v.optional(WrittenRecordSchema),
   }),
   written: WrittenFolderSchema,
+  changeCustody: CustodyResultSchema,
+  custodyStatus: CustodyStatusSchema,
+  verifyShare: VerifiedShareSchema,
   exportChain: v.strictObject({ pem: v.string(), written: v.nullable(WrittenFolderSchema) }),
   listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema), total: v.number() }),
   showCertificate: v.strictObject({ summary: CertificateSummarySchema, detail: CertificateDetailSchema }),

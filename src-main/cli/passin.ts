@@ -41,7 +41,8 @@ export class PassphraseSources {
     }
   }
 
-  private async nextStdinLine(): Promise<string> {
+  /** The next line of stdin: passphrases and shares given on stdin share its lines, in order. */
+  async nextStdinLine(): Promise<string> {
     this.stdinLines ??= (await readStream(this.io.stdin)).split(/\r?\n/);
     const line = this.stdinLines.shift();
     if (line === undefined || (line === '' && this.stdinLines.length === 0))

@@ -26,6 +26,7 @@ import {
 import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
 import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { overviewOperation } from './overview';
+import { changeCustodyOperation, custodyStatusOperation, verifyShareOperation } from './custody-ops';
 import {
   backupOperation,
   changePassphraseOperation,
@@ -40,17 +41,17 @@ import {
 export function operationHandlers(context: OperationContext, version: string): OperationHandlers {
   return {
     appStatus: () => appStatus({ version, storeDir: context.storeDir, session: () => context.sessions.current }),
-    createStore: (request) => createStoreOperation(context, request),
+    createStore: (request) => createStoreOperation(context, request, version),
     unlock: (request) => unlockOperation(context, request),
     lock: () => lockOperation(context),
-    createIntermediate: (request) => createIntermediateOperation(context, request),
+    createIntermediate: (request) => createIntermediateOperation(context, request, version),
     requestIntermediate: (request) => requestIntermediateOperation(context, request),
     importIntermediate: (request) => importIntermediateOperation(context, request),
     issueCertificate: (request) => issueCertificateOperation(context, request),
     inspectCsr: (request) => inspectCsrOperation(context, request),
     signCsrs: (request) => signCsrsOperation(context, request),
     revoke: (request) => revokeOperation(context, request),
-    generateCrl: (request) => generateCrlOperation(context, request),
+    generateCrl: (request) => generateCrlOperation(context, request, version),
     exportRoot: (request) => exportRootOperation(context, request),
     exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),
@@ -68,5 +69,8 @@ export function operationHandlers(context: OperationContext, version: string): O
     exportAudit: (request) => exportAuditOperation(context, request),
     choosePath: (request) => choosePathOperation(context, request),
     useStoreFolder: (request) => useStoreFolderOperation(context, request, version),
+    changeCustody: (request) => changeCustodyOperation(context, request, version),
+    custodyStatus: () => custodyStatusOperation(context),
+    verifyShare: (request) => verifyShareOperation(context, request),
   };
 }

@@ -9,20 +9,31 @@ import { parseSubject } from '../engine/names';
 import { x509 } from '../engine/x509';
 import { currentSession, type OperationContext } from './context';
 import { writeExport } from './export-ops';
+import { ceremonyFor, recordOf, rootSourceOf } from './custody-ops';
 
 export async function createIntermediateOperation(
   context: OperationContext,
   request: RequestOf<'createIntermediate'>,
+  version = '',
 ): Promise<ResponseOf<'createIntermediate'>> {
-  const issued = await currentSession(context).createIntermediate(request.rootPassphrase, {
-    subject: parseSubject(request.subject),
-    ...(request.key ? { key: request.key } : {}),
-    ...(request.days ? { days: request.days } : {}),
-    ...(request.purpose ? { purpose: request.purpose } : {}),
-    ...(request.nameConstraints ? { nameConstraints: request.nameConstraints } : {}),
-    ...(request.crlUrl ? { crlDistributionUrl: request.crlUrl } : {}),
-  });
-  return { certificate: inspectCertificate(issued.der), warnings: [...issued.warnings] };
+  const ceremony = ceremonyFor(context, request, 'intermediate-create', version);
+  const issued = await currentSession(context).createIntermediate(
+    rootSourceOf(request),
+    {
+      subject: parseSubject(request.subject),
+      ...(request.key ? { key: request.key } : {}),
+      ...(request.days ? { days: request.days } : {}),
+      ...(request.purpose ? { purpose: request.purpose } : {}),
+      ...(request.nameConstraints ? { nameConstraints: request.nameConstraints } : {}),
+      ...(request.crlUrl ? { crlDistributionUrl: request.crlUrl } : {}),
+    },
+    ceremony,
+  );
+  return {
+    certificate: inspectCertificate(issued.der),
+    warnings: [...issued.warnings],
+    ...recordOf(ceremony),
+  };
 }
 
 export async function requestIntermediateOperation(

@@ -7,6 +7,8 @@ import { x509 } from '../engine/x509';
 import { queryCertificates } from './certificate-query';
 import { currentSession, type OperationContext } from './context';
 import { writeExport } from './export-ops';
+import { ceremonyFor, recordOf, rootSourceOf } from './custody-ops';
+import { rejected } from '../../shared/errors';
 import { summarise } from './summaries';
 
 export async function revokeOperation(
@@ -22,11 +24,19 @@ export async function revokeOperation(
 export async function generateCrlOperation(
   context: OperationContext,
   request: RequestOf<'generateCrl'>,
+  version = '',
 ): Promise<ResponseOf<'generateCrl'>> {
   const session = currentSession(context);
+  const ceremony = request.ca === 'root' ? ceremonyFor(context, request, 'root-crl', version) : undefined;
+  if (request.ca !== 'root' && (request.ceremony || request.rootShares)) {
+    throw rejected(
+      'invalid-option',
+      'The intermediate signs its own CRL: the root, its shares and a ceremony are not involved.',
+    );
+  }
   const crl =
     request.ca === 'root'
-      ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days)
+      ? await session.generateRootCrl(rootSourceOf(request), request.days, ceremony)
       : await session.generateCrl(request.days);
   const pem = `${x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL')}\n`;
   // Named by CA and number, so successive CRLs sit side by side on the stick.
@@ -49,6 +59,7 @@ export async function generateCrlOperation(
     entries: crl.entries,
     pem,
     written,
+    ...recordOf(ceremony),
   };
 }
 

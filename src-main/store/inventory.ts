@@ -146,6 +146,9 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'passphrase-changed':
     case 'unlock-failed':
     case 'journal-recovered':
+    case 'custody-created':
+    case 'root-quorum':
+    case 'ceremony-recorded':
       return null;
   }
 }

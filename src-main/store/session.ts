@@ -22,7 +22,10 @@ import type { x509 } from '../engine/x509';
 import type { KdfCost } from '../vault/kdf';
 import type { Inventory } from './inventory';
 import type { Keyring } from './keyring';
+import type { CeremonyHook } from '../custody/ceremony-record';
+import type { RootKeySource, SealedRootSource } from '../custody/root-source';
 import * as authorities from './session/authorities';
+import * as custody from './session/custody';
 import { SessionCore, type SessionParts } from './session/core';
 import * as issuing from './session/issuing';
 import * as journal from './session/journal-access';
@@ -147,13 +150,18 @@ export class Session {
     return revocation.generateCrl(this.core, days);
   }
 
-  generateRootCrl(rootPassphrase: string, days?: number): Promise<IssuedCrl> {
-    return revocation.generateRootCrl(this.core, rootPassphrase, days);
+  /** `root`: the root passphrase, or a root key source (shares). */
+  generateRootCrl(root: string | RootKeySource, days?: number, ceremony?: CeremonyHook): Promise<IssuedCrl> {
+    return revocation.generateRootCrl(this.core, root, days, ceremony);
   }
 
   // Certificate authorities (session/authorities.ts)
-  createIntermediate(rootPassphrase: string, options: authorities.IntermediateOptions): Promise<IssuedCertificate> {
-    return authorities.createIntermediate(this.core, rootPassphrase, options);
+  createIntermediate(
+    root: string | RootKeySource,
+    options: authorities.IntermediateOptions,
+    ceremony?: CeremonyHook,
+  ): Promise<IssuedCertificate> {
+    return authorities.createIntermediate(this.core, root, options, ceremony);
   }
 
   requestIntermediate(subject: DistinguishedName, key?: KeyAlgorithm): Promise<Uint8Array> {
@@ -165,6 +173,15 @@ export class Session {
     validate: (certificate: x509.X509Certificate) => Promise<void>,
   ): Promise<void> {
     return authorities.importIntermediate(this.core, certificateDer, validate);
+  }
+
+  // Custody of the root (session/custody.ts)
+  changeCustody(
+    source: SealedRootSource,
+    change: custody.CustodyChange,
+    ceremony?: CeremonyHook,
+  ): Promise<custody.CustodyResult> {
+    return custody.changeCustody(this.core, source, change, ceremony);
   }
 
   // Passphrases (session/passphrases.ts)

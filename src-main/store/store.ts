@@ -17,6 +17,10 @@ import { createRootCertificate } from '../engine/profiles/root';
 import { crypto, x509, type CryptoKey } from '../engine/x509';
 import { DEFAULT_KDF_COST, PRODUCTION_KDF_POLICY, checkKdfFloor, type KdfCost, type KdfPolicy } from '../vault/kdf';
 import { subkey, wipe } from '../vault/secrets';
+import type { CeremonyHook } from '../custody/ceremony-record';
+import type { SharesSlot } from '../custody/custody-slot';
+import { signerFromPkcs8 } from '../custody/root-source';
+import { checkCustodyPlan, prepareCustody, type CustodyPlan, type ShareFileOut } from '../custody/share-delivery';
 import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
 import { emptyInventory, applyEntries, type Inventory } from './inventory';
@@ -55,8 +59,13 @@ export interface CreateStoreOptions extends StoreEnvironment {
   readonly rootSubject: DistinguishedName;
   readonly rootKey?: KeyAlgorithm;
   readonly rootDays?: number;
-  readonly rootPassphrase: string;
+  /** The root passphrase; absent when the root goes straight into custody. */
+  readonly rootPassphrase?: string;
   readonly operatorPassphrase: string;
+  /** M-of-N custody instead of a root passphrase: the shares are delivered before the store exists. */
+  readonly custody?: CustodyPlan & { deliver(files: readonly ShareFileOut[]): Promise<void> };
+  /** A signed ceremony record, written once the store exists. */
+  readonly ceremony?: CeremonyHook;
 }
 
 export interface CreatedStore {
@@ -72,7 +81,11 @@ export async function createStore(options: CreateStoreOptions): Promise<CreatedS
   const cost = options.kdfCost ?? DEFAULT_KDF_COST;
   checkKdfFloor(cost, policy);
   const context = options.rootSubject.map((component) => component.value);
-  checkPassphraseStrength('root', options.rootPassphrase, context);
+  if ((options.rootPassphrase === undefined) === (options.custody === undefined)) {
+    throw rejected('invalid-option', 'The root needs either a root passphrase or custodians (M-of-N), and not both.');
+  }
+  if (options.custody) checkCustodyPlan(options.custody);
+  if (options.rootPassphrase !== undefined) checkPassphraseStrength('root', options.rootPassphrase, context);
   checkPassphraseStrength('operator', options.operatorPassphrase, context);
   if (options.rootPassphrase === options.operatorPassphrase) {
     throw rejected('policy', 'The root and operator passphrases must differ.');
@@ -93,31 +106,72 @@ export async function createStore(options: CreateStoreOptions): Promise<CreatedS
 }
 
 async function ceremony(options: CreateStoreOptions, cost: KdfCost): Promise<CreatedStore> {
+  const log = options.ceremony?.log;
+  log?.step(
+    `The argon2id cost (${cost.memoryKiB / 1024} MiB, ${cost.passes} passes) and the passphrase policy were checked.`,
+  );
   const storeId = randomUUID();
   const rootKeys = await generateKeyPair(options.rootKey ?? DEFAULT_CA_KEY, true);
+  log?.step(`The root key pair (${options.rootKey ?? DEFAULT_CA_KEY}) was generated on this machine.`);
   const root = await createRootCertificate({
     subject: options.rootSubject,
     keys: rootKeys,
     ...(options.rootDays ? { days: options.rootDays } : {}),
   });
+  log?.signed(`the root certificate ${root.certificate.subject} (self-signed)`, root.der);
   const rootCertificate = Buffer.from(root.der).toString('base64');
   const rootPkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', rootKeys.privateKey));
   const dataKey = randomBytes(32);
+  const rootSha256 = fingerprints(root.der).sha256;
   try {
     const partial = { storeId };
-    const rootSlot = await sealSlot(
-      partial,
-      'root-private-key',
-      options.rootPassphrase,
-      cost,
-      rootPkcs8,
-      rootCertificate,
+    const custody = options.custody
+      ? await prepareCustody(
+          options.custody,
+          {
+            storeId,
+            rootCertificateSha256: sha256Hex(root.der),
+            facts: { storeName: root.certificate.subject, storeId, rootSha256 },
+          },
+          rootPkcs8,
+          cost,
+        )
+      : null;
+    if (custody && options.custody) {
+      await options.custody.deliver(custody.files);
+      for (const custodian of custody.slot.custodians) {
+        log?.receiving(
+          custodian,
+          custody.files.map((file) => file.name).filter((name) => name.startsWith(`share-${custodian.index}-`)),
+        );
+      }
+    }
+    const rootSlot =
+      custody?.slot ??
+      (await sealSlot(partial, 'root-private-key', options.rootPassphrase!, cost, rootPkcs8, rootCertificate));
+    log?.step(
+      custody
+        ? 'The root key was sealed under the custody key, then the custody key was wiped.'
+        : 'The root key was sealed under the root passphrase.',
     );
     const operatorSlot = await sealSlot(partial, 'operator-data-key', options.operatorPassphrase, cost, dataKey);
     const createdAt = new Date().toISOString();
-    await JournalWriter.create(options.dir, storeId, journalKeys(dataKey, storeId), [
+    const writer = await JournalWriter.create(options.dir, storeId, journalKeys(dataKey, storeId), [
       { type: 'store-created', at: createdAt, storeId, kdf: { ...cost } },
       { type: 'root-created', at: createdAt, certificate: rootCertificate, sha256: sha256Hex(root.der) },
+      ...(custody
+        ? [
+            {
+              type: 'custody-created' as const,
+              at: createdAt,
+              threshold: custody.slot.threshold,
+              total: custody.slot.total,
+              setId: custody.slot.setId,
+              custodians: custody.slot.custodians.map(({ index, name }) => ({ index, name })),
+              replaces: null,
+            },
+          ]
+        : []),
     ]);
     // The store file goes last: until it exists, the folder is not a store.
     await writeKeyring(options.dir, {
@@ -128,10 +182,43 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost): Promise<Cre
       slots: { operator: operatorSlot, root: rootSlot },
       certificates: { root: rootCertificate, intermediate: null },
     });
+    log?.step('The store file was written: the store exists.');
+    if (options.ceremony)
+      await recordCeremony(options.ceremony, writer, root, rootPkcs8, custody?.slot ?? null, storeId);
   } finally {
     wipe(rootPkcs8, dataKey);
   }
-  return { storeId, rootCertificate: root.der, rootSha256: fingerprints(root.der).sha256 };
+  return { storeId, rootCertificate: root.der, rootSha256 };
+}
+
+/** The key ceremony's record, signed by the new root before its key is dropped, then journaled. */
+async function recordCeremony(
+  hook: CeremonyHook,
+  writer: JournalWriter,
+  root: { certificate: x509.X509Certificate; der: Uint8Array },
+  rootPkcs8: Buffer,
+  slot: SharesSlot | null,
+  storeId: string,
+): Promise<void> {
+  const signer = await signerFromPkcs8(Buffer.from(rootPkcs8), root.certificate, []);
+  const written = await hook.write(
+    {
+      store: { id: storeId, rootSubject: root.certificate.subject, rootSha256: fingerprints(root.der).sha256 },
+      custody: slot ? { threshold: slot.threshold, total: slot.total, setId: slot.setId } : null,
+      journal: { before: null, after: writer.current },
+    },
+    signer,
+    root.der,
+  );
+  await writer.append([
+    {
+      type: 'ceremony-recorded',
+      at: new Date().toISOString(),
+      operation: 'init',
+      file: written.json,
+      sha256: written.sha256,
+    },
+  ]);
 }
 
 export function journalKeys(dataKey: Buffer, storeId: string) {

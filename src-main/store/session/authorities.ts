@@ -19,6 +19,9 @@ import { readKeyFile, writeKeyFile } from '../key-file';
 import { sha256Hex, writeKeyring } from '../keyring';
 import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE } from '../layout';
 import { base64, type SessionCore } from './core';
+import { finishCeremony } from './ceremony';
+import type { CeremonyHook } from '../../custody/ceremony-record';
+import type { RootKeySource } from '../../custody/root-source';
 
 export interface IntermediateOptions {
   readonly subject: DistinguishedName;
@@ -29,33 +32,47 @@ export interface IntermediateOptions {
   readonly crlDistributionUrl?: string;
 }
 
-/** A new intermediate signed by the root, which is unlocked for this alone. */
+/**
+ * A new intermediate signed by the root, which is unlocked for this alone
+ * (a string is the root passphrase). With a ceremony, the record is written
+ * and signed before the root is dropped.
+ */
 export function createIntermediate(
   core: SessionCore,
-  rootPassphrase: string,
+  root: string | RootKeySource,
   options: IntermediateOptions,
+  ceremony?: CeremonyHook,
 ): Promise<IssuedCertificate> {
   return core.exclusive(async () => {
+    const before = core.parts.writer.current;
     const keys = await generateKeyPair(options.key ?? DEFAULT_CA_KEY, true);
-    const issued = await core.withRoot(rootPassphrase, (issuer) =>
-      createIntermediateCertificate({
+    ceremony?.log.step('The intermediate CA’s key pair was generated.');
+    return core.withRoot(root, async (issuer, signer) => {
+      ceremony?.log.present(signer.present);
+      ceremony?.log.step('The root key was unlocked for this operation.');
+      const issued = await createIntermediateCertificate({
         ...options,
         publicKey: keys.publicKey,
         issuer,
         serialNumber: core.freshSerial('root'),
-      }),
-    );
-    await adoptIntermediateKey(core, keys.privateKey, issued.der);
-    await core.record([
-      {
-        type: 'intermediate-issued',
-        at: new Date().toISOString(),
-        certificate: base64(issued.der),
-        sha256: sha256Hex(issued.der),
-        serial: issued.serialNumber,
-      },
-    ]);
-    return issued;
+      });
+      ceremony?.log.signed(
+        `the intermediate CA certificate ${issued.certificate.subject} (serial ${issued.serialNumber})`,
+        issued.der,
+      );
+      await adoptIntermediateKey(core, keys.privateKey, issued.der);
+      await core.record([
+        {
+          type: 'intermediate-issued',
+          at: new Date().toISOString(),
+          certificate: base64(issued.der),
+          sha256: sha256Hex(issued.der),
+          serial: issued.serialNumber,
+        },
+      ]);
+      await finishCeremony(core, ceremony, signer, before);
+      return issued;
+    });
   });
 }
 

@@ -11,6 +11,9 @@ import { normaliseSerial } from '../../engine/serial';
 import type { Revocation } from '../inventory';
 import { sha256Hex } from '../keyring';
 import type { SessionCore } from './core';
+import { finishCeremony } from './ceremony';
+import type { CeremonyHook } from '../../custody/ceremony-record';
+import type { RootKeySource } from '../../custody/root-source';
 import { findCertificate } from './issuing';
 
 export function revoke(
@@ -61,15 +64,28 @@ export function generateCrl(core: SessionCore, days?: number): Promise<IssuedCrl
   });
 }
 
-/** The root's CRL (revoked intermediates), signed by the root unlocked for this alone. */
-export function generateRootCrl(core: SessionCore, rootPassphrase: string, days = 365): Promise<IssuedCrl> {
+/** The root's CRL (revoked intermediates), signed by the root unlocked for this alone (a string is its passphrase). */
+export function generateRootCrl(
+  core: SessionCore,
+  root: string | RootKeySource,
+  days = 365,
+  ceremony?: CeremonyHook,
+): Promise<IssuedCrl> {
   return core.exclusive(async () => {
+    const before = core.parts.writer.current;
     const entries = revokedEntries(core.parts.inventory.intermediates.values());
-    const crl = await core.withRoot(rootPassphrase, (issuer) =>
-      createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
-    );
-    await core.record([crlEvent('root', crl, entries.length)]);
-    return crl;
+    return core.withRoot(root, async (issuer, signer) => {
+      ceremony?.log.present(signer.present);
+      ceremony?.log.step('The root key was unlocked for this operation.');
+      const crl = await createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days });
+      ceremony?.log.signed(
+        `the root CRL number ${crl.crlNumber} (${entries.length} revoked, next update ${crl.nextUpdate.toISOString()})`,
+        crl.der,
+      );
+      await core.record([crlEvent('root', crl, entries.length)]);
+      await finishCeremony(core, ceremony, signer, before);
+      return crl;
+    });
   });
 }
 
