@@ -174,7 +174,7 @@ export class SessionCore {
    */
   async withRoot<T>(root: string | RootKeySource, use: (issuer: Issuer, signer: RootSigner) => Promise<T>): Promise<T> {
     const source = typeof root === 'string' ? passphraseSource(root) : root;
-    const signer = await source.signer(this.rootAccess());
+    const signer = await source.signer(rootAccessOf(this));
     const slot = sharesSlotOf(this.parts.keyring);
     if (slot && signer.present.length > 0) {
       await this.record([
@@ -183,10 +183,11 @@ export class SessionCore {
     }
     return use(signer.issuer, signer);
   }
+}
 
-  rootAccess(): RootSlotAccess {
-    return rootSlotAccess(this.parts.dir, this.parts.keyring, this.parts.throttle, this.parts.kdfPolicy);
-  }
+/** What a root key source may see of this session's store (a function, so the core hands out nothing root-ish). */
+export function rootAccessOf(core: SessionCore): RootSlotAccess {
+  return rootSlotAccess(core.parts.dir, core.parts.keyring, core.parts.throttle, core.parts.kdfPolicy);
 }
 
 export function base64(bytes: Uint8Array): string {

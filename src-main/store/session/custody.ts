@@ -15,7 +15,7 @@ import type { KdfCost } from '../../vault/kdf';
 import { wipe } from '../../vault/secrets';
 import { sha256Hex, sharesSlotOf, writeKeyring } from '../keyring';
 import { finishCeremony } from './ceremony';
-import type { SessionCore } from './core';
+import { rootAccessOf, type SessionCore } from './core';
 
 export interface CustodyChange extends CustodyPlan {
   /** Writes the share files; nothing in the store has changed yet when it runs. */
@@ -42,7 +42,7 @@ export function changeCustody(
   return core.exclusive(async () => {
     const before = core.parts.writer.current;
     const previous = sharesSlotOf(core.parts.keyring);
-    const { pkcs8, present } = await source.unseal(core.rootAccess());
+    const { pkcs8, present } = await source.unseal(rootAccessOf(core));
     let prepared;
     let signer;
     try {
