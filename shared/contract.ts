@@ -11,6 +11,12 @@
 import * as v from 'valibot';
 import { AppStatusSchema } from './domain/app-status';
 import { Requests, Responses } from './domain/operations';
+import {
+  IssuerCrlsResponseSchema,
+  ListIntermediatesResponseSchema,
+  RevokeAuthorityResponseSchema,
+  ShowAuthorityResponseSchema,
+} from './domain/authorities';
 
 type AnySchema = v.GenericSchema;
 
@@ -97,6 +103,31 @@ export const contract = {
     summary: "Generates the intermediate's CRL, or the root's with the root passphrase.",
     request: Requests.generateCrl,
     response: Responses.generateCrl,
+  },
+  revokeAuthority: {
+    channel: 'rootkeeper:revoke-authority',
+    summary: "Revokes an intermediate CA and signs the root's new CRL in the same root ceremony.",
+    request: Requests.revokeAuthority,
+    response: RevokeAuthorityResponseSchema,
+  },
+  generateIssuerCrls: {
+    channel: 'rootkeeper:generate-issuer-crls',
+    summary:
+      'Signs the CRL of every intermediate that still signs and writes each with its certificate, ready to publish.',
+    request: Requests.generateIssuerCrls,
+    response: IssuerCrlsResponseSchema,
+  },
+  listIntermediates: {
+    channel: 'rootkeeper:list-intermediates',
+    summary: 'Every intermediate generation with its status, what it issued and its CRL.',
+    request: Requests.listIntermediates,
+    response: ListIntermediatesResponseSchema,
+  },
+  showAuthority: {
+    channel: 'rootkeeper:show-authority',
+    summary: 'Decodes the root or an intermediate generation, by serial.',
+    request: Requests.showAuthority,
+    response: ShowAuthorityResponseSchema,
   },
   exportRoot: {
     channel: 'rootkeeper:export-root',

@@ -24,7 +24,13 @@ export const JournalEventSchema = v.variant('type', [
   /** An intermediate signed by this store's root. */
   event('intermediate-issued', { certificate: Base64, sha256: Hex, serial: Hex }),
   /** A key generated here, waiting for a root kept elsewhere to sign it. */
-  event('intermediate-requested', { csr: Base64, subject: v.string() }),
+  event('intermediate-requested', {
+    csr: Base64,
+    subject: v.string(),
+    /** The links the intermediate will write into every certificate it issues, once imported. */
+    issuedCrlUrl: v.optional(v.string()),
+    issuedAiaUrl: v.optional(v.string()),
+  }),
   event('intermediate-imported', { certificate: Base64, sha256: Hex }),
   event('certificate-issued', {
     serial: Hex,
@@ -58,6 +64,36 @@ export const JournalEventSchema = v.variant('type', [
   event('passphrase-changed', { which: v.picklist(['root', 'operator']) }),
   event('unlock-failed', { attempts: v.number(), first: Timestamp, last: Timestamp }),
   event('journal-recovered', { notice: v.string() }),
+  /**
+   * The intent of a new intermediate generation (the first one, or a
+   * rotation), journaled before its key file is written: opening the store
+   * finishes it (key file present and sound) or abandons it.
+   */
+  event('intermediate-rotation-started', {
+    serial: Hex,
+    certificate: Base64,
+    sha256: Hex,
+    origin: v.picklist(['issued', 'imported']),
+    /** The new generation's key file, a name no other generation uses. */
+    keyFile: v.string(),
+    /** The active generation it replaces, if any. */
+    retiring: v.nullable(Hex),
+    issuedCrlUrl: v.optional(v.string()),
+    issuedAiaUrl: v.optional(v.string()),
+  }),
+  /** A rotation opening the store could not finish: nothing of it was kept. */
+  event('intermediate-rotation-abandoned', { serial: Hex, why: v.string() }),
+  /** The active generation stops issuing; it still signs its own CRLs until it expires. */
+  event('intermediate-retired', { serial: Hex, successor: Hex }),
+  /** A CRL signed by one intermediate generation, in that generation's own CRL number sequence. */
+  event('issuer-crl-generated', {
+    issuer: Hex,
+    crlNumber: v.number(),
+    thisUpdate: Timestamp,
+    nextUpdate: Timestamp,
+    entries: v.number(),
+    sha256: Hex,
+  }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

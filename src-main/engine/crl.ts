@@ -48,6 +48,7 @@ const REASON_CODES: Readonly<Record<RevocationReason, asn.CRLReasons | undefined
   affiliationChanged: asn.CRLReasons.affiliationChanged,
   superseded: asn.CRLReasons.superseded,
   cessationOfOperation: asn.CRLReasons.cessationOfOperation,
+  cACompromise: asn.CRLReasons.cACompromise,
 };
 
 const SIGNATURES: Readonly<Record<string, { oid: string; hash: string; nullParameters: boolean }>> = {

@@ -27,6 +27,12 @@ import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
 import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { overviewOperation } from './overview';
 import {
+  generateIssuerCrlsOperation,
+  listIntermediatesOperation,
+  revokeAuthorityOperation,
+  showAuthorityOperation,
+} from './authority-ops';
+import {
   backupOperation,
   changePassphraseOperation,
   createStoreOperation,
@@ -51,6 +57,10 @@ export function operationHandlers(context: OperationContext, version: string): O
     signCsrs: (request) => signCsrsOperation(context, request),
     revoke: (request) => revokeOperation(context, request),
     generateCrl: (request) => generateCrlOperation(context, request),
+    revokeAuthority: (request) => revokeAuthorityOperation(context, request),
+    generateIssuerCrls: (request) => generateIssuerCrlsOperation(context, request),
+    listIntermediates: () => listIntermediatesOperation(context),
+    showAuthority: (request) => showAuthorityOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),
     exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),

@@ -27,7 +27,7 @@ export async function generateCrlOperation(
   const crl =
     request.ca === 'root'
       ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days)
-      : await session.generateCrl(request.days);
+      : await session.generateCrl(request.days, request.issuer);
   const pem = `${x509.PemConverter.encode(toArrayBuffer(crl.der), 'X509 CRL')}\n`;
   // Named by CA and number, so successive CRLs sit side by side on the stick.
   const written = request.destination

@@ -1,4 +1,5 @@
-import { CA_ROLES } from '../../../shared/domain/journal';
+import { normaliseSerial } from '../../engine/serial';
+import { x509 } from '../../engine/x509';
 import {
   FORCE,
   FORCE_HELP,
@@ -10,22 +11,26 @@ import {
   STORE,
   STORE_HELP,
   type Command,
+  type CommandContext,
 } from '../command';
-import { print, printJson, progress } from '../io';
+import { UsageError, print, printJson, progress } from '../io';
 import { writeOutput } from '../output-file';
 import { withSession } from '../session';
-import { choice, flag, integer, optional, required } from '../values';
-import { x509 } from '../../engine/x509';
+import { flag, integer, optional, required } from '../values';
 
 export const crl: Command = {
   name: 'crl',
-  summary: "generate the intermediate's CRL, or the root's (with the root passphrase)",
-  synopsis: 'crl --store DIR [--ca intermediate|root] [--days N] --out FILE --operator-passin SRC [--root-passin SRC]',
+  summary: 'sign the CRL of every intermediate that still signs (a folder ready to publish), or of one CA',
+  synopsis:
+    'crl --store DIR [--ca root|intermediate|SERIAL] [--days N] --out DIR|FILE --operator-passin SRC [--root-passin SRC]',
   help: [
     STORE_HELP,
-    '--ca CA                  intermediate (default) or root',
-    '--days N                 days until nextUpdate (default 30 for the intermediate, 365 for the root)',
-    '--out FILE               where to write it: PEM if the name ends in .pem, else DER (what CRL URLs serve)',
+    '--ca CA                  root, intermediate (the active one) or the serial of an intermediate generation;',
+    '                         without it, every intermediate that still signs (active and retired, not expired)',
+    '--days N                 days until nextUpdate (default 30 for intermediates, 365 for the root)',
+    '--out DIR|FILE           without --ca: a folder (created if missing) with each CRL as DER and .pem beside the',
+    "                         intermediate's certificate, named after their URLs; with --ca (or a name ending in",
+    '                         .crl or .pem): one file, PEM if the name ends in .pem, else DER (what CRL URLs serve)',
     '--root-passin SRC        the root passphrase, for --ca root (read before the operator passphrase)',
     OPERATOR_HELP,
     FORCE_HELP,
@@ -42,31 +47,62 @@ export const crl: Command = {
     'root-passin': { type: 'string' },
   },
   async run(context) {
-    const { io, values, passphrases } = context;
-    const ca = choice(values, 'ca', CA_ROLES) ?? 'intermediate';
+    const { values } = context;
     const out = required(values, 'out');
-    const days = integer(values, 'days');
-    let rootPassphrase: string | undefined;
-    const result = await withSession(
-      context,
-      (operations) => {
-        if (ca === 'root') progress(io, 'unlocking the root to sign its CRL (argon2id)…');
-        return operations.call('generateCrl', {
-          ca,
-          ...(days ? { days } : {}),
-          ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
-        });
-      },
-      async () => {
-        if (ca === 'root') rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
-      },
-    );
-    const data = out.endsWith('.pem') ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
-    const file = await writeOutput(io.cwd, out, data, flag(values, 'force'));
-    if (flag(values, 'json')) return printJson(io, { ...result, file });
-    print(
-      io,
-      `Wrote the ${ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${result.nextUpdate}.`,
-    );
+    const ca = optional(values, 'ca');
+    // The previous release wrote the intermediate's CRL to a file without --ca; a file name still means that.
+    if (ca === undefined && !/\.(crl|pem)$/i.test(out)) return publishFolder(context, out);
+    return oneCrl(context, ca ?? 'intermediate', out);
   },
 };
+
+async function publishFolder(context: CommandContext, out: string): Promise<void> {
+  const { io, values } = context;
+  const days = integer(values, 'days');
+  const result = await withSession(context, (operations) =>
+    operations.call('generateIssuerCrls', {
+      destination: out,
+      ...(days ? { days } : {}),
+      force: flag(values, 'force'),
+    }),
+  );
+  if (flag(values, 'json')) return printJson(io, result);
+  print(io, `Wrote ${result.crls.length} CRL${result.crls.length === 1 ? '' : 's'} to ${result.written.folder}:`);
+  for (const crl of result.crls)
+    print(
+      io,
+      `  ${crl.crlFile} (+.pem): ${crl.subject} [${crl.status}], CRL number ${crl.crlNumber}, ${crl.entries} revoked, next update ${crl.nextUpdate}; certificate ${crl.certificateFile}`,
+    );
+}
+
+async function oneCrl(context: CommandContext, caText: string, out: string): Promise<void> {
+  const { io, values, passphrases } = context;
+  const days = integer(values, 'days');
+  const issuer = caText === 'root' || caText === 'intermediate' ? undefined : normaliseSerial(caText);
+  if (caText !== 'root' && caText !== 'intermediate' && !issuer)
+    throw new UsageError('--ca must be root, intermediate or the hex serial of an intermediate');
+  const ca = caText === 'root' ? 'root' : 'intermediate';
+  let rootPassphrase: string | undefined;
+  const result = await withSession(
+    context,
+    (operations) => {
+      if (ca === 'root') progress(io, 'unlocking the root to sign its CRL (argon2id)…');
+      return operations.call('generateCrl', {
+        ca,
+        ...(days ? { days } : {}),
+        ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
+        ...(issuer ? { issuer } : {}),
+      });
+    },
+    async () => {
+      if (ca === 'root') rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+    },
+  );
+  const data = out.endsWith('.pem') ? result.pem : new Uint8Array(x509.PemConverter.decodeFirst(result.pem));
+  const file = await writeOutput(io.cwd, out, data, flag(values, 'force'));
+  if (flag(values, 'json')) return printJson(io, { ...result, file });
+  print(
+    io,
+    `Wrote the ${issuer ? `intermediate ${issuer}` : ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${result.nextUpdate}.`,
+  );
+}

@@ -6,6 +6,7 @@ import { crl } from './crl';
 import { exportChain, exportRoot } from './export';
 import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
+import { intermediateList } from './intermediate-list';
 import { issue } from './issue';
 import { list } from './list';
 import { renew } from './renew';
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   intermediateCreate,
   intermediateCsr,
   intermediateImport,
+  intermediateList,
   issue,
   signCsr,
   renew,

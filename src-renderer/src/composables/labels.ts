@@ -22,6 +22,7 @@ export const REASON_LABELS: Readonly<Record<RevocationReason, string>> = {
   affiliationChanged: 'Affiliation changed',
   superseded: 'Superseded',
   cessationOfOperation: 'Cessation of operation',
+  cACompromise: 'CA key compromise',
 };
 
 export const STATUS_LABELS: Readonly<Record<CertificateStatus, string>> = {

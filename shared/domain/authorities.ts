@@ -1,0 +1,75 @@
+/**
+ * Intermediate generations as the CLI and the GUI see them: every CA the
+ * store's root signed, with its status, what it issued and its own CRL.
+ */
+import * as v from 'valibot';
+import { CertificateDetailSchema, WrittenFolderSchema } from './certificates';
+
+export const GENERATION_STATUSES = ['active', 'retired', 'revoked', 'expired', 'external'] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+
+export const IntermediateGenerationSchema = v.strictObject({
+  /** Hex, as the store keeps serials. */
+  serial: v.string(),
+  subject: v.string(),
+  /** The key, as `openssl x509 -text` would name it. */
+  key: v.string(),
+  notBefore: v.string(),
+  notAfter: v.string(),
+  status: v.picklist(GENERATION_STATUSES),
+  origin: v.picklist(['issued', 'imported']),
+  /** Certificates it signed. */
+  issued: v.number(),
+  /** Its last CRL number; 0 when it never published one. */
+  crlNumber: v.number(),
+  nextUpdate: v.nullable(v.string()),
+  issuedCrlUrl: v.nullable(v.string()),
+  issuedAiaUrl: v.nullable(v.string()),
+  revokedAt: v.nullable(v.string()),
+});
+export type IntermediateGeneration = v.InferOutput<typeof IntermediateGenerationSchema>;
+
+export const ListIntermediatesResponseSchema = v.strictObject({
+  intermediates: v.array(IntermediateGenerationSchema),
+});
+
+export const ShowAuthorityResponseSchema = v.strictObject({
+  kind: v.picklist(['root', 'intermediate']),
+  generation: v.nullable(IntermediateGenerationSchema),
+  detail: CertificateDetailSchema,
+});
+
+const CrlSummary = v.strictObject({
+  crlNumber: v.number(),
+  thisUpdate: v.string(),
+  nextUpdate: v.string(),
+  entries: v.number(),
+  pem: v.string(),
+});
+
+export const RevokeAuthorityResponseSchema = v.strictObject({
+  serial: v.string(),
+  head: v.strictObject({ sequence: v.number(), chainHash: v.string() }),
+  /** The root CRL signed in the same ceremony. */
+  rootCrl: CrlSummary,
+  /** Whether the revoked one was the active generation: none is active until a rotation. */
+  wasActive: v.boolean(),
+  written: v.nullable(WrittenFolderSchema),
+});
+
+export const IssuerCrlsResponseSchema = v.strictObject({
+  crls: v.array(
+    v.strictObject({
+      issuer: v.string(),
+      subject: v.string(),
+      status: v.picklist(GENERATION_STATUSES),
+      crlNumber: v.number(),
+      thisUpdate: v.string(),
+      nextUpdate: v.string(),
+      entries: v.number(),
+      crlFile: v.string(),
+      certificateFile: v.string(),
+    }),
+  ),
+  written: WrittenFolderSchema,
+});
