@@ -13,6 +13,7 @@ import { AppStatusSchema } from './domain/app-status';
 import { Requests, Responses } from './domain/operations';
 import {
   IssuerCrlsResponseSchema,
+  LifecycleStatusSchema,
   ListIntermediatesResponseSchema,
   RevokeAuthorityResponseSchema,
   ShowAuthorityResponseSchema,
@@ -122,6 +123,12 @@ export const contract = {
     summary: 'Every intermediate generation with its status, what it issued and its CRL.',
     request: Requests.listIntermediates,
     response: ListIntermediatesResponseSchema,
+  },
+  lifecycleStatus: {
+    channel: 'rootkeeper:lifecycle-status',
+    summary: "What needs doing: each CA's time left and CRL, certificates expiring, a missing active intermediate.",
+    request: Requests.lifecycleStatus,
+    response: LifecycleStatusSchema,
   },
   showAuthority: {
     channel: 'rootkeeper:show-authority',

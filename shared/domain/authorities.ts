@@ -73,3 +73,42 @@ export const IssuerCrlsResponseSchema = v.strictObject({
   ),
   written: WrittenFolderSchema,
 });
+
+/** What needs doing, for `rootkeeper status` and the overview's attention list. */
+export const ATTENTION_KINDS = [
+  'no-active-intermediate',
+  'crl-overdue',
+  'crl-due',
+  'crl-never-published',
+  'ca-expired',
+  'ca-expiring',
+  'certificate-expiring',
+] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+
+export const AttentionItemSchema = v.strictObject({
+  kind: v.picklist(ATTENTION_KINDS),
+  subject: v.string(),
+  serial: v.nullable(v.string()),
+  /** When it falls due (ISO time); null when it is due now and has no date. */
+  due: v.nullable(v.string()),
+  /** One sentence: what to do. */
+  action: v.string(),
+});
+export type AttentionItem = v.InferOutput<typeof AttentionItemSchema>;
+
+export const LifecycleStatusSchema = v.strictObject({
+  withinDays: v.number(),
+  cas: v.array(
+    v.strictObject({
+      role: v.picklist(['root', 'intermediate']),
+      serial: v.string(),
+      subject: v.string(),
+      status: v.picklist(['root', ...GENERATION_STATUSES]),
+      notAfter: v.string(),
+      crlNumber: v.number(),
+      nextUpdate: v.nullable(v.string()),
+    }),
+  ),
+  attention: v.array(AttentionItemSchema),
+});

@@ -144,6 +144,10 @@ export const Requests = {
     force: v.optional(v.boolean()),
   }),
   listIntermediates: v.strictObject({}),
+  /** What needs attention within this many days (30 by default). */
+  lifecycleStatus: v.strictObject({
+    withinDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650))),
+  }),
   showAuthority: v.strictObject({ serial: Serial }),
   exportRoot: v.strictObject({ destination: Destination, force: v.optional(v.boolean()) }),
   exportChain: v.strictObject({ destination: v.optional(Destination), force: v.optional(v.boolean()) }),

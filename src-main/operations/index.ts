@@ -26,6 +26,7 @@ import {
 import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
 import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { overviewOperation } from './overview';
+import { lifecycleStatusOperation } from './lifecycle-status';
 import {
   generateIssuerCrlsOperation,
   listIntermediatesOperation,
@@ -61,6 +62,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     generateIssuerCrls: (request) => generateIssuerCrlsOperation(context, request),
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
+    lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),
     exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),

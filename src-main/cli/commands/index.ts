@@ -13,6 +13,7 @@ import { renew } from './renew';
 import { revoke } from './revoke';
 import { show } from './show';
 import { signCsr } from './sign-csr';
+import { status } from './status';
 
 /** Every command, in the order of the officer's work. */
 export const commands: readonly Command[] = [
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   exportChain,
   list,
   show,
+  status,
   auditLog,
   auditVerify,
   backup,
