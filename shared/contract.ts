@@ -16,6 +16,7 @@ import {
   LifecycleStatusSchema,
   ListIntermediatesResponseSchema,
   RevokeAuthorityResponseSchema,
+  RootCrlScheduleResponseSchema,
   ShowAuthorityResponseSchema,
 } from './domain/authorities';
 
@@ -123,6 +124,12 @@ export const contract = {
     summary: 'Every intermediate generation with its status, what it issued and its CRL.',
     request: Requests.listIntermediates,
     response: ListIntermediatesResponseSchema,
+  },
+  scheduleRootCrls: {
+    channel: 'rootkeeper:schedule-root-crls',
+    summary: "Signs the root's CRLs ahead in one root ceremony and writes them with a README of when to publish which.",
+    request: Requests.scheduleRootCrls,
+    response: RootCrlScheduleResponseSchema,
   },
   lifecycleStatus: {
     channel: 'rootkeeper:lifecycle-status',

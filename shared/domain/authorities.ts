@@ -80,6 +80,7 @@ export const ATTENTION_KINDS = [
   'crl-overdue',
   'crl-due',
   'crl-never-published',
+  'crl-schedule-obsolete',
   'ca-expired',
   'ca-expiring',
   'certificate-expiring',
@@ -111,4 +112,18 @@ export const LifecycleStatusSchema = v.strictObject({
     }),
   ),
   attention: v.array(AttentionItemSchema),
+});
+
+export const RootCrlScheduleResponseSchema = v.strictObject({
+  crls: v.array(
+    v.strictObject({
+      crlNumber: v.number(),
+      publishOn: v.string(),
+      nextUpdate: v.string(),
+      file: v.string(),
+    }),
+  ),
+  /** When the schedule it replaces was signed, if one was. */
+  supersedes: v.nullable(v.string()),
+  written: WrittenFolderSchema,
 });

@@ -85,6 +85,20 @@ export const JournalEventSchema = v.variant('type', [
   event('intermediate-rotation-abandoned', { serial: Hex, why: v.string() }),
   /** The active generation stops issuing; it still signs its own CRLs until it expires. */
   event('intermediate-retired', { serial: Hex, successor: Hex }),
+  /**
+   * Root CRLs signed ahead in one root ceremony (each also journaled as a
+   * crl-generated): published one by one on their dates. A later root
+   * revocation makes the rest of it obsolete.
+   */
+  event('root-crl-scheduled', {
+    count: v.number(),
+    intervalDays: v.number(),
+    graceDays: v.number(),
+    firstNumber: v.number(),
+    lastNumber: v.number(),
+    lastThisUpdate: Timestamp,
+    lastNextUpdate: Timestamp,
+  }),
   /** A CRL signed by one intermediate generation, in that generation's own CRL number sequence. */
   event('issuer-crl-generated', {
     issuer: Hex,

@@ -144,6 +144,15 @@ export const Requests = {
     force: v.optional(v.boolean()),
   }),
   listIntermediates: v.strictObject({}),
+  /** Root CRLs signed ahead: `count` of them, `intervalDays` apart, each overlapping the next by `graceDays`. */
+  scheduleRootCrls: v.strictObject({
+    rootPassphrase: Passphrase,
+    count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)),
+    intervalDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366)),
+    graceDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(365))),
+    destination: Destination,
+    force: v.optional(v.boolean()),
+  }),
   /** What needs attention within this many days (30 by default). */
   lifecycleStatus: v.strictObject({
     withinDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650))),

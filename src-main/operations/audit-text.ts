@@ -72,6 +72,11 @@ function describe(event: JournalEvent): Described {
         summary: `Intermediate retired (replaced by ${event.successor}): it issues no more but keeps signing its CRL.`,
         serial: event.serial,
       };
+    case 'root-crl-scheduled':
+      return {
+        category: 'revocation',
+        summary: `Root CRL schedule signed: ${event.count} CRLs, numbers ${event.firstNumber}–${event.lastNumber}, every ${event.intervalDays} days with ${event.graceDays} days' grace; the last one's next update is ${event.lastNextUpdate}.`,
+      };
     case 'issuer-crl-generated':
       return {
         category: 'revocation',

@@ -168,3 +168,67 @@ function crlSummary(crl: IssuedCrl) {
     pem: crlPem(crl),
   };
 }
+
+/**
+ * The root's CRLs signed ahead, each a DER `.crl` named with its publication
+ * date, and a README.txt that says when to publish which.
+ */
+export async function scheduleRootCrlsOperation(
+  context: OperationContext,
+  request: RequestOf<'scheduleRootCrls'>,
+): Promise<ResponseOf<'scheduleRootCrls'>> {
+  const session = currentSession(context);
+  const previous = session.inventory.rootSchedule;
+  const graceDays = request.graceDays ?? 14;
+  const crls = await session.generateRootCrlSchedule(request.rootPassphrase, {
+    count: request.count,
+    intervalDays: request.intervalDays,
+    graceDays,
+  });
+  const listed = crls.map((crl) => ({
+    crlNumber: crl.crlNumber,
+    publishOn: crl.publishOn.toISOString(),
+    nextUpdate: crl.nextUpdate.toISOString(),
+    file: `root-crl-${crl.publishOn.toISOString().slice(0, 10)}-${crl.crlNumber}.crl`,
+  }));
+  const files: OutputFile[] = crls.map((crl, index) => ({ name: listed[index]!.file, data: crl.der }));
+  files.push({
+    name: 'README.txt',
+    data: scheduleReadme(listed, request.intervalDays, graceDays, previous?.at ?? null),
+  });
+  const written = await writeExport(
+    context,
+    context.destinations.folder(request.destination),
+    files,
+    'root-crl-schedule',
+    request.force,
+  );
+  return { crls: listed, supersedes: previous?.at ?? null, written };
+}
+
+function scheduleReadme(
+  crls: readonly { crlNumber: number; publishOn: string; nextUpdate: string; file: string }[],
+  intervalDays: number,
+  graceDays: number,
+  supersedes: string | null,
+): string {
+  return [
+    "The root CA's CRLs, signed ahead",
+    '',
+    `${crls.length} CRLs, one every ${intervalDays} days, each valid ${graceDays} days past the next one's date.`,
+    "Publish each at the root's CRL URL on its date (not before: its thisUpdate is that date), and always before",
+    "the previous one's next update passes.",
+    '',
+    ...crls.map(
+      (crl) =>
+        `  ${crl.publishOn.slice(0, 10)}  ${crl.file}  (CRL number ${crl.crlNumber}, valid until ${crl.nextUpdate})`,
+    ),
+    '',
+    'Any revocation by the root (an intermediate revoked) makes the rest of this schedule obsolete:',
+    'publish the root CRL that revocation signed, then sign a new schedule and discard the remaining files of this one.',
+    ...(supersedes
+      ? ['', `This schedule supersedes the one signed on ${supersedes}: discard the remaining files of that one.`]
+      : []),
+    '',
+  ].join('\n');
+}

@@ -31,6 +31,7 @@ import {
   generateIssuerCrlsOperation,
   listIntermediatesOperation,
   revokeAuthorityOperation,
+  scheduleRootCrlsOperation,
   showAuthorityOperation,
 } from './authority-ops';
 import {
@@ -63,6 +64,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
     lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
+    scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),
     exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),

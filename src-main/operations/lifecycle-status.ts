@@ -38,6 +38,15 @@ export async function lifecycleStatusOperation(
   ];
   caTime(attention, root.subject, rootSerial, root.notAfter, now, horizon, 'plan a new root and its roll-out');
   const anyIntermediate = inventory.intermediates.size > 0;
+  const schedule = inventory.rootSchedule;
+  if (schedule?.obsoleteSince)
+    attention.push({
+      kind: 'crl-schedule-obsolete',
+      subject: root.subject,
+      serial: rootSerial,
+      due: schedule.obsoleteSince,
+      action: `The root revoked a CA on ${schedule.obsoleteSince}, after its CRL schedule was signed: discard the rest of that schedule and sign a new one (crl --ca root --schedule).`,
+    });
   crlAttention(
     attention,
     root.subject,

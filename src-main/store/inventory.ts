@@ -102,6 +102,14 @@ export interface Inventory {
   pendingRotation: RotationIntent | null;
   /** Serials of abandoned generations: the root signed them once, so they are never used again. */
   readonly abandonedSerials: Set<string>;
+  /** The last pre-signed root CRL schedule; `obsoleteSince` once the root revoked something after it was signed. */
+  rootSchedule: {
+    readonly at: string;
+    readonly lastNumber: number;
+    readonly lastThisUpdate: string;
+    readonly lastNextUpdate: string;
+    obsoleteSince?: string;
+  } | null;
   /** Leaf certificates, by serial. */
   readonly certificates: Map<string, CertificateRecord>;
   readonly crls: Record<CaRole, CrlState>;
@@ -117,6 +125,7 @@ export function emptyInventory(): Inventory {
     intermediates: new Map(),
     pendingRotation: null,
     abandonedSerials: new Set(),
+    rootSchedule: null,
     certificates: new Map(),
     crls: { root: { lastNumber: 0 }, intermediate: { lastNumber: 0 } },
   };
@@ -175,6 +184,16 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
       inventory.intermediate = null;
       return null;
     }
+    case 'root-crl-scheduled':
+      if (event.lastNumber !== inventory.crls.root.lastNumber)
+        return 'a root CRL schedule does not end at the last root CRL';
+      inventory.rootSchedule = {
+        at: event.at,
+        lastNumber: event.lastNumber,
+        lastThisUpdate: event.lastThisUpdate,
+        lastNextUpdate: event.lastNextUpdate,
+      };
+      return null;
     case 'issuer-crl-generated': {
       const issuer = inventory.intermediates.get(event.issuer);
       if (!issuer) return `a CRL is signed by ${event.issuer}, which is no intermediate of this store`;
@@ -228,6 +247,10 @@ function applyRevocation(
   if (!target) return `serial ${event.serial} is revoked but was never issued by the ${event.ca}`;
   if (target.revocation) return `serial ${event.serial} is revoked twice`;
   target.revocation = { reason: event.reason, at: event.at };
+  // A root revocation makes the CRLs of a running schedule that are still to be published obsolete.
+  const schedule = inventory.rootSchedule;
+  if (event.ca === 'root' && schedule && !schedule.obsoleteSince && schedule.lastThisUpdate > event.at)
+    schedule.obsoleteSince = event.at;
   // A revoked active intermediate issues no more: none is active until a rotation.
   if (event.ca === 'root' && inventory.intermediate?.serial === event.serial) inventory.intermediate = null;
   return null;

@@ -176,6 +176,14 @@ export class Session {
     return revocation.generateRootCrl(this.core, rootPassphrase, days);
   }
 
+  /** Root CRLs signed ahead in one root ceremony. */
+  generateRootCrlSchedule(
+    rootPassphrase: string,
+    schedule: { count: number; intervalDays: number; graceDays: number },
+  ): Promise<revocation.ScheduledCrl[]> {
+    return revocation.generateRootCrlSchedule(this.core, rootPassphrase, schedule);
+  }
+
   // Certificate authorities (session/authorities.ts)
   createIntermediate(rootPassphrase: string, options: authorities.IntermediateOptions): Promise<IssuedCertificate> {
     return authorities.createIntermediate(this.core, rootPassphrase, options);

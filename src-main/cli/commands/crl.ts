@@ -22,7 +22,7 @@ export const crl: Command = {
   name: 'crl',
   summary: 'sign the CRL of every intermediate that still signs (a folder ready to publish), or of one CA',
   synopsis:
-    'crl --store DIR [--ca root|intermediate|SERIAL] [--days N] --out DIR|FILE --operator-passin SRC [--root-passin SRC]',
+    'crl --store DIR [--ca root|intermediate|SERIAL] [--days N | --schedule COUNTxDAYS [--grace DAYS]] --out DIR|FILE --operator-passin SRC [--root-passin SRC]',
   help: [
     STORE_HELP,
     '--ca CA                  root, intermediate (the active one) or the serial of an intermediate generation;',
@@ -31,6 +31,9 @@ export const crl: Command = {
     '--out DIR|FILE           without --ca: a folder (created if missing) with each CRL as DER and .pem beside the',
     "                         intermediate's certificate, named after their URLs; with --ca (or a name ending in",
     '                         .crl or .pem): one file, PEM if the name ends in .pem, else DER (what CRL URLs serve)',
+    '--schedule COUNTxDAYS    with --ca root: sign COUNT root CRLs ahead in one unlock, DAYS apart (e.g. 4x90), each',
+    '                         a .crl named with its publication date, plus a README.txt of when to publish which',
+    "--grace DAYS             with --schedule: how long each CRL stays valid past the next one's date (default 14)",
     '--root-passin SRC        the root passphrase, for --ca root (read before the operator passphrase)',
     OPERATOR_HELP,
     FORCE_HELP,
@@ -44,12 +47,19 @@ export const crl: Command = {
     ...JSON_FLAG,
     ca: { type: 'string' },
     days: { type: 'string' },
+    schedule: { type: 'string' },
+    grace: { type: 'string' },
     'root-passin': { type: 'string' },
   },
   async run(context) {
     const { values } = context;
     const out = required(values, 'out');
     const ca = optional(values, 'ca');
+    const schedule = optional(values, 'schedule');
+    if (schedule !== undefined) {
+      if (ca !== 'root') throw new UsageError('--schedule is for the root: give --ca root');
+      return rootSchedule(context, schedule, out);
+    }
     // The previous release wrote the intermediate's CRL to a file without --ca; a file name still means that.
     if (ca === undefined && !/\.(crl|pem)$/i.test(out)) return publishFolder(context, out);
     return oneCrl(context, ca ?? 'intermediate', out);
@@ -105,4 +115,38 @@ async function oneCrl(context: CommandContext, caText: string, out: string): Pro
     io,
     `Wrote the ${issuer ? `intermediate ${issuer}` : ca} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${result.nextUpdate}.`,
   );
+}
+
+async function rootSchedule(context: CommandContext, schedule: string, out: string): Promise<void> {
+  const { io, values, passphrases } = context;
+  const match = /^([0-9]+)x([0-9]+)$/.exec(schedule);
+  if (!match) throw new UsageError('--schedule takes COUNTxDAYS, e.g. 4x90');
+  const graceDays = integer(values, 'grace');
+  let rootPassphrase = '';
+  const result = await withSession(
+    context,
+    (operations) => {
+      progress(io, 'unlocking the root to sign its CRL schedule (argon2id)…');
+      return operations.call('scheduleRootCrls', {
+        rootPassphrase,
+        count: Number(match[1]),
+        intervalDays: Number(match[2]),
+        ...(graceDays !== undefined ? { graceDays } : {}),
+        destination: out,
+        force: flag(values, 'force'),
+      });
+    },
+    async () => {
+      rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+    },
+  );
+  if (flag(values, 'json')) return printJson(io, result);
+  print(io, `Wrote ${result.crls.length} root CRLs to ${result.written.folder}; publish each on its date:`);
+  for (const crl of result.crls)
+    print(io, `  ${crl.publishOn.slice(0, 10)}  ${crl.file}  (number ${crl.crlNumber}, valid until ${crl.nextUpdate})`);
+  if (result.supersedes)
+    print(
+      io,
+      `This schedule supersedes the one signed on ${result.supersedes}: discard the remaining files of that one.`,
+    );
 }

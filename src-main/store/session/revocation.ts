@@ -186,3 +186,57 @@ function issuerCrlEvent(issuer: string, crl: IssuedCrl): JournalEvent {
     sha256: sha256Hex(crl.der),
   };
 }
+
+export interface ScheduledCrl extends IssuedCrl {
+  /** When to publish it: its thisUpdate. */
+  readonly publishOn: Date;
+}
+
+/**
+ * Root CRLs signed ahead, as root key ceremonies do: `count` CRLs whose
+ * thisUpdate dates are `intervalDays` apart from now, each valid until the
+ * next one's date plus `graceDays`, CRL numbers increasing; one root unlock,
+ * one journal append.
+ */
+export function generateRootCrlSchedule(
+  core: SessionCore,
+  rootPassphrase: string,
+  schedule: { count: number; intervalDays: number; graceDays: number },
+): Promise<ScheduledCrl[]> {
+  return core.exclusive(async () => {
+    const { count, intervalDays, graceDays } = schedule;
+    if (count < 1 || count > 12 || intervalDays < 1 || graceDays < 0 || intervalDays + graceDays > 366)
+      throw rejected(
+        'invalid-option',
+        'A schedule is 1 to 12 CRLs, each valid for at most 366 days with its grace period.',
+      );
+    const entries = revokedEntries(core.parts.inventory.intermediates.values());
+    const first = core.parts.inventory.crls.root.lastNumber + 1;
+    const start = Date.now();
+    const crls = await core.withRoot(rootPassphrase, async (issuer) => {
+      const signed: ScheduledCrl[] = [];
+      for (let index = 0; index < count; index++) {
+        const now = new Date(start + index * intervalDays * 86_400_000);
+        const crl = await createCrl({ issuer, crlNumber: first + index, entries, days: intervalDays + graceDays, now });
+        signed.push({ ...crl, publishOn: crl.thisUpdate });
+      }
+      return signed;
+    });
+    const last = crls[crls.length - 1]!;
+    await core.record([
+      ...crls.map((crl) => crlEvent('root', crl, entries.length)),
+      {
+        type: 'root-crl-scheduled',
+        at: new Date().toISOString(),
+        count,
+        intervalDays,
+        graceDays,
+        firstNumber: first,
+        lastNumber: last.crlNumber,
+        lastThisUpdate: last.thisUpdate.toISOString(),
+        lastNextUpdate: last.nextUpdate.toISOString(),
+      },
+    ]);
+    return crls;
+  });
+}
