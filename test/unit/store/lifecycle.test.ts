@@ -5,7 +5,7 @@
  * CRL in the same ceremony, and rotations cut short finished or abandoned
  * when the store is opened again.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntermediateCertificate } from '../../../src-main/engine/profiles/intermediate';
@@ -15,12 +15,14 @@ import { crypto, x509 } from '../../../src-main/engine/x509';
 import { writeKeyFile } from '../../../src-main/store/key-file';
 import { readKeyring, sha256Hex, writeKeyring } from '../../../src-main/store/keyring';
 import { INTERMEDIATE_KEY_FILE, STORE_FILE, generationKeyFile } from '../../../src-main/store/layout';
+import { restoreBackup, writeBackup } from '../../../src-main/store/backup';
 import type { Session } from '../../../src-main/store/session';
 import type { SessionCore } from '../../../src-main/store/session/core';
 import { ClosedStore } from '../../../src-main/store/store';
 import { failure } from '../../support/errors';
 import {
   FakeClock,
+  OPERATOR_PASSPHRASE,
   ROOT_PASSPHRASE,
   makeIssuingStore,
   snapshotFolder,
@@ -153,6 +155,26 @@ describe('intermediate generations', () => {
     const again = await unlock(dir, environment);
     expect(again.inventory.intermediate!.serial).not.toBe(first);
     await again.lock();
+  });
+});
+
+describe('a rotated store in a backup', () => {
+  it('carries every generation key file, so the restored store still signs every live generation’s CRL', async () => {
+    const session = await makeIssuingStore(dir);
+    const first = session.inventory.intermediate!.serial;
+    const rotated = await session.createIntermediate(ROOT_PASSPHRASE, { ...second, rotate: true });
+    const file = path.join(path.dirname(dir), 'rotated.backup');
+    await writeBackup(session, file);
+    await session.lock();
+    const target = path.join(path.dirname(dir), 'restored');
+    await restoreBackup(file, target, OPERATOR_PASSPHRASE, testEnvironment());
+    expect((await readdir(target)).sort()).toEqual(
+      expect.arrayContaining([INTERMEDIATE_KEY_FILE, generationKeyFile(rotated.serialNumber)]),
+    );
+    const restored = await unlock(target);
+    const crls = await restored.generateIssuerCrls();
+    expect(crls.map(({ issuer }) => issuer.serial)).toEqual([first, rotated.serialNumber]);
+    await restored.lock();
   });
 });
 
