@@ -203,9 +203,11 @@ describe('the session', () => {
     // Locking is asynchronous only in releasing the lock file.
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(session.locked).toBe(true);
-    const internals = (session as unknown as { core: { parts: { dataKey: Buffer }; intermediateKey: unknown } }).core;
+    const internals = (
+      session as unknown as { core: { parts: { dataKey: Buffer }; intermediateKeys: Map<string, unknown> } }
+    ).core;
     expect(internals.parts.dataKey.every((byte) => byte === 0)).toBe(true);
-    expect(internals.intermediateKey).toBeNull();
+    expect(internals.intermediateKeys.size).toBe(0);
     expect(() => session.inventory).toThrow(expect.objectContaining({ code: 'LOCKED' }));
     await expect(session.generateCrl()).rejects.toMatchObject({ code: 'LOCKED' });
     // The lock file is gone: another process may open the store now.
