@@ -223,10 +223,11 @@ describe('the session', () => {
     expect((keys[0]!.algorithm as { namedCurve?: string }).namedCurve).toBe(
       (intermediate.publicKey.algorithm as { namedCurve?: string }).namedCurve,
     );
-    // Nothing public hands out a root key: chainRoot returns the root's certificate, which is public.
+    // Nothing public hands out a root key: chainRoot returns the root's certificate, which is public; the CRL
+    // methods sign through withRoot.
     const rootNames = (object: object) =>
       Object.getOwnPropertyNames(Object.getPrototypeOf(object)).filter((name) => /root/i.test(name));
-    expect(rootNames(session).sort()).toEqual(['chainRoot', 'generateRootCrl']);
+    expect(rootNames(session).sort()).toEqual(['chainRoot', 'generateRootCrl', 'generateRootCrlSchedule']);
     // The core unlocks the root only inside withRoot, for the length of one callback.
     const core = (session as unknown as { core: object }).core;
     expect(rootNames(core).sort()).toEqual(['rootCertificate', 'withRoot']);
