@@ -9,6 +9,7 @@ export default defineConfig({
           name: 'node',
           include: ['test/unit/{shared,main,engine,store,vault,exports,cli,operations,build}/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/support/isolated-config.ts'],
           // Generous: RSA-4096 key generation on a loaded two-core CI machine takes seconds.
           testTimeout: 30_000,
         },
@@ -27,6 +28,7 @@ export default defineConfig({
           name: 'interop',
           include: ['test/interop/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/support/isolated-config.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -10,6 +10,7 @@ export interface BundleReadmeOptions {
   readonly hasKey: boolean;
   readonly keyEncrypted: boolean;
   readonly pkcs12?: Pkcs12Profile;
+  readonly journalHead?: { readonly sequence: number; readonly chainHash: string };
 }
 
 export function bundleReadme(options: BundleReadmeOptions): string {
@@ -19,7 +20,7 @@ export function bundleReadme(options: BundleReadmeOptions): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-function header({ facts, der }: BundleReadmeOptions): string {
+function header({ facts, der, journalHead }: BundleReadmeOptions): string {
   const sha256 = fingerprints(der).sha256;
   return [
     `Certificate bundle for ${facts.subject}`,
@@ -28,6 +29,8 @@ function header({ facts, der }: BundleReadmeOptions): string {
     `Valid:       ${facts.notBefore} to ${facts.notAfter}`,
     `Issuer:      ${facts.issuer}`,
     `SHA-256:     ${sha256}`,
+    // The CA's journal head: "rootkeeper audit verify --expect-head" checks the journal still passes through it.
+    ...(journalHead ? [`CA journal:  record ${journalHead.sequence}, chain hash ${journalHead.chainHash}`] : []),
   ].join('\n');
 }
 

@@ -41,6 +41,8 @@ export interface BundleOptions {
   /** Only for keys generated here. `passphrase: null` writes it unencrypted, on explicit request only. */
   readonly privateKey?: { readonly pkcs8: Uint8Array; readonly passphrase: string | null };
   readonly pkcs12?: { readonly profile: Pkcs12Profile; readonly password: string };
+  /** The CA journal's head when the bundle was made, for the README (compare with the paper log). */
+  readonly journalHead?: { readonly sequence: number; readonly chainHash: string };
 }
 
 export interface Bundle {
@@ -103,6 +105,7 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
       hasKey: Boolean(key),
       keyEncrypted: key?.passphrase != null,
       pkcs12: options.pkcs12?.profile,
+      ...(options.journalHead ? { journalHead: options.journalHead } : {}),
     }),
   });
   return { name, files };

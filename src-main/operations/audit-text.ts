@@ -52,10 +52,22 @@ function describe(event: JournalEvent): Described {
     case 'unlock-failed':
       return {
         category: 'access',
-        summary: `${event.attempts} failed unlock attempt${event.attempts === 1 ? '' : 's'} between ${event.first} and ${event.last}.`,
+        summary: `${event.attempts} wrong ${event.which ?? 'operator'} passphrase${event.attempts === 1 ? '' : 's'} between ${event.first} and ${event.last}.`,
       };
     case 'journal-recovered':
       return { category: 'access', summary: `Recovered on opening: ${event.notice}` };
+    case 'store-file-changing':
+      return { category: 'access', summary: `The store file is rewritten (write ${event.generation}).` };
+    case 'store-restored':
+      return {
+        category: 'access',
+        summary: `Restored from the backup ${event.file} (SHA-256 ${event.sha256}) at record ${event.restoredHead.sequence}.`,
+      };
+    case 'rollback-accepted':
+      return {
+        category: 'access',
+        summary: `An older copy of the store was accepted: it ended at record ${event.sequence}; the last seen was record ${event.lastSeen}.`,
+      };
   }
 }
 

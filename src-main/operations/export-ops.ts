@@ -77,7 +77,11 @@ export async function exportBundleOperation(
 ): Promise<ResponseOf<'exportBundle'>> {
   const session = currentSession(context);
   const record = session.findCertificate(request.serial);
-  const bundle = await bundleFiles({ certificate: Buffer.from(record.certificate, 'base64'), ...session.chain() });
+  const bundle = await bundleFiles({
+    certificate: Buffer.from(record.certificate, 'base64'),
+    ...session.chain(),
+    journalHead: session.head,
+  });
   const folder = path.join(context.destinations.folder(request.destination), bundle.name);
   return writeExport(context, folder, bundle.files, 'bundle', request.force);
 }

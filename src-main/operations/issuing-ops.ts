@@ -88,6 +88,7 @@ async function issuedBundle(
     const bundle = await bundleFiles({
       certificate: issued.der,
       ...session.chain(),
+      journalHead: session.head,
       ...(secrets.key ? { privateKey: secrets.key } : {}),
       ...(secrets.pkcs12 ? { pkcs12: secrets.pkcs12 } : {}),
     });
@@ -151,6 +152,7 @@ export async function signCsrsOperation(
       bundleFiles({
         certificate: certificate.der,
         ...chain,
+        journalHead: session.head,
         facts: {
           subject: certificate.plan.subject,
           issuer,

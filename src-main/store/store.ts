@@ -21,7 +21,7 @@ import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
 import { emptyInventory, applyEntries, type Inventory } from './inventory';
 import { JournalWriter, scanJournal, type JournalScan } from './journal';
-import { readKeyFile } from './key-file';
+import { readKeyFile, writeKeyFile } from './key-file';
 import {
   STORE_FORMAT,
   STORE_VERSION,
@@ -32,11 +32,14 @@ import {
   writeKeyring,
   type Keyring,
 } from './keyring';
-import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE } from './layout';
+import { INTERMEDIATE_KEY_FILE, JOURNAL_HEAD_FILE, PENDING_KEY_FILE, STORE_FILE } from './layout';
 import { acquireStoreLock } from './lock';
 import { checkPassphraseStrength } from './passphrase-policy';
 import { DEFAULT_IDLE_TIMEOUT_MS, Session } from './session';
-import { UnlockThrottle, throttled } from './throttle';
+import { UnlockThrottle, throttled, type FailureSummary } from './throttle';
+import { Witness, witnessRollback, type WitnessEntry } from './witness';
+import { bindKeyring, checkBindingMac, generationOf, journalKeysFor, keyFileKeys, rolledBack } from './epochs';
+import type { JournalEvent, JournalHead } from '../../shared/domain/journal';
 
 /** One throttle per process: wrong passphrases count across sessions and windows. */
 const processThrottle = new UnlockThrottle(systemClock);
@@ -46,6 +49,12 @@ export interface StoreEnvironment {
   readonly kdfPolicy?: KdfPolicy;
   readonly clock?: Clock;
   readonly throttle?: UnlockThrottle;
+  /**
+   * The per-user rollback witness (witness.ts). Absent: the user's, at the
+   * platform's path; null: none (scratch copies). Tests inject one by
+   * pointing XDG_CONFIG_HOME at a temporary folder.
+   */
+  readonly witness?: Witness | null;
   /** The argon2id cost of a new store when the request names none: the default, except in tests. */
   readonly kdfCost?: KdfCost;
 }
@@ -64,6 +73,8 @@ export interface CreatedStore {
   readonly rootCertificate: Uint8Array;
   /** SHA-256 of the root certificate, colon-separated: for the officer's paper log. */
   readonly rootSha256: string;
+  /** The journal's head after the ceremony, for the ceremony record. */
+  readonly head: JournalHead;
 }
 
 /** The key ceremony: a new root, its key sealed under the root passphrase, and an empty journal. */
@@ -93,6 +104,7 @@ export async function createStore(options: CreateStoreOptions): Promise<CreatedS
 }
 
 async function ceremony(options: CreateStoreOptions, cost: KdfCost): Promise<CreatedStore> {
+  let head: JournalHead;
   const storeId = randomUUID();
   const rootKeys = await generateKeyPair(options.rootKey ?? DEFAULT_CA_KEY, true);
   const root = await createRootCertificate({
@@ -115,27 +127,41 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost): Promise<Cre
     );
     const operatorSlot = await sealSlot(partial, 'operator-data-key', options.operatorPassphrase, cost, dataKey);
     const createdAt = new Date().toISOString();
-    await JournalWriter.create(options.dir, storeId, journalKeys(dataKey, storeId), [
-      { type: 'store-created', at: createdAt, storeId, kdf: { ...cost } },
-      { type: 'root-created', at: createdAt, certificate: rootCertificate, sha256: sha256Hex(root.der) },
-    ]);
+    const writer = await JournalWriter.create(
+      options.dir,
+      storeId,
+      journalKeys(dataKey, storeId),
+      [
+        { type: 'store-created', at: createdAt, storeId, kdf: { ...cost } },
+        { type: 'root-created', at: createdAt, certificate: rootCertificate, sha256: sha256Hex(root.der) },
+      ],
+      1,
+    );
     // The store file goes last: until it exists, the folder is not a store.
-    await writeKeyring(options.dir, {
+    const unbound: Keyring = {
       format: STORE_FORMAT,
       version: STORE_VERSION,
       storeId,
       createdAt,
       slots: { operator: operatorSlot, root: rootSlot },
       certificates: { root: rootCertificate, intermediate: null },
-    });
+    };
+    await writeKeyring(options.dir, bindKeyring(unbound, dataKey, writer.current));
+    head = writer.current;
+    await witnessOf(options)?.record(storeId, head);
   } finally {
     wipe(rootPkcs8, dataKey);
   }
-  return { storeId, rootCertificate: root.der, rootSha256: fingerprints(root.der).sha256 };
+  return { storeId, rootCertificate: root.der, rootSha256: fingerprints(root.der).sha256, head };
 }
 
 export function journalKeys(dataKey: Buffer, storeId: string) {
   return { record: subkey(dataKey, 'journal', storeId), head: subkey(dataKey, 'journal-head', storeId) };
+}
+
+/** The environment's witness: the user's unless one (or none) is given. */
+export function witnessOf(environment: StoreEnvironment): Witness | null {
+  return environment.witness === undefined ? Witness.forUser() : environment.witness;
 }
 
 /** A store opened without a passphrase: its public certificates, as the store file holds them. */
@@ -166,26 +192,33 @@ export class ClosedStore {
     return intermediate ? Buffer.from(intermediate, 'base64') : null;
   }
 
-  /** Opens an operator session, after verifying the whole store. A wrong passphrase touches no file. */
-  async unlock(operatorPassphrase: string, options: { idleTimeoutMs?: number } = {}): Promise<Session> {
+  /**
+   * Opens an operator session, after verifying the whole store, its binding
+   * to the journal and the witness. A wrong passphrase changes no file but
+   * the throttle's. `ignoreWitness` is for `acceptRollback` alone.
+   */
+  async unlock(
+    operatorPassphrase: string,
+    options: { idleTimeoutMs?: number; ignoreWitness?: boolean } = {},
+  ): Promise<Session> {
     const env = this.environment;
     const throttle = env.throttle ?? processThrottle;
+    const witness = witnessOf(env);
     const lock = await acquireStoreLock(this.dir);
     let dataKey: Buffer | null = null;
     try {
       // Re-read under the lock: another process may have changed it since open().
       const keyring = (await readKeyring(this.dir)) ?? missing();
-      const opened = await throttled(throttle, `${this.dir}#operator`, () =>
+      const opened = await throttled(throttle, { dir: this.dir, which: 'operator' }, () =>
         openSlot(keyring, 'operator-data-key', operatorPassphrase, env.kdfPolicy, 'operator'),
       );
       dataKey = opened.value;
-      const verified = await verifyStore(this.dir, keyring, dataKey);
-      const writer = await JournalWriter.resume(
-        this.dir,
-        keyring.storeId,
-        journalKeys(dataKey, keyring.storeId),
-        verified.scan,
-      );
+      const seen = options.ignoreWitness ? null : ((await witness?.read(keyring.storeId)) ?? null);
+      const verified = await verifyStore(this.dir, keyring, dataKey, seen);
+      const keys = journalKeysFor(keyring, dataKey);
+      const writer = await JournalWriter.resume(this.dir, keyring.storeId, keys, verified.scan, generationOf(keyring));
+      const resealed = await resealKeyFiles(this.dir, keyring, dataKey, verified.inventory);
+      const notices = [...verified.scan.notices, ...resealed];
       const session = new Session({
         dir: this.dir,
         keyring,
@@ -196,17 +229,70 @@ export class ClosedStore {
         lock,
         clock: env.clock ?? systemClock,
         throttle,
+        witness,
         ...(env.kdfPolicy ? { kdfPolicy: env.kdfPolicy } : {}),
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-        notices: verified.scan.notices,
+        notices,
       });
-      await recordOpening(session, verified.scan.notices, opened.failures);
+      await recordOpening(session, notices, opened.failures);
+      await opened.clear();
+      await witness?.record(keyring.storeId, session.head);
       return session;
     } catch (error) {
       wipe(dataKey);
       await lock.release();
       throw error;
     }
+  }
+}
+
+export interface AcceptedRollback {
+  /** The older copy's head, as found. */
+  readonly from: JournalHead;
+  /** The head after the acceptance was journaled. */
+  readonly head: JournalHead;
+  readonly lastSeen: WitnessEntry;
+}
+
+/**
+ * `audit accept-rollback`: an older copy of a store, put back on purpose,
+ * opens again. It must be behind the witness (else there is nothing to
+ * accept), needs the operator and the root passphrase, is journaled, and
+ * moves the witness back to it.
+ */
+export async function acceptRollback(
+  dir: string,
+  operatorPassphrase: string,
+  rootPassphrase: string,
+  environment: StoreEnvironment = {},
+): Promise<AcceptedRollback> {
+  const witness = witnessOf(environment);
+  const store = await ClosedStore.open(dir, environment);
+  const lastSeen = await witness?.read(store.storeId);
+  if (!witness || !lastSeen)
+    throw rejected('policy', 'There is no rollback to accept: no witness has seen this store.');
+  const session = await store.unlock(operatorPassphrase, { ignoreWitness: true });
+  try {
+    const head = session.head;
+    const behind = head.sequence < lastSeen.sequence;
+    const matches = !behind && (await session.chainHashAt(lastSeen.sequence)) === lastSeen.chainHash;
+    if (matches)
+      throw rejected('policy', 'There is no rollback to accept: this store is not behind what was last seen.');
+    await session.confirmRoot(rootPassphrase);
+    await session.note([
+      {
+        type: 'rollback-accepted',
+        at: new Date().toISOString(),
+        sequence: head.sequence,
+        chainHash: head.chainHash,
+        lastSeen: lastSeen.sequence,
+        lastSeenHash: lastSeen.chainHash,
+      },
+    ]);
+    await witness.record(store.storeId, session.head, { back: true });
+    return { from: head, head: session.head, lastSeen };
+  } finally {
+    await session.lock();
   }
 }
 
@@ -220,13 +306,35 @@ export interface VerifiedStore {
   readonly intermediateKey: CryptoKey | null;
 }
 
-/** Everything checked, nothing written. */
-export async function verifyStore(dir: string, keyring: Keyring, dataKey: Buffer): Promise<VerifiedStore> {
+/**
+ * Everything checked, nothing written: the journal, its binding to the store
+ * file and, when `seen` is given, the witness's last sight of it.
+ */
+export async function verifyStore(
+  dir: string,
+  keyring: Keyring,
+  dataKey: Buffer,
+  seen: WitnessEntry | null = null,
+): Promise<VerifiedStore> {
+  checkBindingMac(keyring, dataKey);
   const inventory = emptyInventory();
+  const bound = keyring.binding?.journal.sequence;
+  const checkpoints = [bound, seen?.sequence].filter((n) => n !== undefined);
+  let boundEvent = null as JournalEvent | null;
   // Applied as read: a 100,000-record journal is never held in memory as events.
-  const scan = await scanJournal(dir, keyring.storeId, journalKeys(dataKey, keyring.storeId), (entry) =>
-    applyEntries(inventory, [entry]),
+  const scan = await scanJournal(
+    dir,
+    keyring.storeId,
+    journalKeysFor(keyring, dataKey),
+    (entry) => {
+      if (entry.sequence === bound) boundEvent = entry.event;
+      applyEntries(inventory, [entry]);
+    },
+    { checkpoints },
   );
+  const notice = checkBinding(keyring, scan, boundEvent);
+  if (notice) scan.notices.push(notice);
+  if (seen) checkWitness(scan, seen);
   if (inventory.storeId !== keyring.storeId)
     throw new StoreDamagedError(STORE_FILE, 'its store id is not the journal’s');
   if (!inventory.root || inventory.root.certificate !== keyring.certificates.root) {
@@ -248,12 +356,12 @@ async function loadIntermediateKey(
 ): Promise<CryptoKey | null> {
   if (!inventory.intermediate) return null;
   const der = Buffer.from(inventory.intermediate.certificate, 'base64');
-  const key = subkey(dataKey, 'intermediate-key', keyring.storeId);
-  const pkcs8 = await readKeyFile(
+  const { pkcs8 } = await readKeyFileOfAnyEpoch(
     dir,
     INTERMEDIATE_KEY_FILE,
     { storeId: keyring.storeId, purpose: 'intermediate-key', boundTo: sha256Hex(der) },
-    key,
+    keyring,
+    dataKey,
   );
   try {
     const certificate = new x509.X509Certificate(der);
@@ -262,7 +370,7 @@ async function loadIntermediateKey(
       throw new StoreDamagedError(INTERMEDIATE_KEY_FILE, 'it is not the key of the intermediate certificate');
     return signingKey;
   } finally {
-    wipe(pkcs8, key);
+    wipe(pkcs8);
   }
 }
 
@@ -290,26 +398,131 @@ async function signsFor(signingKey: CryptoKey, certificate: x509.X509Certificate
 }
 
 async function checkPendingKey(dir: string, keyring: Keyring, dataKey: Buffer, csr: string): Promise<void> {
-  const key = subkey(dataKey, 'intermediate-key', keyring.storeId);
-  const pkcs8 = await readKeyFile(
+  const { pkcs8 } = await readKeyFileOfAnyEpoch(
     dir,
     PENDING_KEY_FILE,
     { storeId: keyring.storeId, purpose: 'pending-intermediate-key', boundTo: sha256Hex(Buffer.from(csr, 'base64')) },
-    key,
+    keyring,
+    dataKey,
   );
-  wipe(pkcs8, key);
+  wipe(pkcs8);
+}
+
+/**
+ * Checks the store file and the journal against each other (epochs.ts):
+ * equal generations, and the journal passing through the head the store
+ * file was written at. The one mismatch accepted is the head one generation
+ * behind at exactly that position: a change stopped after the store file was
+ * written, before the head followed it. That returns a notice.
+ */
+function checkBinding(keyring: Keyring, scan: JournalScan, boundEvent: JournalEvent | null): string | null {
+  const stored = generationOf(keyring);
+  const { generation, sequence, chainHash } = scan.headFile;
+  if (generation > stored)
+    throw rolledBack(
+      `the store file is older than the journal (the journal's head names store-file write ${generation}, the store file is write ${stored})`,
+    );
+  const bound = keyring.binding?.journal;
+  if (!bound) return null;
+  const intent =
+    boundEvent?.type === 'store-file-changing' && boundEvent.generation === stored && scan.head.sequence === sequence;
+  if (generation === stored - 1 && sequence === bound.sequence && chainHash === bound.chainHash && intent)
+    return 'A change of the store file was interrupted before the journal head followed it; the head was brought up to date.';
+  if (generation < stored)
+    throw rolledBack(
+      `the journal and its head are older than the store file (the head names store-file write ${generation}, the store file is write ${stored})`,
+    );
+  if (scan.headFile.underOlderKey)
+    throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'it was authenticated with a data key this store no longer uses');
+  if (scan.head.sequence < bound.sequence)
+    throw rolledBack(
+      `the journal ends at record ${scan.head.sequence}, but the store file was written when it had ${bound.sequence}`,
+    );
+  if (scan.hashes.get(bound.sequence) !== bound.chainHash)
+    throw rolledBack(`the journal's record ${bound.sequence} is not the one the store file was written after`);
+  return null;
+}
+
+function checkWitness(scan: JournalScan, seen: WitnessEntry): void {
+  if (scan.head.sequence < seen.sequence) throw witnessRollback(scan.head.sequence, seen, false);
+  if (scan.hashes.get(seen.sequence) !== seen.chainHash) throw witnessRollback(scan.head.sequence, seen, true);
+}
+
+/** A key file sealed under any epoch's data key; `current` tells whether it is the current one's. */
+async function readKeyFileOfAnyEpoch(
+  dir: string,
+  name: string,
+  binding: Parameters<typeof readKeyFile>[2],
+  keyring: Keyring,
+  dataKey: Buffer,
+): Promise<{ pkcs8: Buffer; current: boolean }> {
+  const keys = keyFileKeys(keyring, dataKey);
+  try {
+    for (const [index, key] of keys.entries()) {
+      try {
+        return { pkcs8: await readKeyFile(dir, name, binding, key), current: index === 0 };
+      } catch (error) {
+        if (!(error instanceof StoreDamagedError) || index === keys.length - 1) throw error;
+      }
+    }
+    throw new StoreDamagedError(name, 'it does not authenticate');
+  } finally {
+    wipe(...keys);
+  }
+}
+
+/**
+ * Key files still sealed under an earlier data key (a passphrase change
+ * stopped before it re-sealed them) are re-sealed under the current one.
+ */
+async function resealKeyFiles(dir: string, keyring: Keyring, dataKey: Buffer, inventory: Inventory): Promise<string[]> {
+  const notices: string[] = [];
+  const certificate = keyring.certificates.intermediate;
+  const files: [string, Parameters<typeof readKeyFile>[2]][] = [];
+  if (certificate)
+    files.push([
+      INTERMEDIATE_KEY_FILE,
+      {
+        storeId: keyring.storeId,
+        purpose: 'intermediate-key',
+        boundTo: sha256Hex(Buffer.from(certificate, 'base64')),
+      },
+    ]);
+  const pending = inventory.pendingRequest?.csr;
+  if (pending)
+    files.push([
+      PENDING_KEY_FILE,
+      {
+        storeId: keyring.storeId,
+        purpose: 'pending-intermediate-key',
+        boundTo: sha256Hex(Buffer.from(pending, 'base64')),
+      },
+    ]);
+  for (const [name, binding] of files) {
+    const { pkcs8, current } = await readKeyFileOfAnyEpoch(dir, name, binding, keyring, dataKey);
+    try {
+      if (current) continue;
+      const key = subkey(dataKey, 'intermediate-key', keyring.storeId);
+      await writeKeyFile(dir, name, binding, key, pkcs8);
+      wipe(key);
+      notices.push(`${name} was still sealed under the data key before the last passphrase change; it was re-sealed.`);
+    } finally {
+      wipe(pkcs8);
+    }
+  }
+  return notices;
 }
 
 /** Journals what the opening found: repairs made, and wrong passphrases tried before. */
 async function recordOpening(
   session: Session,
   notices: readonly string[],
-  failures: { attempts: number; first: string; last: string } | null,
+  failures: FailureSummary | null,
 ): Promise<void> {
   const at = new Date().toISOString();
   const events = [
     ...notices.map((notice) => ({ type: 'journal-recovered' as const, at, notice })),
-    ...(failures ? [{ type: 'unlock-failed' as const, at, ...failures }] : []),
+    ...(failures ? [{ type: 'unlock-failed' as const, at, which: 'operator' as const, ...failures }] : []),
   ];
   if (events.length === 0) return;
   try {

@@ -16,7 +16,7 @@ import { createIntermediateCertificate } from '../../engine/profiles/intermediat
 import { crypto, x509, type CryptoKey } from '../../engine/x509';
 import { wipe } from '../../vault/secrets';
 import { readKeyFile, writeKeyFile } from '../key-file';
-import { sha256Hex, writeKeyring } from '../keyring';
+import { sha256Hex } from '../keyring';
 import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE } from '../layout';
 import { base64, type SessionCore } from './core';
 
@@ -152,9 +152,8 @@ async function storeIntermediateKeyBytes(core: SessionCore, pkcs8: Buffer, certi
     core.keys.intermediate,
     pkcs8,
   );
-  core.parts.keyring = {
+  await core.saveKeyring({
     ...core.parts.keyring,
     certificates: { ...core.parts.keyring.certificates, intermediate: base64(certificateDer) },
-  };
-  await writeKeyring(core.parts.dir, core.parts.keyring);
+  });
 }
