@@ -148,8 +148,8 @@ async function readThrottleFile(dir: string): Promise<ThrottleFile | null> {
 
 async function writeThrottleFile(dir: string, which: ThrottleWhich, failures: Failures | null): Promise<void> {
   const current = (await readThrottleFile(dir)) ?? { format: 'rootkeeper-throttle' as const, version: 1 as const };
-  const next: ThrottleFile = { ...current, [which]: failures ?? undefined };
-  if (!failures) delete next[which];
+  const { [which]: _replaced, ...others } = current;
+  const next: ThrottleFile = failures ? { ...others, [which]: failures } : others;
   const file = path.join(dir, THROTTLE_FILE);
   if (!next.operator && !next.root) {
     if (current.operator || current.root) await rm(file, { force: true });
