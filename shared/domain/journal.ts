@@ -53,6 +53,10 @@ export const JournalEventSchema = v.variant('type', [
     kind: v.string(),
     folder: v.string(),
     files: v.array(v.strictObject({ name: v.string(), sha256: Hex })),
+    /** Written with the store locked: journaled by the next unlock from a note (store/pending-notes.ts). */
+    recordedWhileLocked: v.optional(v.boolean()),
+    /** What the next unlock found at the destination then. */
+    check: v.optional(v.picklist(['matches', 'changed', 'missing'])),
   }),
   event('backup-made', { file: v.string(), sha256: Hex }),
   event('passphrase-changed', { which: v.picklist(['root', 'operator']) }),

@@ -43,7 +43,7 @@ function describe(event: JournalEvent): Described {
     case 'export-written':
       return {
         category: 'export',
-        summary: `Export (${event.kind}) written to ${event.folder}: ${event.files.length} files.`,
+        summary: `Export (${event.kind}) written to ${event.folder}: ${event.files.length} files.${lockedNote(event)}`,
       };
     case 'backup-made':
       return { category: 'export', summary: `Backup written: ${event.file}, SHA-256 ${event.sha256}.` };
@@ -105,4 +105,15 @@ export function auditText(entries: readonly AuditEntry[], head: { sequence: numb
     '',
     ...lines,
   ].join('\n')}\n`;
+}
+
+/** How an export made while the store was locked was recorded, and what the next unlock found. */
+function lockedNote(event: Extract<JournalEvent, { type: 'export-written' }>): string {
+  if (!event.recordedWhileLocked) return '';
+  const found = {
+    matches: 'the files still match',
+    changed: 'the files have changed since',
+    missing: 'some files are gone',
+  };
+  return ` Recorded while locked; at the next unlock ${found[event.check ?? 'missing']}.`;
 }

@@ -7,6 +7,7 @@ import { bundleFiles } from '../exports/bundle';
 import { writeExportFolder, type OutputFile } from '../exports/folder';
 import type { WrittenFolderSummary } from '../../shared/domain/certificates';
 import { trustKitFiles } from '../exports/trust-kit';
+import { addPendingNote } from '../store/pending-notes';
 import { ClosedStore } from '../store/store';
 import { currentSession, type OperationContext } from './context';
 
@@ -23,15 +24,16 @@ export async function writeExport(
   force = false,
 ): Promise<WrittenFolderSummary> {
   const written = await writeExportFolder(folder, files, { force });
-  await context.sessions.current?.note([
-    {
-      type: 'export-written',
-      at: new Date().toISOString(),
-      kind,
-      folder: written.folder,
-      files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
-    },
-  ]);
+  const note = {
+    at: new Date().toISOString(),
+    kind,
+    folder: written.folder,
+    files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
+  };
+  const session = context.sessions.current;
+  if (session) await session.note([{ type: 'export-written', ...note }]);
+  // Locked: the journal cannot be written; the next unlock journals this note.
+  else await addPendingNote(context.storeDir, note).catch(() => undefined);
   return { folder: written.folder, files: [...written.files] };
 }
 

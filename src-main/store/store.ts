@@ -38,6 +38,8 @@ import { checkPassphraseStrength } from './passphrase-policy';
 import { DEFAULT_IDLE_TIMEOUT_MS, Session } from './session';
 import { UnlockThrottle, throttled, type FailureSummary } from './throttle';
 import { Witness, witnessRollback, type WitnessEntry } from './witness';
+import { PENDING_NOTES_FILE, clearPendingNotes, pendingEvents } from './pending-notes';
+import type { OutsideEvent } from './session/journal-access';
 import { bindKeyring, checkBindingMac, generationOf, journalKeysFor, keyFileKeys, rolledBack } from './epochs';
 import type { JournalEvent, JournalHead } from '../../shared/domain/journal';
 
@@ -236,6 +238,7 @@ export class ClosedStore {
       });
       await recordOpening(session, notices, opened.failures);
       await opened.clear();
+      await recordPendingNotes(session);
       await witness?.record(keyring.storeId, session.head);
       return session;
     } catch (error) {
@@ -511,6 +514,30 @@ async function resealKeyFiles(dir: string, keyring: Keyring, dataKey: Buffer, in
     }
   }
   return notices;
+}
+
+/** Journals the exports made while the store was locked (pending-notes.ts), then drops their notes. */
+async function recordPendingNotes(session: Session): Promise<void> {
+  const pending = await pendingEvents(session.dir);
+  if (!pending) return;
+  const at = new Date().toISOString();
+  const skipped = pending.skipped
+    ? [
+        {
+          type: 'journal-recovered' as const,
+          at,
+          notice: `${pending.skipped} line(s) of ${PENDING_NOTES_FILE} were not export notes and were dropped.`,
+        },
+      ]
+    : [];
+  try {
+    if (pending.events.length + skipped.length > 0)
+      await session.note([...pending.events, ...skipped] as OutsideEvent[]);
+    await clearPendingNotes(session.dir);
+  } catch (error) {
+    await session.lock();
+    throw error;
+  }
 }
 
 /** Journals what the opening found: repairs made, and wrong passphrases tried before. */

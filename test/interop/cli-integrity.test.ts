@@ -9,7 +9,7 @@
  */
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { rootkeeper, requireBuiltCli } from '../support/cli';
 import { snapshotFolder } from '../support/store';
 import { makeTempDir } from '../support/temp-dir';
@@ -27,6 +27,8 @@ const cli = (...args: string[]) => rootkeeper(args, { cwd: dir, env: env() });
 const inStore = (...args: string[]) => cli(...args, '--store', store);
 const unlocked = (...args: string[]) => inStore(...args, '--operator-passin', OPERATOR);
 const witnessFile = () => path.join(config, 'rootkeeper', 'witness.json');
+/** Each step is a CLI process running argon2id; on a shared two-core machine a test takes minutes. */
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
 beforeAll(() => requireBuiltCli());
 beforeEach(async () => {
@@ -78,7 +80,7 @@ async function copyStore(to: string): Promise<void> {
 }
 
 describe('rollback detection', () => {
-  it('refuses the review rollback (journal and head copied back): exit 4 "rolled back", the CRL number not reused', async () => {
+  it('refuses the review rollback (journal and head copied back): exit 4 "rolled back", nothing written', async () => {
     const early = path.join(dir, 'early');
     await copyStore(early);
     createIntermediate();
@@ -224,6 +226,30 @@ describe('passwd', () => {
     ).toBe(0);
     expect(inStore('passwd', '--operator', '--root', '--passin', OPERATOR).status).toBe(1);
     expect(inStore('passwd', '--passin', OPERATOR).status).toBe(1);
+  });
+});
+
+describe('what happened while the store was locked', () => {
+  it('journals, at the next unlock, a wrong passphrase given to another process and exports made without one', async () => {
+    createIntermediate();
+    expect(inStore('list', '--operator-passin', 'pass:wrong-passphrase-1').status).toBe(3);
+    const kit = inStore('export', 'root', '--out', path.join(dir, 'kit'));
+    expect(kit.status, kit.stderr).toBe(0);
+    const chain = inStore('export', 'chain', '--out', path.join(dir, 'chain.pem'));
+    expect(chain.status, chain.stderr).toBe(0);
+    expect(await readFile(path.join(store, 'pending-journal.jsonl'), 'utf8')).toMatch(/root-trust-kit[\s\S]*ca-chain/);
+    // One exported file changed before the next unlock: the journal says so.
+    await writeFile(path.join(dir, 'chain.pem'), 'changed');
+    const log = unlocked('audit', 'log');
+    expect(log.status, log.stderr).toBe(0);
+    expect(log.stdout).toMatch(/1 wrong operator passphrase between/);
+    expect(log.stdout).toMatch(
+      /Export \(root-trust-kit\) written to .*kit.* Recorded while locked; at the next unlock the files still match\./,
+    );
+    expect(log.stdout).toMatch(
+      /Export \(ca-chain\) written to .* Recorded while locked; at the next unlock the files have changed since\./,
+    );
+    await expect(readFile(path.join(store, 'pending-journal.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

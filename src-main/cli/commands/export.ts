@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { FORCE, FORCE_HELP, JSON_FLAG, JSON_HELP, OUT, STORE, STORE_HELP, type Command } from '../command';
 import { print, printJson } from '../io';
 import { writeOutput } from '../output-file';
 import { withoutSession } from '../session';
-import { flag, required } from '../values';
+import { flag, required, storeDir } from '../values';
+import { addPendingNote } from '../../store/pending-notes';
 
 export const exportRoot: Command = {
   name: 'export root',
@@ -33,6 +36,14 @@ export const exportChain: Command = {
     const { io, values } = context;
     const out = required(values, 'out');
     const result = await withoutSession(context, (operations) => operations.call('exportChain', {}));
-    print(io, `Wrote the CA chain to ${await writeOutput(io.cwd, out, result.pem, flag(values, 'force'))}.`);
+    const written = await writeOutput(io.cwd, out, result.pem, flag(values, 'force'));
+    // No passphrase, no journal: a note the next unlock journals (store/pending-notes.ts).
+    await addPendingNote(storeDir(values, io.cwd), {
+      at: new Date().toISOString(),
+      kind: 'ca-chain',
+      folder: path.dirname(written),
+      files: [{ name: path.basename(written), sha256: createHash('sha256').update(result.pem).digest('hex') }],
+    }).catch(() => undefined);
+    print(io, `Wrote the CA chain to ${written}.`);
   },
 };
