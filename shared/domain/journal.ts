@@ -58,7 +58,8 @@ export const JournalEventSchema = v.variant('type', [
     /** What the next unlock found at the destination then. */
     check: v.optional(v.picklist(['matches', 'changed', 'missing'])),
   }),
-  event('backup-made', { file: v.string(), sha256: Hex }),
+  /** `folder` (where it was written) is absent in records of older versions. */
+  event('backup-made', { file: v.string(), sha256: Hex, folder: v.optional(v.string()) }),
   event('passphrase-changed', { which: v.picklist(['root', 'operator']) }),
   /** Wrong passphrases before a success; `which` and `times` are absent in records of older versions. */
   event('unlock-failed', {

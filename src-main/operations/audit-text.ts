@@ -46,7 +46,10 @@ function describe(event: JournalEvent): Described {
         summary: `Export (${event.kind}) written to ${event.folder}: ${event.files.length} files.${lockedNote(event)}`,
       };
     case 'backup-made':
-      return { category: 'export', summary: `Backup written: ${event.file}, SHA-256 ${event.sha256}.` };
+      return {
+        category: 'export',
+        summary: `Backup written: ${event.folder ? `${event.folder}/` : ''}${event.file}, SHA-256 ${event.sha256}.`,
+      };
     case 'passphrase-changed':
       return { category: 'access', summary: `The ${event.which} passphrase was changed.` };
     case 'unlock-failed':

@@ -76,7 +76,15 @@ export async function writeBackup(session: Session, file: string): Promise<Backu
   }
   await writeFileAtomic(file, bytes);
   const sha256 = sha256Hex(bytes);
-  await session.note([{ type: 'backup-made', at: new Date().toISOString(), file: path.basename(file), sha256 }]);
+  await session.note([
+    {
+      type: 'backup-made',
+      at: new Date().toISOString(),
+      file: path.basename(file),
+      folder: path.dirname(file),
+      sha256,
+    },
+  ]);
   return { file, sha256, head };
 }
 

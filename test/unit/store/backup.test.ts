@@ -28,6 +28,7 @@ describe('backups', () => {
     expect((await session.readJournal()).at(-1)!.event).toMatchObject({
       type: 'backup-made',
       file: 'rootkeeper.backup',
+      folder: path.dirname(file),
       sha256: summary.sha256,
     });
     await session.lock();
