@@ -27,6 +27,7 @@ import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
 import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { overviewOperation } from './overview';
 import {
+  acceptRollbackOperation,
   backupOperation,
   changePassphraseOperation,
   createStoreOperation,
@@ -56,7 +57,8 @@ export function operationHandlers(context: OperationContext, version: string): O
     exportBundle: (request) => exportBundleOperation(context, request),
     listCertificates: (request) => listCertificatesOperation(context, request),
     showCertificate: (request) => showCertificateOperation(context, request),
-    verifyJournal: () => verifyJournalOperation(context),
+    verifyJournal: (request) => verifyJournalOperation(context, request),
+    acceptRollback: (request) => acceptRollbackOperation(context, request),
     backup: (request) => backupOperation(context, request),
     verifyBackup: (request) => verifyBackupOperation(context, request),
     restoreBackup: (request) => restoreBackupOperation(context, request),

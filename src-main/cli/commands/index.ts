@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { auditLog, auditVerify } from './audit';
+import { auditAcceptRollback, auditLog, auditVerify } from './audit';
 import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
@@ -11,6 +11,7 @@ import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
 import { issue } from './issue';
 import { list } from './list';
+import { passwd } from './passwd';
 import { renew } from './renew';
 import { revoke } from './revoke';
 import { show } from './show';
@@ -36,6 +37,8 @@ export const commands: readonly Command[] = [
   show,
   auditLog,
   auditVerify,
+  auditAcceptRollback,
+  passwd,
   backup,
   verifyBackup,
   restore,

@@ -17,8 +17,8 @@ import { createIntermediateCertificate } from '../../engine/profiles/intermediat
 import { crypto, x509, type CryptoKey } from '../../engine/x509';
 import { wipe } from '../../vault/secrets';
 import { keyFileText, readKeyFile } from '../key-file';
-import { keyringText, sha256Hex } from '../keyring';
-import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE } from '../layout';
+import { sha256Hex } from '../keyring';
+import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE } from '../layout';
 import { changeStoreFiles as changeFiles } from '../transaction';
 import { base64, type SessionCore } from './core';
 
@@ -143,7 +143,7 @@ async function adoptIntermediateKey(
 
 /**
  * The key file and the store file's public copy of the certificate, changed
- * together (store/transaction.ts): the old key stays in place until the new
+ * together (core.ts changeKeyring, store/transaction.ts): the old key stays in place until the new
  * intermediate is journaled, and a crash at any point opens as before or after.
  */
 async function storeIntermediateKeyBytes(
@@ -163,15 +163,7 @@ async function storeIntermediateKeyBytes(
     core.keys.intermediate,
     pkcs8,
   );
-  await changeFiles(
-    core,
-    kind,
-    [
-      { name: INTERMEDIATE_KEY_FILE, data: keyFile },
-      { name: STORE_FILE, data: keyringText(keyring) },
-    ],
-    commit,
-  );
-  core.parts.keyring = keyring;
+  // The store file goes through changeKeyring: bound to the journal as its next generation.
+  await core.changeKeyring(kind, keyring, commit, [{ name: INTERMEDIATE_KEY_FILE, data: keyFile }]);
   core.intermediateKey = key;
 }
