@@ -640,7 +640,8 @@ function checkBinding(
     throw rolledBack(
       `the journal ends at record ${scan.head.sequence}, but the store file was written when it had ${bound.sequence}`,
     );
-  if (!reached) throw rolledBack(`the journal's record ${bound.sequence} is not the one the store file was written after`);
+  if (!reached)
+    throw rolledBack(`the journal's record ${bound.sequence} is not the one the store file was written after`);
   return null;
 }
 
