@@ -83,7 +83,7 @@ async function expectNoStagedLeftovers(dir: string): Promise<void> {
 }
 
 async function verifies(session: Session): Promise<void> {
-  expect(await session.verifyJournal()).toEqual(session.head);
+  expect((await session.verifyJournal()).head).toEqual(session.head);
 }
 
 /** Children killed at once: each spends most of its life starting up, so a few overlap well. */
