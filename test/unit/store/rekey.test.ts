@@ -72,9 +72,10 @@ describe('changing the operator passphrase', () => {
     const newKeyring = (await readKeyring(dir))!;
     const all = await records(dir);
     const opensWithOldKey = await Promise.all(all.map((record) => tryOpen(oldKey, record.body, dir, record.sequence)));
-    // Up to the change's intent record, the old key; from the record after it, never.
+    // Up to the change's commit (store-file-changing, change-begun, passphrase-changed), the old key; from
+    // change-ended, the first record after the new files are in place, never.
     const firstNew = newKeyring.epochs!.firstSequence;
-    expect(firstNew).toBe(before + 2);
+    expect(firstNew).toBe(before + 4);
     expect(opensWithOldKey.slice(0, firstNew - 1).every(Boolean)).toBe(true);
     expect(opensWithOldKey.slice(firstNew - 1)).toEqual(all.slice(firstNew - 1).map(() => false));
     expect(all.length).toBeGreaterThan(firstNew);
