@@ -1,3 +1,4 @@
+import { register } from 'node:module';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './test/e2e/harness/chromium';
 
@@ -6,6 +7,9 @@ import { chromiumLaunchOptions } from './test/e2e/harness/chromium';
  * main-side operations behind it (browser), and the built app in Electron
  * (electron), which reports itself skipped where no Electron binary exists.
  */
+// The main-side code imports its script templates with Vite's `?raw`; teach this process and its workers (which load this file too).
+register('./test/e2e/raw-text-loader.mjs', import.meta.url);
+
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results',
