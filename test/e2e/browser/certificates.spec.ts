@@ -19,7 +19,8 @@ test.describe('the certificate list', () => {
   test('stays virtualised with thousands of certificates: search, filter, sort, and scroll to the end', async ({
     harness,
   }) => {
-    test.setTimeout(120_000);
+    // 3,000 bundles of a dozen files each (server configurations, chain as PKCS#7), each synced and read back.
+    test.setTimeout(600_000);
     const { page } = harness;
     await storeWithIntermediate(harness);
     // Thousands of certificates through the real batch operation: one request made by openssl, signed again and again.
