@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as graphene from 'graphene-pk11';
 import type { KeyAlgorithm } from '../../../shared/domain/pki';
-import { rejected } from '../../../shared/errors';
+import { RootkeeperError, rejected } from '../../../shared/errors';
 import type { SigningProvider } from '../../engine/profiles/common';
 import { x509, type CryptoKey } from '../../engine/x509';
 import { pkcs11Code, type OpenToken } from './pkcs11-token';
@@ -76,7 +76,7 @@ export async function generateTokenKey(
       );
     }
   } catch (error) {
-    if (error instanceof Error && error.name === 'RootkeeperError') throw error;
+    if (error instanceof RootkeeperError) throw error;
     throw rejected(
       'policy',
       `Token ${token.info.serial} could not generate a ${algorithm} key (${pkcs11Code(error) ?? 'refused'}).`,
