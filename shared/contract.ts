@@ -12,6 +12,14 @@ import * as v from 'valibot';
 import { AppStatusSchema } from './domain/app-status';
 import { ImportRequests, ImportResponses } from './domain/import';
 import { Requests, Responses } from './domain/operations';
+import {
+  IssuerCrlsResponseSchema,
+  LifecycleStatusSchema,
+  ListIntermediatesResponseSchema,
+  RevokeAuthorityResponseSchema,
+  RootCrlScheduleResponseSchema,
+  ShowAuthorityResponseSchema,
+} from './domain/authorities';
 
 type AnySchema = v.GenericSchema;
 
@@ -98,6 +106,43 @@ export const contract = {
     summary: "Generates the intermediate's CRL, or the root's with the root passphrase.",
     request: Requests.generateCrl,
     response: Responses.generateCrl,
+  },
+  revokeAuthority: {
+    channel: 'rootkeeper:revoke-authority',
+    summary: "Revokes an intermediate CA and signs the root's new CRL in the same root ceremony.",
+    request: Requests.revokeAuthority,
+    response: RevokeAuthorityResponseSchema,
+  },
+  generateIssuerCrls: {
+    channel: 'rootkeeper:generate-issuer-crls',
+    summary:
+      'Signs the CRL of every intermediate that still signs and writes each with its certificate, ready to publish.',
+    request: Requests.generateIssuerCrls,
+    response: IssuerCrlsResponseSchema,
+  },
+  listIntermediates: {
+    channel: 'rootkeeper:list-intermediates',
+    summary: 'Every intermediate generation with its status, what it issued and its CRL.',
+    request: Requests.listIntermediates,
+    response: ListIntermediatesResponseSchema,
+  },
+  scheduleRootCrls: {
+    channel: 'rootkeeper:schedule-root-crls',
+    summary: "Signs the root's CRLs ahead in one root ceremony and writes them with a README of when to publish which.",
+    request: Requests.scheduleRootCrls,
+    response: RootCrlScheduleResponseSchema,
+  },
+  lifecycleStatus: {
+    channel: 'rootkeeper:lifecycle-status',
+    summary: "What needs doing: each CA's time left and CRL, certificates expiring, a missing active intermediate.",
+    request: Requests.lifecycleStatus,
+    response: LifecycleStatusSchema,
+  },
+  showAuthority: {
+    channel: 'rootkeeper:show-authority',
+    summary: 'Decodes the root or an intermediate generation, by serial.',
+    request: Requests.showAuthority,
+    response: ShowAuthorityResponseSchema,
   },
   exportRoot: {
     channel: 'rootkeeper:export-root',

@@ -27,7 +27,13 @@ export const JournalEventSchema = v.variant('type', [
   /** An intermediate signed by this store's root. */
   event('intermediate-issued', { certificate: Base64, sha256: Hex, serial: Hex }),
   /** A key generated here, waiting for a root kept elsewhere to sign it. */
-  event('intermediate-requested', { csr: Base64, subject: v.string() }),
+  event('intermediate-requested', {
+    csr: Base64,
+    subject: v.string(),
+    /** The links the intermediate will write into every certificate it issues, once imported. */
+    issuedCrlUrl: v.optional(v.string()),
+    issuedAiaUrl: v.optional(v.string()),
+  }),
   event('intermediate-imported', { certificate: Base64, sha256: Hex }),
   event('certificate-issued', {
     serial: Hex,
@@ -118,6 +124,50 @@ export const JournalEventSchema = v.variant('type', [
     files: v.array(v.strictObject({ name: v.string(), sha256: Hex })),
   }),
   event('change-ended', { id: Hex, outcome: v.picklist(['completed', 'rolled-back']) }),
+  /**
+   * The intent of a new intermediate generation (the first one, or a
+   * rotation), journaled before its key file is written: opening the store
+   * finishes it (key file present and sound) or abandons it.
+   */
+  event('intermediate-rotation-started', {
+    serial: Hex,
+    certificate: Base64,
+    sha256: Hex,
+    origin: v.picklist(['issued', 'imported']),
+    /** The new generation's key file, a name no other generation uses. */
+    keyFile: v.string(),
+    /** The active generation it replaces, if any. */
+    retiring: v.nullable(Hex),
+    issuedCrlUrl: v.optional(v.string()),
+    issuedAiaUrl: v.optional(v.string()),
+  }),
+  /** A rotation opening the store could not finish: nothing of it was kept. */
+  event('intermediate-rotation-abandoned', { serial: Hex, why: v.string() }),
+  /** The active generation stops issuing; it still signs its own CRLs until it expires. */
+  event('intermediate-retired', { serial: Hex, successor: Hex }),
+  /**
+   * Root CRLs signed ahead in one root ceremony (each also journaled as a
+   * crl-generated): published one by one on their dates. A later root
+   * revocation makes the rest of it obsolete.
+   */
+  event('root-crl-scheduled', {
+    count: v.number(),
+    intervalDays: v.number(),
+    graceDays: v.number(),
+    firstNumber: v.number(),
+    lastNumber: v.number(),
+    lastThisUpdate: Timestamp,
+    lastNextUpdate: Timestamp,
+  }),
+  /** A CRL signed by one intermediate generation, in that generation's own CRL number sequence. */
+  event('issuer-crl-generated', {
+    issuer: Hex,
+    crlNumber: v.number(),
+    thisUpdate: Timestamp,
+    nextUpdate: Timestamp,
+    entries: v.number(),
+    sha256: Hex,
+  }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

@@ -79,14 +79,22 @@ export const Requests = {
     nameConstraints: v.optional(NameConstraintsRequestSchema),
     crlUrl: v.optional(Text),
     rootPassphrase: Passphrase,
+    /** Replace the active generation, which is retired; without it an active one refuses. */
+    rotate: v.optional(v.boolean()),
+    /** This intermediate's CRL and certificate URLs, written into every certificate it issues (http:// only). */
+    issuedCrlUrl: v.optional(Text),
+    issuedAiaUrl: v.optional(Text),
   }),
   requestIntermediate: v.strictObject({
     subject: Text,
     key: v.optional(v.picklist(KEY_ALGORITHMS)),
     /** A folder to write the request to (for the USB stick that carries it to the root). */
     destination: v.optional(Destination),
+    rotate: v.optional(v.boolean()),
+    issuedCrlUrl: v.optional(Text),
+    issuedAiaUrl: v.optional(Text),
   }),
-  importIntermediate: v.strictObject({ certificate: FileBytes }),
+  importIntermediate: v.strictObject({ certificate: FileBytes, rotate: v.optional(v.boolean()) }),
   issueCertificate: v.strictObject({
     profile: v.picklist(LEAF_PROFILES),
     commonName: v.pipe(
@@ -130,7 +138,39 @@ export const Requests = {
     rootPassphrase: v.optional(Passphrase),
     /** A folder to write the CRL to, PEM and DER. */
     destination: v.optional(Destination),
+    /** For ca "intermediate": this generation's CRL instead of the active one's. */
+    issuer: v.optional(Serial),
   }),
+  /** Revokes an intermediate generation; the root signs its new CRL in the same ceremony. */
+  revokeAuthority: v.strictObject({
+    serial: Serial,
+    reason: v.optional(v.picklist(REVOCATION_REASONS)),
+    rootPassphrase: Passphrase,
+    days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
+    /** A folder to write the root CRL to. */
+    destination: v.optional(Destination),
+  }),
+  /** The CRL of every intermediate that still signs, with its certificate, into one folder ready to publish. */
+  generateIssuerCrls: v.strictObject({
+    days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
+    destination: Destination,
+    force: v.optional(v.boolean()),
+  }),
+  listIntermediates: v.strictObject({}),
+  /** Root CRLs signed ahead: `count` of them, `intervalDays` apart, each overlapping the next by `graceDays`. */
+  scheduleRootCrls: v.strictObject({
+    rootPassphrase: Passphrase,
+    count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)),
+    intervalDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366)),
+    graceDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(365))),
+    destination: Destination,
+    force: v.optional(v.boolean()),
+  }),
+  /** What needs attention within this many days (30 by default). */
+  lifecycleStatus: v.strictObject({
+    withinDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650))),
+  }),
+  showAuthority: v.strictObject({ serial: Serial }),
   exportRoot: v.strictObject({ destination: Destination, force: v.optional(v.boolean()) }),
   exportChain: v.strictObject({ destination: v.optional(Destination), force: v.optional(v.boolean()) }),
   exportBundle: v.strictObject({ serial: Serial, destination: Destination, force: v.optional(v.boolean()) }),

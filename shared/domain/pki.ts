@@ -33,6 +33,8 @@ export const REVOCATION_REASONS = [
   'affiliationChanged',
   'superseded',
   'cessationOfOperation',
+  /** For an intermediate whose key was compromised. */
+  'cACompromise',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 

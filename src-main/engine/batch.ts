@@ -13,7 +13,7 @@ import * as asn from '@peculiar/asn1-x509';
 import type { LeafProfile, SubjectAltName } from '../../shared/domain/pki';
 import type { DistinguishedName } from '../../shared/validators/distinguished-name';
 import { toArrayBuffer } from './bytes';
-import { checkCrlUrl } from './profiles/intermediate';
+import { checkAiaUrl, checkCrlUrl } from './profiles/intermediate';
 import type { Issuer } from './profiles/common';
 import { checkIssuer } from './profiles/common';
 import { toX509Name } from './names';
@@ -44,6 +44,7 @@ export interface LeafTemplate {
   readonly keyUsage: { readonly ec: asn.Extension; readonly rsa: asn.Extension };
   readonly extendedKeyUsage: asn.Extension;
   readonly crlDistribution: asn.Extension | null;
+  readonly authorityInfoAccess: asn.Extension | null;
   readonly authorityKeyIdentifier: asn.Extension;
 }
 
@@ -67,8 +68,9 @@ export function leafTemplate(
   issuer: Issuer,
   profile: LeafProfile,
   window: ValidityWindow,
-  crlDistributionUrl?: string,
+  links: { readonly crlDistributionUrl?: string; readonly authorityInfoAccessUrl?: string } = {},
 ): LeafTemplate {
+  const { crlDistributionUrl, authorityInfoAccessUrl } = links;
   checkIssuer(issuer.certificate, new Date());
   const algorithm = issuer.signingKey.algorithm as { name: string; namedCurve?: string };
   const signature = SIGNATURES[algorithm.name === 'ECDSA' ? algorithm.namedCurve! : 'RSA'];
@@ -108,6 +110,14 @@ export function leafTemplate(
             false,
             new x509.CRLDistributionPointsExtension([checkCrlUrl(crlDistributionUrl)]).value,
           ),
+    authorityInfoAccess:
+      authorityInfoAccessUrl === undefined
+        ? null
+        : extension(
+            '1.3.6.1.5.5.7.1.1',
+            false,
+            new x509.AuthorityInfoAccessExtension({ caIssuers: checkAiaUrl(authorityInfoAccessUrl) }).value,
+          ),
     authorityKeyIdentifier: extension(
       '2.5.29.35',
       false,
@@ -129,6 +139,7 @@ export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
     extensions.push(extension('2.5.29.17', names.critical, names.value));
   }
   if (template.crlDistribution) extensions.push(template.crlDistribution);
+  if (template.authorityInfoAccess) extensions.push(template.authorityInfoAccess);
   extensions.push(extension('2.5.29.14', false, new asn.SubjectKeyIdentifier(toArrayBuffer(subjectKeyIdentifier))));
   extensions.push(template.authorityKeyIdentifier);
   const tbs = new asn.TBSCertificate({

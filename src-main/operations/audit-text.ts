@@ -74,6 +74,33 @@ function describe(event: JournalEvent): Described {
       };
     case 'change-ended':
       return { category: 'access', summary: `Change ${event.id} ${event.outcome.replace('-', ' ')}.` };
+    case 'intermediate-rotation-started':
+      return {
+        category: 'ca',
+        summary: event.retiring
+          ? `Rotation started: a new intermediate generation will replace ${event.retiring}, SHA-256 ${event.sha256}.`
+          : `A first intermediate generation is being installed, SHA-256 ${event.sha256}.`,
+        serial: event.serial,
+      };
+    case 'intermediate-rotation-abandoned':
+      return { category: 'ca', summary: `Intermediate generation abandoned: ${event.why}.`, serial: event.serial };
+    case 'intermediate-retired':
+      return {
+        category: 'ca',
+        summary: `Intermediate retired (replaced by ${event.successor}): it issues no more but keeps signing its CRL.`,
+        serial: event.serial,
+      };
+    case 'root-crl-scheduled':
+      return {
+        category: 'revocation',
+        summary: `Root CRL schedule signed: ${event.count} CRLs, numbers ${event.firstNumber}–${event.lastNumber}, every ${event.intervalDays} days with ${event.graceDays} days' grace; the last one's next update is ${event.lastNextUpdate}.`,
+      };
+    case 'issuer-crl-generated':
+      return {
+        category: 'revocation',
+        summary: `CRL number ${event.crlNumber} of intermediate ${event.issuer} published with ${event.entries} entr${event.entries === 1 ? 'y' : 'ies'}; next update ${event.nextUpdate}.`,
+        serial: event.issuer,
+      };
   }
 }
 

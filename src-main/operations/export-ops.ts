@@ -48,10 +48,11 @@ export async function writeJournaledExport(
   kind: string,
   done: string,
   advice: string,
+  force = false,
 ): Promise<WrittenFolderSummary> {
   let written: WrittenFolder;
   try {
-    written = await writeExportFolder(folder, files);
+    written = await writeExportFolder(folder, files, { force });
   } catch (error) {
     throw partialSuccess(done, `it could not be written to ${folder}`, error, advice);
   }
@@ -108,7 +109,11 @@ export async function exportChainOperation(
 ): Promise<ResponseOf<'exportChain'>> {
   const store = await ClosedStore.open(context.storeDir, context.environment);
   const intermediate = store.intermediateCertificate;
-  if (!intermediate) throw rejected('policy', 'There is no intermediate CA yet: the chain would be the root alone.');
+  if (!intermediate)
+    throw rejected(
+      'policy',
+      'No intermediate CA is active (none yet, or the last one was revoked): the chain would be the root alone.',
+    );
   const pem = certificatePem(intermediate) + certificatePem(store.rootCertificate);
   if (!request.destination) return { pem, written: null };
   const folder = path.join(context.destinations.folder(request.destination), 'ca-chain');
@@ -127,7 +132,11 @@ export async function exportBundleOperation(
 ): Promise<ResponseOf<'exportBundle'>> {
   const session = currentSession(context);
   const record = session.findCertificate(request.serial);
-  const bundle = await bundleFiles({ certificate: Buffer.from(record.certificate, 'base64'), ...session.chain() });
+  // The chain of the generation that signed it, which may be retired by now.
+  const bundle = await bundleFiles({
+    certificate: Buffer.from(record.certificate, 'base64'),
+    ...session.chain(record.issuer),
+  });
   const folder = path.join(context.destinations.folder(request.destination), bundle.name);
   return writeExport(context, folder, bundle.files, 'bundle', request.force);
 }

@@ -27,6 +27,14 @@ import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
 import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
+import { lifecycleStatusOperation } from './lifecycle-status';
+import {
+  generateIssuerCrlsOperation,
+  listIntermediatesOperation,
+  revokeAuthorityOperation,
+  scheduleRootCrlsOperation,
+  showAuthorityOperation,
+} from './authority-ops';
 import {
   backupOperation,
   changePassphraseOperation,
@@ -52,6 +60,12 @@ export function operationHandlers(context: OperationContext, version: string): O
     signCsrs: (request) => signCsrsOperation(context, request),
     revoke: (request) => revokeOperation(context, request),
     generateCrl: (request) => generateCrlOperation(context, request),
+    revokeAuthority: (request) => revokeAuthorityOperation(context, request),
+    generateIssuerCrls: (request) => generateIssuerCrlsOperation(context, request),
+    listIntermediates: () => listIntermediatesOperation(context),
+    showAuthority: (request) => showAuthorityOperation(context, request),
+    lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
+    scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),
     exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),

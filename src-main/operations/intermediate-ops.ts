@@ -21,6 +21,9 @@ export async function createIntermediateOperation(
     ...(request.purpose ? { purpose: request.purpose } : {}),
     ...(request.nameConstraints ? { nameConstraints: request.nameConstraints } : {}),
     ...(request.crlUrl ? { crlDistributionUrl: request.crlUrl } : {}),
+    ...(request.issuedCrlUrl ? { issuedCrlUrl: request.issuedCrlUrl } : {}),
+    ...(request.issuedAiaUrl ? { issuedAiaUrl: request.issuedAiaUrl } : {}),
+    ...(request.rotate ? { rotate: true } : {}),
   });
   return { certificate: inspectCertificate(issued.der), warnings: [...issued.warnings] };
 }
@@ -30,7 +33,11 @@ export async function requestIntermediateOperation(
   request: RequestOf<'requestIntermediate'>,
 ): Promise<ResponseOf<'requestIntermediate'>> {
   const subject = parseSubject(request.subject);
-  const csr = await currentSession(context).requestIntermediate(subject, request.key);
+  const csr = await currentSession(context).requestIntermediate(subject, request.key, {
+    ...(request.issuedCrlUrl ? { issuedCrlUrl: request.issuedCrlUrl } : {}),
+    ...(request.issuedAiaUrl ? { issuedAiaUrl: request.issuedAiaUrl } : {}),
+    ...(request.rotate ? { rotate: true } : {}),
+  });
   const pem = `${x509.PemConverter.encode(Buffer.from(csr), 'CERTIFICATE REQUEST')}\n`;
   const written = request.destination
     ? await writeExport(
@@ -50,13 +57,17 @@ export async function importIntermediateOperation(
 ): Promise<ResponseOf<'importIntermediate'>> {
   const der = decodeSingle(request.certificate, 'certificate');
   const session = currentSession(context);
-  await session.importIntermediate(der, async (certificate) => {
-    const root = new x509.X509Certificate(Buffer.from(session.chainRoot()));
-    const result = await validateChain({ root, intermediates: [], leaf: certificate, lastIsCa: true });
-    if (!result.valid) {
-      const [problem] = result.problems;
-      throw rejected('policy', `This intermediate does not chain to the store's root: ${problem!.message}.`);
-    }
-  });
+  await session.importIntermediate(
+    der,
+    async (certificate) => {
+      const root = new x509.X509Certificate(Buffer.from(session.chainRoot()));
+      const result = await validateChain({ root, intermediates: [], leaf: certificate, lastIsCa: true });
+      if (!result.valid) {
+        const [problem] = result.problems;
+        throw rejected('policy', `This intermediate does not chain to the store's root: ${problem!.message}.`);
+      }
+    },
+    request.rotate ? { rotate: true } : {},
+  );
   return { certificate: inspectCertificate(der), warnings: [] };
 }

@@ -29,11 +29,13 @@ export async function generateCrlOperation(
   const session = currentSession(context);
   const destination = request.destination ? context.destinations.folder(request.destination) : null;
   const claimed: { reservation?: Reservation } = {};
+  // A generation other than the active one is named by its serial: its CRL numbers are its own.
+  const issuerTag = request.ca === 'intermediate' && request.issuer ? `-${request.issuer.slice(0, 8)}` : '';
   // Named by CA and number, so successive CRLs sit side by side on the stick; claimed before the number is used up.
   const claim = async (crl: IssuedCrl) => {
     if (destination)
       claimed.reservation = reserveFolder(
-        path.join(destination, `${request.ca}-crl-${crl.crlNumber}`),
+        path.join(destination, `${request.ca}${issuerTag}-crl-${crl.crlNumber}`),
         false,
         namesOf([{ name: `${request.ca}.crl.pem` }, { name: `${request.ca}.crl` }]),
       );
@@ -43,7 +45,7 @@ export async function generateCrlOperation(
     crl =
       request.ca === 'root'
         ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days, claim)
-        : await session.generateCrl(request.days, claim);
+        : await session.generateCrl(request.days, request.issuer, claim);
   } catch (error) {
     await claimed.reservation?.release();
     throw error;

@@ -18,7 +18,7 @@ import { writeFileAtomic } from './atomic-write';
 import { decodeChecked } from './checked-file';
 import { inspectStoreFolder } from './folder';
 import { KeyringSchema, openSlot, sha256Hex } from './keyring';
-import { STORE_FILE, STORE_FILES } from './layout';
+import { STORE_FILE, isStoreFile } from './layout';
 import { resolveInterruptedRestore, restoreFiles } from './restore-staging';
 import { partialSuccess } from './transaction';
 import type { Session } from './session';
@@ -37,7 +37,11 @@ const HeaderSchema = v.strictObject({
   storeFile: v.string(),
 });
 
-const PayloadSchema = v.strictObject({ files: v.record(v.picklist(STORE_FILES), v.string()) });
+const StoreFileName = v.pipe(
+  v.string(),
+  v.check((name) => isStoreFile(name), 'must be a store file'),
+);
+const PayloadSchema = v.strictObject({ files: v.record(StoreFileName, v.string()) });
 
 export interface BackupSummary {
   readonly file: string;

@@ -6,8 +6,10 @@
  */
 import type { CaRole, JournalEntry, JournalEvent } from '../../shared/domain/journal';
 import type { CrlReason, LeafProfile, SubjectAltName } from '../../shared/domain/pki';
+import { normaliseSerial } from '../engine/serial';
+import { x509 } from '../engine/x509';
 import { StoreDamagedError } from './damage';
-import { JOURNAL_FILE } from './layout';
+import { INTERMEDIATE_KEY_FILE, JOURNAL_FILE } from './layout';
 
 export interface Revocation {
   /** An officer's reasons, or any RFC 5280 reason an imported CA carried. */
@@ -28,6 +30,8 @@ export interface CertificateRecord {
   readonly issuedAt: string;
   /** Serial, subject and names, lower case: what a search matches, built once on replay so searches stay fast. */
   readonly searchText: string;
+  /** The serial of the intermediate generation that signed it (the one active when it was issued). */
+  readonly issuer?: string;
   revocation?: Revocation;
 }
 
@@ -37,10 +41,43 @@ export interface CaCertificate {
   readonly sha256: string;
 }
 
+/** Where an intermediate generation came from: signed here, or requested here and signed by the root elsewhere. */
+export type GenerationOrigin = 'issued' | 'imported';
+
+/** One intermediate generation: every CA certificate this store's root is known to have signed. */
 export interface IntermediateRecord extends CaCertificate {
   readonly serial: string;
   readonly issuedAt: string;
+  readonly origin: GenerationOrigin;
+  /** Its key file; null when the key is gone (a store of the previous release overwrote it on a second intermediate). */
+  keyFile: string | null;
+  readonly issuedCrlUrl?: string;
+  readonly issuedAiaUrl?: string;
+  retiredAt?: string;
+  /** Leaves it signed. */
+  issued: number;
+  /** Its own CRL number sequence. */
+  crl: CrlState;
   revocation?: Revocation;
+}
+
+/** A leaf an imported root signed itself. */
+export interface RootLeafRecord extends CaCertificate {
+  readonly serial: string;
+  readonly issuedAt: string;
+  revocation?: Revocation;
+}
+
+/** A new generation journaled but not yet finished (its key file may or may not be on disk). */
+export interface RotationIntent {
+  readonly serial: string;
+  readonly certificate: string;
+  readonly sha256: string;
+  readonly origin: GenerationOrigin;
+  readonly keyFile: string;
+  readonly retiring: string | null;
+  readonly issuedCrlUrl?: string;
+  readonly issuedAiaUrl?: string;
 }
 
 export interface CrlState {
@@ -58,18 +95,36 @@ export interface Inventory {
   storeId: string;
   createdAt: string;
   root: CaCertificate | null;
-  /** The intermediate that issues now. */
-  intermediate: (CaCertificate & { readonly origin: 'issued' | 'imported' }) | null;
-  pendingRequest: { readonly csr: string; readonly subject: string; readonly at: string } | null;
-  /** Intermediates this store's root signed, by serial: what the root's CRL covers. */
+  /** The intermediate that issues now (the active generation), if any. */
+  intermediate: (CaCertificate & { readonly origin: GenerationOrigin; readonly serial: string }) | null;
+  pendingRequest: {
+    readonly csr: string;
+    readonly subject: string;
+    readonly at: string;
+    readonly issuedCrlUrl?: string;
+    readonly issuedAiaUrl?: string;
+  } | null;
+  /** Every intermediate generation, by serial, in the order they came: what the root's CRL covers. */
   readonly intermediates: Map<string, IntermediateRecord>;
+  /** A generation journaled as started and not yet finished or abandoned. */
+  pendingRotation: RotationIntent | null;
+  /** Serials of abandoned generations: the root signed them once, so they are never used again. */
+  readonly abandonedSerials: Set<string>;
+  /** The last pre-signed root CRL schedule; `obsoleteSince` once the root revoked something after it was signed. */
+  rootSchedule: {
+    readonly at: string;
+    readonly lastNumber: number;
+    readonly lastThisUpdate: string;
+    readonly lastNextUpdate: string;
+    obsoleteSince?: string;
+  } | null;
   /** Leaf certificates, by serial. */
   readonly certificates: Map<string, CertificateRecord>;
   /**
    * Leaves an imported root signed itself (easy-rsa is single-tier), by
    * serial: on the root's CRL, and their serials never reused by the root.
    */
-  readonly rootLeaves: Map<string, IntermediateRecord>;
+  readonly rootLeaves: Map<string, RootLeafRecord>;
   readonly crls: Record<CaRole, CrlState>;
   /** Set when the store began as an import (docs/import.md). */
   imported: { readonly source: string; readonly at: string } | null;
@@ -83,6 +138,9 @@ export function emptyInventory(): Inventory {
     intermediate: null,
     pendingRequest: null,
     intermediates: new Map(),
+    pendingRotation: null,
+    abandonedSerials: new Set(),
+    rootSchedule: null,
     certificates: new Map(),
     rootLeaves: new Map(),
     crls: { root: { lastNumber: 0 }, intermediate: { lastNumber: 0 } },
@@ -112,31 +170,65 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
       inventory.root = { certificate: event.certificate, sha256: event.sha256 };
       return null;
     case 'intermediate-issued':
-      if (inventory.intermediates.has(event.serial)) return `intermediate serial ${event.serial} is issued twice`;
-      inventory.intermediates.set(event.serial, {
-        certificate: event.certificate,
-        sha256: event.sha256,
-        serial: event.serial,
-        issuedAt: event.at,
-      });
-      inventory.intermediate = { certificate: event.certificate, sha256: event.sha256, origin: 'issued' };
-      inventory.pendingRequest = null;
-      return null;
+      return addGeneration(inventory, { ...event, origin: 'issued' });
     case 'intermediate-requested':
-      inventory.pendingRequest = { csr: event.csr, subject: event.subject, at: event.at };
+      inventory.pendingRequest = {
+        csr: event.csr,
+        subject: event.subject,
+        at: event.at,
+        ...(event.issuedCrlUrl ? { issuedCrlUrl: event.issuedCrlUrl } : {}),
+        ...(event.issuedAiaUrl ? { issuedAiaUrl: event.issuedAiaUrl } : {}),
+      };
       return null;
-    case 'intermediate-imported':
+    case 'intermediate-imported': {
       if (!inventory.pendingRequest) return 'an intermediate is imported with no request pending';
-      inventory.intermediate = { certificate: event.certificate, sha256: event.sha256, origin: 'imported' };
-      inventory.pendingRequest = null;
+      const serial = serialOf(event.certificate);
+      if (!serial) return 'an imported intermediate certificate does not parse';
+      return addGeneration(inventory, { ...event, serial, origin: 'imported' });
+    }
+    case 'intermediate-rotation-started':
+      return startRotation(inventory, event);
+    case 'intermediate-rotation-abandoned':
+      if (inventory.pendingRotation?.serial !== event.serial) return `no rotation to ${event.serial} is pending`;
+      inventory.abandonedSerials.add(event.serial);
+      inventory.pendingRotation = null;
       return null;
+    case 'intermediate-retired': {
+      const retired = inventory.intermediates.get(event.serial);
+      if (!retired || inventory.intermediate?.serial !== event.serial)
+        return `intermediate ${event.serial} is retired but is not the active one`;
+      retired.retiredAt = event.at;
+      inventory.intermediate = null;
+      return null;
+    }
+    case 'root-crl-scheduled':
+      if (event.lastNumber !== inventory.crls.root.lastNumber)
+        return 'a root CRL schedule does not end at the last root CRL';
+      inventory.rootSchedule = {
+        at: event.at,
+        lastNumber: event.lastNumber,
+        lastThisUpdate: event.lastThisUpdate,
+        lastNextUpdate: event.lastNextUpdate,
+      };
+      return null;
+    case 'issuer-crl-generated': {
+      const issuer = inventory.intermediates.get(event.issuer);
+      if (!issuer) return `a CRL is signed by ${event.issuer}, which is no intermediate of this store`;
+      if (event.crlNumber <= issuer.crl.lastNumber)
+        return `CRL number ${event.crlNumber} of ${event.issuer} does not increase`;
+      issuer.crl = { lastNumber: event.crlNumber, thisUpdate: event.thisUpdate, nextUpdate: event.nextUpdate };
+      if (inventory.intermediate?.serial === event.issuer) inventory.crls.intermediate = issuer.crl;
+      return null;
+    }
     case 'certificate-issued': {
       if (inventory.certificates.has(event.serial)) return `serial ${event.serial} is issued twice`;
       const { type: _type, at, ...record } = event;
       const searchText = [record.serial, record.subject, ...record.sans.map((san) => san.value)]
         .join('\n')
         .toLowerCase();
-      inventory.certificates.set(event.serial, { ...record, issuedAt: at, searchText });
+      const issuer = inventory.intermediate?.serial;
+      if (issuer) inventory.intermediates.get(issuer)!.issued++;
+      inventory.certificates.set(event.serial, { ...record, issuedAt: at, searchText, ...(issuer ? { issuer } : {}) });
       return null;
     }
     case 'certificate-revoked':
@@ -149,6 +241,9 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
         thisUpdate: event.thisUpdate,
         nextUpdate: event.nextUpdate,
       };
+      // The previous release's intermediate CRLs: the active generation's sequence.
+      const active = event.ca === 'intermediate' && inventory.intermediate;
+      if (active) inventory.intermediates.get(active.serial)!.crl = inventory.crls.intermediate;
       return null;
     }
     case 'pki-imported':
@@ -177,43 +272,72 @@ function applyRevocation(
   if (!target) return `serial ${event.serial} is revoked but was never issued by the ${event.ca}`;
   if (target.revocation) return `serial ${event.serial} is revoked twice`;
   target.revocation = { reason: event.reason, at: event.at };
+  // A root revocation makes the CRLs of a running schedule that are still to be published obsolete.
+  const schedule = inventory.rootSchedule;
+  if (event.ca === 'root' && schedule && !schedule.obsoleteSince && schedule.lastThisUpdate > event.at)
+    schedule.obsoleteSince = event.at;
+  // A revoked active intermediate issues no more: none is active until a rotation.
+  if (event.ca === 'root' && inventory.intermediate?.serial === event.serial) inventory.intermediate = null;
   return null;
 }
 
-/** The import's summary: the issuing intermediate and the CRL numbers carried on. */
+/**
+ * The import's summary: the source's intermediate becomes the active
+ * generation (its key sealed by the import in the first generation's key
+ * file), and each CA's next CRL number carries on in its own sequence.
+ */
 function applyImport(inventory: Inventory, event: Extract<JournalEvent, { type: 'pki-imported' }>): string | null {
-  if (inventory.imported || inventory.intermediate || inventory.certificates.size > 0)
+  if (
+    inventory.imported ||
+    inventory.intermediate ||
+    inventory.intermediates.size > 0 ||
+    inventory.certificates.size > 0
+  )
     return 'an import into a store already in use';
   inventory.imported = { source: event.source, at: event.at };
-  if (event.intermediate) inventory.intermediate = { ...event.intermediate, origin: 'issued' };
+  if (event.intermediate) {
+    const problem = addGeneration(inventory, { ...event.intermediate, at: event.at, origin: 'issued' });
+    if (problem) return problem;
+  }
   for (const counter of event.counters) {
     if (!Number.isSafeInteger(counter.nextCrlNumber) || counter.nextCrlNumber < 1)
       return `the next CRL number ${counter.nextCrlNumber} is impossible`;
-    inventory.crls[counter.ca] = { lastNumber: counter.nextCrlNumber - 1 };
+    const crl = { lastNumber: counter.nextCrlNumber - 1 };
+    if (counter.ca === 'root') inventory.crls.root = crl;
+    else {
+      const active = activeRecord(inventory);
+      if (!active) return 'an intermediate CRL number is carried over without an intermediate';
+      active.crl = crl;
+      inventory.crls.intermediate = crl;
+    }
   }
   return null;
 }
 
+/** The active generation's record (a function: the caller's narrowing of `intermediate` does not survive changes). */
+function activeRecord(inventory: Inventory): IntermediateRecord | undefined {
+  const active = inventory.intermediate;
+  return active ? inventory.intermediates.get(active.serial) : undefined;
+}
+
+/**
+ * A certificate of the imported CA. A CA the root signed is an intermediate
+ * generation: the imported active one (already added by the summary), or one
+ * whose key was not imported (on the root's CRL, never signing). A leaf the
+ * root signed (easy-rsa is single-tier) is a root leaf; the intermediate's
+ * leaves belong to the imported active generation.
+ */
 function applyImportedCertificate(
   inventory: Inventory,
   event: Extract<JournalEvent, { type: 'certificate-imported' }>,
 ): string | null {
   if (!inventory.imported) return 'a certificate is imported outside an import';
   const revocation = event.revocation ? { ...event.revocation } : undefined;
-  if (event.ca === 'root') {
-    const map = event.kind === 'ca' ? inventory.intermediates : inventory.rootLeaves;
-    if (inventory.intermediates.has(event.serial) || inventory.rootLeaves.has(event.serial))
-      return `root serial ${event.serial} is imported twice`;
-    map.set(event.serial, {
-      certificate: event.certificate,
-      sha256: event.sha256,
-      serial: event.serial,
-      issuedAt: event.at,
-      ...(revocation ? { revocation } : {}),
-    });
-    return null;
-  }
+  if (event.ca === 'root') return importRootIssued(inventory, event, revocation);
   if (inventory.certificates.has(event.serial)) return `serial ${event.serial} is imported twice`;
+  const issuer = inventory.intermediate?.serial;
+  if (!issuer) return 'an intermediate leaf is imported without an intermediate';
+  inventory.intermediates.get(issuer)!.issued++;
   const searchText = [event.serial, event.subject, ...event.sans.map((san) => san.value)].join('\n').toLowerCase();
   inventory.certificates.set(event.serial, {
     serial: event.serial,
@@ -226,7 +350,118 @@ function applyImportedCertificate(
     certificate: event.certificate,
     issuedAt: event.at,
     searchText,
+    issuer,
     ...(revocation ? { revocation } : {}),
   });
   return null;
+}
+
+function importRootIssued(
+  inventory: Inventory,
+  event: Extract<JournalEvent, { type: 'certificate-imported' }>,
+  revocation: Revocation | undefined,
+): string | null {
+  const active = inventory.intermediate;
+  if (event.kind === 'ca' && active?.serial === event.serial && !inventory.rootLeaves.has(event.serial)) {
+    if (active.sha256 !== event.sha256) return `root serial ${event.serial} names two different intermediates`;
+    const record = inventory.intermediates.get(event.serial)!;
+    if (record.revocation) return `root serial ${event.serial} is imported twice`;
+    if (revocation) {
+      record.revocation = revocation;
+      inventory.intermediate = null;
+    }
+    return null;
+  }
+  if (inventory.intermediates.has(event.serial) || inventory.rootLeaves.has(event.serial))
+    return `root serial ${event.serial} is imported twice`;
+  const common = {
+    certificate: event.certificate,
+    sha256: event.sha256,
+    serial: event.serial,
+    issuedAt: event.at,
+    ...(revocation ? { revocation } : {}),
+  };
+  if (event.kind === 'leaf') inventory.rootLeaves.set(event.serial, common);
+  else
+    inventory.intermediates.set(event.serial, {
+      ...common,
+      origin: 'issued',
+      keyFile: null,
+      retiredAt: event.at,
+      issued: 0,
+      crl: { lastNumber: 0 },
+    });
+  return null;
+}
+
+type GenerationEvent = CaCertificate & {
+  readonly at: string;
+  readonly serial: string;
+  readonly origin: GenerationOrigin;
+};
+
+/**
+ * A new generation becomes the active one. Through a journaled intent it
+ * takes the intent's key file and links (the retiring one was retired just
+ * before); without one it is the previous release's single intermediate,
+ * whose key file had a fixed name that a second intermediate overwrote.
+ */
+function addGeneration(inventory: Inventory, event: GenerationEvent): string | null {
+  if (inventory.intermediates.has(event.serial)) return `intermediate serial ${event.serial} is issued twice`;
+  const intent = inventory.pendingRotation;
+  if (intent && intent.sha256 !== event.sha256) return 'an intermediate arrives that is not the one a rotation started';
+  if (!intent) {
+    for (const earlier of inventory.intermediates.values())
+      if (earlier.keyFile === INTERMEDIATE_KEY_FILE) earlier.keyFile = null;
+    const previous = inventory.intermediate && inventory.intermediates.get(inventory.intermediate.serial);
+    if (previous) previous.retiredAt = event.at;
+  }
+  const links = intent ?? (event.origin === 'imported' ? inventory.pendingRequest : null);
+  inventory.intermediates.set(event.serial, {
+    certificate: event.certificate,
+    sha256: event.sha256,
+    serial: event.serial,
+    issuedAt: event.at,
+    origin: event.origin,
+    keyFile: intent ? intent.keyFile : INTERMEDIATE_KEY_FILE,
+    ...(links?.issuedCrlUrl ? { issuedCrlUrl: links.issuedCrlUrl } : {}),
+    ...(links?.issuedAiaUrl ? { issuedAiaUrl: links.issuedAiaUrl } : {}),
+    issued: 0,
+    crl: { lastNumber: 0 },
+  });
+  inventory.intermediate = {
+    certificate: event.certificate,
+    sha256: event.sha256,
+    origin: event.origin,
+    serial: event.serial,
+  };
+  // `crls.intermediate` follows the active generation's own sequence.
+  if (intent) inventory.crls.intermediate = inventory.intermediates.get(event.serial)!.crl;
+  inventory.pendingRotation = null;
+  inventory.pendingRequest = null;
+  return null;
+}
+
+function startRotation(
+  inventory: Inventory,
+  event: Extract<JournalEvent, { type: 'intermediate-rotation-started' }>,
+): string | null {
+  if (inventory.pendingRotation) return 'a rotation starts while another is unfinished';
+  if (inventory.intermediates.has(event.serial) || inventory.abandonedSerials.has(event.serial))
+    return `intermediate serial ${event.serial} is used twice`;
+  if (event.retiring !== (inventory.intermediate?.serial ?? null))
+    return `a rotation retires ${event.retiring ?? 'nothing'}, but the active intermediate is ${inventory.intermediate?.serial ?? 'none'}`;
+  if (event.origin === 'imported' && !inventory.pendingRequest) return 'an import starts with no request pending';
+  const { type: _type, at: _at, ...intent } = event;
+  inventory.pendingRotation = intent;
+  return null;
+}
+
+/** The serial of a certificate, as the store keeps serials. */
+function serialOf(base64Der: string): string | null {
+  try {
+    return normaliseSerial(new x509.X509Certificate(Buffer.from(base64Der, 'base64')).serialNumber);
+  } catch {
+    return null;
+  }
 }

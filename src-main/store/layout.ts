@@ -14,3 +14,15 @@ export const STORE_FILES = [
   INTERMEDIATE_KEY_FILE,
   PENDING_KEY_FILE,
 ] as const;
+
+/** The key file of one intermediate generation: a name no other generation uses, so a rotation overwrites nothing. */
+export function generationKeyFile(serial: string): string {
+  return `intermediate-key-${serial}.json`;
+}
+
+const GENERATION_KEY_FILE = /^intermediate-key-[0-9a-f]{1,40}\.json$/;
+
+/** Whether a file name is one a store holds: the fixed ones and the generations' key files. */
+export function isStoreFile(name: string): boolean {
+  return (STORE_FILES as readonly string[]).includes(name) || GENERATION_KEY_FILE.test(name);
+}

@@ -16,7 +16,7 @@ import { decodeChecked, encodeChecked } from './checked-file';
 import { StoreDamagedError } from './damage';
 import { fault } from './fault';
 import { sha256Hex } from './keyring';
-import { STORE_FILE, STORE_FILES } from './layout';
+import { STORE_FILE, isStoreFile } from './layout';
 
 export const RESTORE_STAGING = '.rootkeeper-restore';
 const MANIFEST = 'restore-manifest.json';
@@ -25,7 +25,11 @@ const ManifestSchema = v.strictObject({
   format: v.literal('rootkeeper-restore'),
   version: v.literal(1),
   files: v.array(
-    v.strictObject({ name: v.picklist(STORE_FILES), sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)) }),
+    v.strictObject({
+      // Every generation's key file too: a name isStoreFile accepts, so nothing outside the store is written.
+      name: v.pipe(v.string(), v.check(isStoreFile, 'must be a store file')),
+      sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+    }),
   ),
 });
 type Manifest = v.InferOutput<typeof ManifestSchema>;

@@ -20,7 +20,7 @@ import type { ParsedCsr } from '../engine/csr';
 import type { IssuedCertificate } from '../engine/profiles/common';
 import type { x509 } from '../engine/x509';
 import type { KdfCost } from '../vault/kdf';
-import type { Inventory } from './inventory';
+import type { IntermediateRecord, Inventory } from './inventory';
 import type { Keyring } from './keyring';
 import * as authorities from './session/authorities';
 import { SessionCore, type SessionParts } from './session/core';
@@ -136,10 +136,14 @@ export class Session {
     return Buffer.from(this.core.rootCertificate().rawData);
   }
 
-  /** The certificates issuing needs in bundles: the intermediate and the root, as DER. */
-  chain(): { intermediate: Uint8Array; root: Uint8Array } {
-    const { intermediate, root } = this.inventory;
-    if (!intermediate || !root) throw rejected('policy', 'There is no intermediate CA yet.');
+  /**
+   * The certificates bundles carry: an intermediate and the root, as DER —
+   * the given generation's (the one that signed a leaf), else the active one.
+   */
+  chain(issuerSerial?: string): { intermediate: Uint8Array; root: Uint8Array } {
+    const { intermediate: active, intermediates, root } = this.inventory;
+    const intermediate = (issuerSerial && intermediates.get(issuerSerial)) || active;
+    if (!intermediate || !root) throw rejected('policy', 'No intermediate CA is active.');
     return {
       intermediate: Buffer.from(intermediate.certificate, 'base64'),
       root: Buffer.from(root.certificate, 'base64'),
@@ -151,12 +155,40 @@ export class Session {
     return revocation.revoke(this.core, serial, reason);
   }
 
-  revokeIntermediate(serial: string, reason?: RevocationReason): Promise<JournalHead> {
-    return revocation.revokeIntermediate(this.core, serial, reason);
+  /** Revokes an intermediate and signs the root's new CRL in the same root ceremony. */
+  revokeIntermediate(
+    serial: string,
+    reason: RevocationReason,
+    rootPassphrase: string,
+    days?: number,
+  ): Promise<revocation.RevokedIntermediate> {
+    return revocation.revokeIntermediate(this.core, serial, reason, rootPassphrase, days);
   }
 
-  generateCrl(days?: number, beforeRecording?: (crl: IssuedCrl) => Promise<void>): Promise<IssuedCrl> {
-    return revocation.generateCrl(this.core, days, beforeRecording);
+  findIntermediate(serial: string): IntermediateRecord {
+    return revocation.findIntermediate(this.core, serial);
+  }
+
+  /**
+   * One generation's CRL: the active one's unless a serial is given.
+   * `beforeRecording` claims its destination before the number is used up.
+   */
+  generateCrl(
+    days?: number,
+    issuerSerial?: string,
+    beforeRecording?: (crl: IssuedCrl) => Promise<void>,
+  ): Promise<IssuedCrl> {
+    return revocation.generateCrl(this.core, days, issuerSerial, beforeRecording);
+  }
+
+  /** The CRL of every generation that still signs. */
+  generateIssuerCrls(days?: number): Promise<revocation.IssuerCrl[]> {
+    return revocation.generateIssuerCrls(this.core, days);
+  }
+
+  /** Whether a generation's key is here and it can sign (active or retired, not revoked). */
+  canSign(serial: string): boolean {
+    return this.core.intermediateKeys.has(serial);
   }
 
   generateRootCrl(
@@ -167,20 +199,38 @@ export class Session {
     return revocation.generateRootCrl(this.core, rootPassphrase, days, beforeRecording);
   }
 
+  /** Root CRLs signed ahead in one root ceremony. */
+  generateRootCrlSchedule(
+    rootPassphrase: string,
+    schedule: { count: number; intervalDays: number; graceDays: number },
+  ): Promise<revocation.ScheduledCrl[]> {
+    return revocation.generateRootCrlSchedule(this.core, rootPassphrase, schedule);
+  }
+
   // Certificate authorities (session/authorities.ts)
   createIntermediate(rootPassphrase: string, options: authorities.IntermediateOptions): Promise<IssuedCertificate> {
     return authorities.createIntermediate(this.core, rootPassphrase, options);
   }
 
-  requestIntermediate(subject: DistinguishedName, key?: KeyAlgorithm): Promise<Uint8Array> {
-    return authorities.requestIntermediate(this.core, subject, key);
+  requestIntermediate(
+    subject: DistinguishedName,
+    key?: KeyAlgorithm,
+    options?: authorities.IssuedLinks & { rotate?: boolean },
+  ): Promise<Uint8Array> {
+    return authorities.requestIntermediate(this.core, subject, key, options);
   }
 
   importIntermediate(
     certificateDer: Uint8Array,
     validate: (certificate: x509.X509Certificate) => Promise<void>,
+    options?: { rotate?: boolean },
   ): Promise<void> {
-    return authorities.importIntermediate(this.core, certificateDer, validate);
+    return authorities.importIntermediate(this.core, certificateDer, validate, options);
+  }
+
+  /** On opening: finishes or abandons an interrupted generation, and repairs the public copy. */
+  settle(): Promise<string[]> {
+    return this.core.exclusive(() => authorities.settle(this.core));
   }
 
   // Passphrases (session/passphrases.ts)

@@ -13,9 +13,9 @@ import { rejected } from '../../shared/errors';
 import { commonNameOf, type DistinguishedName } from '../../shared/validators/distinguished-name';
 import { systemClock, type Clock } from '../clock';
 import { fingerprints } from '../engine/formats/certificates';
-import { generateKeyPair, importSigningKey } from '../engine/keys';
+import { generateKeyPair } from '../engine/keys';
 import { createRootCertificate } from '../engine/profiles/root';
-import { crypto, x509, type CryptoKey } from '../engine/x509';
+import { crypto, type CryptoKey } from '../engine/x509';
 import { DEFAULT_KDF_COST, PRODUCTION_KDF_POLICY, checkKdfFloor, type KdfCost, type KdfPolicy } from '../vault/kdf';
 import { subkey, wipe } from '../vault/secrets';
 import { StoreDamagedError } from './damage';
@@ -39,6 +39,7 @@ import { isRestoreStaged, resolveInterruptedRestore } from './restore-staging';
 import { ChangeTracker, resolveChanges, type Resolution } from './transaction';
 import { checkPassphraseStrength } from './passphrase-policy';
 import { DEFAULT_IDLE_TIMEOUT_MS, Session } from './session';
+import { checkPublicCopy, loadGenerationKeys } from './session/authorities';
 import { UnlockThrottle, throttled } from './throttle';
 
 /** One throttle per process: wrong passphrases count across sessions and windows. */
@@ -290,7 +291,7 @@ export class ClosedStore {
         dataKey,
         inventory: verified.inventory,
         writer,
-        intermediateKey: verified.intermediateKey,
+        intermediateKeys: verified.intermediateKeys,
         lock,
         clock: env.clock ?? systemClock,
         throttle,
@@ -299,6 +300,8 @@ export class ClosedStore {
         notices,
       });
       await recordOpening(session, notices, opened.failures, resolution.events);
+      // The session shares this array: what settling did is shown with the other notices.
+      notices.push(...(await settleOpening(session)));
       return session;
     } catch (error) {
       wipe(dataKey);
@@ -326,7 +329,7 @@ function missing(): never {
 export interface VerifiedStore {
   readonly scan: JournalScan;
   readonly inventory: Inventory;
-  readonly intermediateKey: CryptoKey | null;
+  readonly intermediateKeys: Map<string, CryptoKey>;
 }
 
 /** Everything checked, nothing written. */
@@ -367,61 +370,10 @@ async function checkStore(
   if (!inventory.root || inventory.root.certificate !== keyring.certificates.root) {
     throw new StoreDamagedError(STORE_FILE, 'its root certificate is not the one the journal recorded');
   }
-  if ((inventory.intermediate?.certificate ?? null) !== keyring.certificates.intermediate) {
-    throw new StoreDamagedError(STORE_FILE, 'its intermediate certificate is not the one the journal recorded');
-  }
-  const intermediateKey = await loadIntermediateKey(dir, keyring, dataKey, inventory);
+  checkPublicCopy(keyring, inventory);
+  const intermediateKeys = await loadGenerationKeys(dir, keyring, dataKey, inventory);
   if (inventory.pendingRequest) await checkPendingKey(dir, keyring, dataKey, inventory.pendingRequest.csr);
-  return { scan, inventory, intermediateKey };
-}
-
-async function loadIntermediateKey(
-  dir: string,
-  keyring: Keyring,
-  dataKey: Buffer,
-  inventory: Inventory,
-): Promise<CryptoKey | null> {
-  if (!inventory.intermediate) return null;
-  const der = Buffer.from(inventory.intermediate.certificate, 'base64');
-  const key = subkey(dataKey, 'intermediate-key', keyring.storeId);
-  const pkcs8 = await readKeyFile(
-    dir,
-    INTERMEDIATE_KEY_FILE,
-    { storeId: keyring.storeId, purpose: 'intermediate-key', boundTo: sha256Hex(der) },
-    key,
-  );
-  try {
-    const certificate = new x509.X509Certificate(der);
-    const signingKey = await importSigningKey(pkcs8, false);
-    if (!(await signsFor(signingKey, certificate)))
-      throw new StoreDamagedError(INTERMEDIATE_KEY_FILE, 'it is not the key of the intermediate certificate');
-    return signingKey;
-  } finally {
-    wipe(pkcs8, key);
-  }
-}
-
-function publicAlgorithm(certificate: x509.X509Certificate): { name: string; namedCurve?: string; hash?: string } {
-  const algorithm = certificate.publicKey.algorithm as { name: string; namedCurve?: string };
-  return algorithm.name === 'ECDSA'
-    ? { name: 'ECDSA', namedCurve: algorithm.namedCurve! }
-    : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-}
-
-/** Proves the key file's key belongs to the certificate by signing and verifying a challenge. */
-async function signsFor(signingKey: CryptoKey, certificate: x509.X509Certificate): Promise<boolean> {
-  const challenge = randomBytes(32);
-  const algorithm =
-    signingKey.algorithm.name === 'ECDSA' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
-  const signature = await crypto.subtle.sign(algorithm, signingKey, challenge);
-  const publicKey = await crypto.subtle.importKey(
-    'spki',
-    certificate.publicKey.rawData,
-    publicAlgorithm(certificate),
-    false,
-    ['verify'],
-  );
-  return crypto.subtle.verify(algorithm, publicKey, signature, challenge);
+  return { scan, inventory, intermediateKeys };
 }
 
 async function checkPendingKey(dir: string, keyring: Keyring, dataKey: Buffer, csr: string): Promise<void> {
@@ -433,6 +385,16 @@ async function checkPendingKey(dir: string, keyring: Keyring, dataKey: Buffer, c
     key,
   );
   wipe(pkcs8, key);
+}
+
+/** Finishes or abandons an intermediate generation an interruption cut short (session/authorities.ts). */
+async function settleOpening(session: Session): Promise<string[]> {
+  try {
+    return await session.settle();
+  } catch (error) {
+    await session.lock();
+    throw error;
+  }
 }
 
 /** Journals what the opening found: repairs made, and wrong passphrases tried before. */

@@ -55,7 +55,17 @@ beforeAll(async () => {
     OPERATOR,
   );
   expect(intermediate.status, intermediate.stderr).toBe(0);
-  const intermediateCrl = cli('crl', '--store', store, '--out', 'crls/', '--operator-passin', OPERATOR);
+  const intermediateCrl = cli(
+    'crl',
+    '--store',
+    store,
+    '--ca',
+    'intermediate',
+    '--out',
+    'crls/',
+    '--operator-passin',
+    OPERATOR,
+  );
   expect(intermediateCrl.status, intermediateCrl.stderr).toBe(0);
   expect(intermediateCrl.stdout).toContain(`to ${path.join(dir, 'crls', 'intermediate-crl-1')}:\n`);
   const rootCrl = cli(

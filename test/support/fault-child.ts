@@ -16,6 +16,8 @@ switch (scenario) {
       subject: parseSubject('CN=Next Intermediate CA, O=Rootkeeper Tests'),
       key: 'ec-p256',
       purpose: 'both',
+      // On a store that has one, this is a rotation (the old generation retired, its key kept).
+      rotate: true,
     });
     await session.lock();
     break;

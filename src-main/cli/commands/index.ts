@@ -9,12 +9,14 @@ import { importFiles } from './import/files';
 import { importOpenssl } from './import/openssl';
 import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
+import { intermediateList } from './intermediate-list';
 import { issue } from './issue';
 import { list } from './list';
 import { renew } from './renew';
 import { revoke } from './revoke';
 import { show } from './show';
 import { signCsr } from './sign-csr';
+import { status } from './status';
 
 /** Every command, in the order of the officer's work. */
 export const commands: readonly Command[] = [
@@ -25,6 +27,7 @@ export const commands: readonly Command[] = [
   intermediateCreate,
   intermediateCsr,
   intermediateImport,
+  intermediateList,
   issue,
   signCsr,
   renew,
@@ -34,6 +37,7 @@ export const commands: readonly Command[] = [
   exportChain,
   list,
   show,
+  status,
   auditLog,
   auditVerify,
   backup,

@@ -12,18 +12,39 @@ import {
   STORE,
   STORE_HELP,
   type Command,
+  type Values,
 } from '../command';
+import { checkAiaUrl, checkCrlUrl } from '../../engine/profiles/intermediate';
 import { print, printJson, progress, textDate } from '../io';
 import { readInputFile } from '../input-file';
 import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, list, optional, required } from '../values';
 
+const LINKS = { 'issued-crl-url': { type: 'string' }, 'issued-aia-url': { type: 'string' } } as const;
+const ROTATE = { rotate: { type: 'boolean' } } as const;
+const ISSUED_CRL_HELP =
+  "--issued-crl-url URL     http:// URL of this intermediate's CRL: the CRL Distribution Point of every certificate it issues";
+const ISSUED_AIA_HELP =
+  "--issued-aia-url URL     http:// URL where this intermediate's certificate is published: AIA caIssuers of every certificate it issues";
+const ROTATE_HELP =
+  '--rotate                 replace the active intermediate: the new one issues, the old one is retired (keeps signing its CRL)';
+
+/** The links, checked (http:// only) before any passphrase is asked. */
+function issuedLinks(values: Values): { issuedCrlUrl?: string; issuedAiaUrl?: string } {
+  const crl = optional(values, 'issued-crl-url');
+  const aia = optional(values, 'issued-aia-url');
+  return {
+    ...(crl !== undefined ? { issuedCrlUrl: checkCrlUrl(crl) } : {}),
+    ...(aia !== undefined ? { issuedAiaUrl: checkAiaUrl(aia) } : {}),
+  };
+}
+
 export const intermediateCreate: Command = {
   name: 'intermediate create',
   summary: 'create the intermediate CA, signed by the root (needs the root passphrase)',
   synopsis:
-    'intermediate create --store DIR --subject DN [--key ALG] [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--permit-email DOMAIN]… [--crl-url URL] --root-passin SRC --operator-passin SRC',
+    'intermediate create --store DIR --subject DN [--key ALG] [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--permit-email DOMAIN]… [--crl-url URL] [--issued-crl-url URL] [--issued-aia-url URL] [--rotate] --root-passin SRC --operator-passin SRC',
   help: [
     STORE_HELP,
     '--subject DN             the intermediate\'s name, e.g. "CN=Acme Issuing CA 1, O=Acme"',
@@ -36,6 +57,9 @@ export const intermediateCreate: Command = {
     '--exclude-ip CIDR        name constraint: never addresses in this range (repeatable)',
     '--permit-email DOMAIN    name constraint: only mailboxes in this domain (repeatable)',
     "--crl-url URL            http:// URL where the root's CRL will be published",
+    ISSUED_CRL_HELP,
+    ISSUED_AIA_HELP,
+    ROTATE_HELP,
     '--root-passin SRC        the root passphrase (read before the operator passphrase)',
     OPERATOR_HELP,
     JSON_HELP,
@@ -54,6 +78,8 @@ export const intermediateCreate: Command = {
     'exclude-ip': { type: 'string', multiple: true },
     'permit-email': { type: 'string', multiple: true },
     'crl-url': { type: 'string' },
+    ...LINKS,
+    ...ROTATE,
     'root-passin': { type: 'string' },
   },
   async run(context) {
@@ -64,6 +90,7 @@ export const intermediateCreate: Command = {
     const purpose = choice(values, 'purpose', CA_PURPOSES);
     const days = daysOption(values, VALIDITY_DAYS.intermediate.max, 'an intermediate');
     const crlUrl = optional(values, 'crl-url');
+    const links = issuedLinks(values);
     const nameConstraints = {
       permittedDns: list(values, 'permit-dns'),
       excludedDns: list(values, 'exclude-dns'),
@@ -84,6 +111,8 @@ export const intermediateCreate: Command = {
           ...(purpose ? { purpose } : {}),
           ...(days ? { days } : {}),
           ...(crlUrl ? { crlUrl } : {}),
+          ...links,
+          ...(flag(values, 'rotate') ? { rotate: true } : {}),
         });
       },
       async () => {
@@ -102,26 +131,46 @@ export const intermediateCreate: Command = {
 export const intermediateCsr: Command = {
   name: 'intermediate csr',
   summary: "make the intermediate's key and a CSR for a root kept on another machine",
-  synopsis: 'intermediate csr --store DIR --subject DN [--key ALG] --out FILE --operator-passin SRC',
+  synopsis:
+    'intermediate csr --store DIR --subject DN [--key ALG] [--issued-crl-url URL] [--issued-aia-url URL] [--rotate] --out FILE --operator-passin SRC',
   help: [
     STORE_HELP,
     "--subject DN             the intermediate's name",
     `--key ALG                ${KEY_ALGORITHMS.join('|')} (default ec-p384)`,
+    ISSUED_CRL_HELP,
+    ISSUED_AIA_HELP,
+    ROTATE_HELP,
     '--out FILE               where to write the CSR (PEM)',
     OPERATOR_HELP,
     FORCE_HELP,
   ],
-  options: { ...STORE, ...OPERATOR, ...OUT, ...FORCE, subject: { type: 'string' }, key: { type: 'string' } },
+  options: {
+    ...STORE,
+    ...OPERATOR,
+    ...OUT,
+    ...FORCE,
+    ...LINKS,
+    ...ROTATE,
+    subject: { type: 'string' },
+    key: { type: 'string' },
+  },
   async run(context) {
     const { io, values } = context;
     const subject = required(values, 'subject');
     parseSubject(subject);
     const out = required(values, 'out');
     const key = choice(values, 'key', KEY_ALGORITHMS);
+    const links = issuedLinks(values);
+    const rotate = flag(values, 'rotate');
     const output = await reserveOutput(io, out, flag(values, 'force'));
     const result = await output.around(() =>
       withSession(context, (operations) =>
-        operations.call('requestIntermediate', { subject, ...(key ? { key } : {}) }),
+        operations.call('requestIntermediate', {
+          subject,
+          ...(key ? { key } : {}),
+          ...links,
+          ...(rotate ? { rotate } : {}),
+        }),
       ),
     );
     const file = await output.write(
@@ -140,16 +189,25 @@ export const intermediateCsr: Command = {
 export const intermediateImport: Command = {
   name: 'intermediate import',
   summary: 'import the intermediate certificate signed by the root for the pending key',
-  synopsis: 'intermediate import --store DIR FILE --operator-passin SRC',
-  help: [STORE_HELP, 'FILE                     the signed certificate (PEM or DER)', OPERATOR_HELP, JSON_HELP],
-  options: { ...STORE, ...OPERATOR, ...JSON_FLAG },
+  synopsis: 'intermediate import --store DIR FILE [--rotate] --operator-passin SRC',
+  help: [
+    STORE_HELP,
+    'FILE                     the signed certificate (PEM or DER)',
+    ROTATE_HELP,
+    OPERATOR_HELP,
+    JSON_HELP,
+  ],
+  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, ...ROTATE },
   positionals: { min: 1, max: 1 },
   async run(context) {
     const { io, values, positionals } = context;
     const certificate = await readInputFile(io, positionals[0]!);
     // Its kind is told before the unlock: a key or a CSR given by mistake costs no argon2id.
     decodeSingle(certificate, 'certificate');
-    const result = await withSession(context, (operations) => operations.call('importIntermediate', { certificate }));
+    const rotate = flag(values, 'rotate');
+    const result = await withSession(context, (operations) =>
+      operations.call('importIntermediate', { certificate, ...(rotate ? { rotate } : {}) }),
+    );
     if (flag(values, 'json')) return printJson(io, result);
     print(io, `Imported the intermediate ${result.certificate.subject} (SHA-256 ${result.certificate.sha256}).`);
   },

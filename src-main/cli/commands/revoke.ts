@@ -1,31 +1,93 @@
 import { REVOCATION_REASONS } from '../../../shared/domain/pki';
+import { normaliseSerial } from '../../engine/serial';
+import { x509 } from '../../engine/x509';
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
-import { print, printJson } from '../io';
+import { print, printJson, progress } from '../io';
+import { reserveOutput } from '../output-file';
+import { rejected } from '../../../shared/errors';
 import { withSession } from '../session';
-import { choice, flag } from '../values';
+import { choice, flag, optional } from '../values';
 
 const REASONS = REVOCATION_REASONS.filter((reason) => reason !== 'unspecified');
 
 export const revoke: Command = {
   name: 'revoke',
-  summary: 'revoke a certificate (it appears on the next CRL)',
-  synopsis: `revoke --store DIR SERIAL [--reason ${REASONS.join('|')}] --operator-passin SRC`,
+  summary: 'revoke a certificate or an intermediate CA (a CA with the root, which signs its new CRL at once)',
+  synopsis: `revoke --store DIR SERIAL [--reason ${REASONS.join('|')}] [--root-passin SRC] [--crl-out FILE] --operator-passin SRC`,
   help: [
     STORE_HELP,
-    'SERIAL                   hex, as `openssl x509 -serial` prints it (case and colons ignored)',
+    'SERIAL                   hex, as `openssl x509 -serial` prints it (case and colons ignored): a certificate of any generation, or an intermediate',
     `--reason R               ${REASONS.join(', ')} (default: none given)`,
+    '--root-passin SRC        the root passphrase, to revoke an intermediate (read before the operator passphrase; else asked)',
+    "--crl-out FILE           for an intermediate: where to write the root's new CRL (PEM if it ends in .pem, else DER)",
     OPERATOR_HELP,
     JSON_HELP,
   ],
-  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, reason: { type: 'string' } },
+  options: {
+    ...STORE,
+    ...OPERATOR,
+    ...JSON_FLAG,
+    reason: { type: 'string' },
+    'root-passin': { type: 'string' },
+    'crl-out': { type: 'string' },
+    force: { type: 'boolean' },
+  },
   positionals: { min: 1, max: 1 },
   async run(context) {
-    const { io, values, positionals } = context;
+    const { io, values, positionals, passphrases } = context;
     const reason = choice(values, 'reason', REASONS);
-    const result = await withSession(context, (operations) =>
-      operations.call('revoke', { serial: positionals[0]!, ...(reason ? { reason } : {}) }),
+    const serial = positionals[0]!;
+    const rootSource = optional(values, 'root-passin');
+    let rootPassphrase: string | undefined;
+    const crlOut = optional(values, 'crl-out');
+    // The root CRL's file is claimed before anything is revoked or signed: an existing one changes nothing.
+    const output = crlOut ? await reserveOutput(io, crlOut, flag(values, 'force')) : null;
+    const change = () =>
+      withSession(
+        context,
+        async (operations) => {
+          const { intermediates } = await operations.call('listIntermediates', {});
+          const authority = intermediates.find((generation) => generation.serial === normaliseSerial(serial));
+          if (!authority) {
+            if (output)
+              throw rejected('invalid-option', '--crl-out is for revoking an intermediate; nothing was revoked.');
+            const revoked = await operations.call('revoke', { serial, ...(reason ? { reason } : {}) });
+            return { kind: 'certificate' as const, ...revoked };
+          }
+          rootPassphrase ??= await passphrases.read(undefined, 'Root passphrase');
+          progress(io, 'unlocking the root to sign its new CRL (argon2id)…');
+          const revoked = await operations.call('revokeAuthority', {
+            serial,
+            rootPassphrase,
+            ...(reason ? { reason } : {}),
+          });
+          return { kind: 'intermediate' as const, ...revoked };
+        },
+        async () => {
+          if (rootSource !== undefined) rootPassphrase = await passphrases.read(rootSource, 'Root passphrase');
+        },
+      );
+    const result = output ? await output.around(change) : await change();
+    if (result.kind === 'certificate') {
+      if (flag(values, 'json')) return printJson(io, result);
+      print(io, `Revoked ${result.serial}. Publish its issuer's new CRL: rootkeeper crl --store … --out DIR`);
+      return;
+    }
+    const pem = result.rootCrl.pem;
+    const file = output
+      ? await output.write(
+          crlOut!.endsWith('.pem') || crlOut === '-' ? pem : new Uint8Array(x509.PemConverter.decodeFirst(pem)),
+          `The intermediate ${result.serial} was revoked and the root CRL number ${result.rootCrl.crlNumber} signed and journaled`,
+          'Sign the root CRL again (rootkeeper crl --ca root) and publish that one.',
+        )
+      : null;
+    if (flag(values, 'json')) return printJson(io, { ...result, file });
+    print(
+      io,
+      `Revoked the intermediate ${result.serial}; the root signed its CRL number ${result.rootCrl.crlNumber} (${result.rootCrl.entries} revoked)` +
+        (file ? `, written to ${file}.` : '. Write it with: rootkeeper crl --ca root --store … --out FILE'),
     );
-    if (flag(values, 'json')) return printJson(io, result);
-    print(io, `Revoked ${result.serial}. Publish a new CRL: rootkeeper crl --store … --out FILE`);
+    if (result.wasActive)
+      print(io, 'No intermediate is active now: rotate to a new one (intermediate create --rotate) before issuing.');
   },
 };

@@ -1,27 +1,43 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
 import { print, printJson, textDate } from '../io';
 import { withSession } from '../session';
+import { OperationFailure } from '../operations';
 import { flag } from '../values';
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof OperationFailure && error.failure.reason === 'not-found';
+}
 
 export const show: Command = {
   name: 'show',
-  summary: 'show one issued certificate, every field decoded',
+  summary: 'show one certificate (issued, an intermediate or the root), every field decoded',
   synopsis: 'show --store DIR SERIAL [--json] --operator-passin SRC',
   help: [STORE_HELP, 'SERIAL                   hex, as `openssl x509 -serial` prints it', OPERATOR_HELP, JSON_HELP],
   options: { ...STORE, ...OPERATOR, ...JSON_FLAG },
   positionals: { min: 1, max: 1 },
   async run(context) {
     const { io, values, positionals } = context;
-    const result = await withSession(context, (operations) =>
-      operations.call('showCertificate', { serial: positionals[0]! }),
-    );
+    const serial = positionals[0]!;
+    const result = await withSession(context, async (operations) => {
+      const authority = await operations.call('showAuthority', { serial }).catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw error;
+      });
+      return authority ?? { kind: 'certificate' as const, ...(await operations.call('showCertificate', { serial })) };
+    });
     if (flag(values, 'json')) return printJson(io, result);
-    const { detail, summary } = result;
+    const { detail } = result;
+    const status =
+      result.kind === 'certificate'
+        ? `${result.summary.status}${result.summary.revocationReason ? ` (${result.summary.revocationReason}, ${textDate(result.summary.revokedAt ?? '')})` : ''}`
+        : result.kind === 'root'
+          ? 'root CA'
+          : `intermediate CA, ${result.generation!.status}${result.generation!.revokedAt ? ` (${textDate(result.generation!.revokedAt)})` : ''}; issued ${result.generation!.issued}, CRL number ${result.generation!.crlNumber || 'never published'}`;
     print(
       io,
       [
         `Serial:      ${detail.serial}`,
-        `Status:      ${summary.status}${summary.revocationReason ? ` (${summary.revocationReason}, ${textDate(summary.revokedAt ?? '')})` : ''}`,
+        `Status:      ${status}`,
         `Subject:     ${detail.subject}`,
         `Issuer:      ${detail.issuer}`,
         `Not before:  ${textDate(detail.notBefore)}`,

@@ -114,6 +114,15 @@ function nameConstraintsExtension(spec: NameConstraintsSpec, warnings: string[])
 
 /** A CRL URL must be plain http: clients fetch CRLs without TLS to avoid a circular dependency. */
 export function checkCrlUrl(url: string): string {
+  return checkHttpUrl(url, 'CRL URL', 'clients fetch CRLs without TLS');
+}
+
+/** The same for where a CA certificate is published (AIA caIssuers), for the same reason. */
+export function checkAiaUrl(url: string): string {
+  return checkHttpUrl(url, 'certificate URL', 'clients fetch issuing certificates without TLS');
+}
+
+function checkHttpUrl(url: string, what: string, why: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -121,10 +130,7 @@ export function checkCrlUrl(url: string): string {
     throw rejected('invalid-option', `"${url}" is not a URL.`);
   }
   if (parsed.protocol !== 'http:' || parsed.username || parsed.password || !parsed.hostname) {
-    throw rejected(
-      'invalid-option',
-      `The CRL URL "${url}" must be a plain http:// URL with a host (clients fetch CRLs without TLS).`,
-    );
+    throw rejected('invalid-option', `The ${what} "${url}" must be a plain http:// URL with a host (${why}).`);
   }
   return parsed.href;
 }

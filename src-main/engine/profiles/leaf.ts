@@ -36,7 +36,7 @@ import {
   type Issuer,
   type SubjectKey,
 } from './common';
-import { capWarning, checkCrlUrl } from './intermediate';
+import { capWarning, checkAiaUrl, checkCrlUrl } from './intermediate';
 
 export interface LeafOptions {
   readonly profile: LeafProfile;
@@ -47,6 +47,8 @@ export interface LeafOptions {
   readonly days?: number;
   /** Where relying parties fetch the issuer's CRL. */
   readonly crlDistributionUrl?: string;
+  /** Where relying parties fetch the issuer's certificate (AIA caIssuers). */
+  readonly authorityInfoAccessUrl?: string;
   readonly now?: Date;
   readonly serialNumber?: string;
 }
@@ -163,6 +165,9 @@ export async function createLeafCertificate(options: LeafOptions): Promise<Issue
   }
   if (options.crlDistributionUrl !== undefined) {
     extensions.push(new x509.CRLDistributionPointsExtension([checkCrlUrl(options.crlDistributionUrl)]));
+  }
+  if (options.authorityInfoAccessUrl !== undefined) {
+    extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: checkAiaUrl(options.authorityInfoAccessUrl) }));
   }
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(publicKey as never));
   extensions.push(await authorityKeyIdentifier(options.issuer.certificate));

@@ -1,9 +1,21 @@
 /**
- * Certificate authorities: the intermediate signed by this store's root
- * (unlocked for that alone), or requested here and signed by a root kept
- * elsewhere, then imported. The intermediate's key is sealed under the data
- * key in its own file, bound to its certificate.
+ * Certificate authorities: intermediate generations, each signed by this
+ * store's root (unlocked for that alone), or requested here and signed by a
+ * root kept elsewhere, then imported. Every generation's key is sealed under
+ * the data key in a file of its own, bound to its certificate; exactly one
+ * generation is active (issues), the ones before it are retired (sign only
+ * their own CRLs).
+ *
+ * A new generation is crash-safe: its intent (certificate, key file name,
+ * the generation it retires) is journaled first, then its key file is
+ * written under a new name, then the generation is journaled as done, and
+ * only then does the store file's public copy change. Nothing of the old
+ * generation is overwritten or deleted. Opening the store (`settle`)
+ * finishes an intent whose key file is sound and abandons one whose is not.
  */
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { JournalEvent } from '../../../shared/domain/journal';
 import type { CaPurpose, KeyAlgorithm, NameConstraintsSpec } from '../../../shared/domain/pki';
 import { DEFAULT_CA_KEY } from '../../../shared/domain/pki';
@@ -13,22 +25,36 @@ import { formatDistinguishedName } from '../../../shared/validators/distinguishe
 import { certificateMatchesKey, createCaRequest } from '../../engine/ca-request';
 import { generateKeyPair, importSigningKey } from '../../engine/keys';
 import type { IssuedCertificate } from '../../engine/profiles/common';
-import { createIntermediateCertificate } from '../../engine/profiles/intermediate';
+import { checkAiaUrl, checkCrlUrl, createIntermediateCertificate } from '../../engine/profiles/intermediate';
+import { normaliseSerial } from '../../engine/serial';
 import { crypto, x509, type CryptoKey } from '../../engine/x509';
-import { wipe } from '../../vault/secrets';
-import { keyFileText, readKeyFile } from '../key-file';
-import { keyringText, sha256Hex } from '../keyring';
-import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE } from '../layout';
+import { subkey, wipe } from '../../vault/secrets';
+import { StoreDamagedError } from '../damage';
+import type { GenerationOrigin, Inventory, RotationIntent } from '../inventory';
+import { keyFileText, readKeyFile, writeKeyFile } from '../key-file';
+import { sha256Hex, writeKeyring, type Keyring } from '../keyring';
+import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE, generationKeyFile } from '../layout';
 import { changeStoreFiles as changeFiles } from '../transaction';
 import { base64, type SessionCore } from './core';
 
-export interface IntermediateOptions {
+/** Links a generation writes into every certificate it issues. */
+export interface IssuedLinks {
+  /** Its own CRL: the CRL Distribution Point of its certificates. */
+  readonly issuedCrlUrl?: string;
+  /** Where its certificate is published: AIA caIssuers of its certificates. */
+  readonly issuedAiaUrl?: string;
+}
+
+export interface IntermediateOptions extends IssuedLinks {
   readonly subject: DistinguishedName;
   readonly key?: KeyAlgorithm;
   readonly days?: number;
   readonly purpose?: CaPurpose;
   readonly nameConstraints?: NameConstraintsSpec;
+  /** The root's CRL, written into the intermediate itself. */
   readonly crlDistributionUrl?: string;
+  /** Replace the active generation (which is retired). Without it, an active one refuses. */
+  readonly rotate?: boolean;
 }
 
 /** A new intermediate signed by the root, which is unlocked for this alone. */
@@ -38,22 +64,27 @@ export function createIntermediate(
   options: IntermediateOptions,
 ): Promise<IssuedCertificate> {
   return core.exclusive(async () => {
+    const retiring = rotationTarget(core, options.rotate);
+    const links = checkedLinks(options);
     const keys = await generateKeyPair(options.key ?? DEFAULT_CA_KEY, true);
     const issued = await core.withRoot(rootPassphrase, (issuer) =>
       createIntermediateCertificate({
-        ...options,
+        subject: options.subject,
+        ...(options.days ? { days: options.days } : {}),
+        ...(options.purpose ? { purpose: options.purpose } : {}),
+        ...(options.nameConstraints ? { nameConstraints: options.nameConstraints } : {}),
+        ...(options.crlDistributionUrl !== undefined ? { crlDistributionUrl: options.crlDistributionUrl } : {}),
         publicKey: keys.publicKey,
         issuer,
         serialNumber: core.freshSerial('root'),
       }),
     );
-    await adoptIntermediateKey(core, keys.privateKey, issued.der, 'intermediate', {
-      type: 'intermediate-issued',
-      at: new Date().toISOString(),
-      certificate: base64(issued.der),
-      sha256: sha256Hex(issued.der),
-      serial: issued.serialNumber,
-    });
+    const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+    try {
+      await installGeneration(core, { der: issued.der, origin: 'issued', retiring, links }, pkcs8);
+    } finally {
+      wipe(pkcs8);
+    }
     return issued;
   });
 }
@@ -63,8 +94,11 @@ export function requestIntermediate(
   core: SessionCore,
   subject: DistinguishedName,
   key: KeyAlgorithm = DEFAULT_CA_KEY,
+  options: IssuedLinks & { readonly rotate?: boolean } = {},
 ): Promise<Uint8Array> {
   return core.exclusive(async () => {
+    rotationTarget(core, options.rotate);
+    const links = checkedLinks(options);
     const keys = await generateKeyPair(key, true);
     const csr = await createCaRequest(subject, keys);
     const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
@@ -84,6 +118,7 @@ export function requestIntermediate(
       at: new Date().toISOString(),
       csr: base64(csr),
       subject: formatDistinguishedName(subject),
+      ...links,
     });
     return csr;
   });
@@ -94,10 +129,12 @@ export function importIntermediate(
   core: SessionCore,
   certificateDer: Uint8Array,
   validate: (certificate: x509.X509Certificate) => Promise<void>,
+  options: { readonly rotate?: boolean } = {},
 ): Promise<void> {
   return core.exclusive(async () => {
     const pending = core.parts.inventory.pendingRequest;
     if (!pending) throw rejected('policy', 'No intermediate request is pending: create one first.');
+    const retiring = rotationTarget(core, options.rotate);
     const csr = Buffer.from(pending.csr, 'base64');
     const pkcs8 = await readKeyFile(
       core.parts.dir,
@@ -112,66 +149,238 @@ export function importIntermediate(
         throw rejected('policy', 'This certificate is not for the pending intermediate key: it certifies another key.');
       }
       await validate(certificate);
-      await storeIntermediateKeyBytes(core, pkcs8, certificateDer, 'intermediate-import', {
-        type: 'intermediate-imported',
-        at: new Date().toISOString(),
-        certificate: base64(certificateDer),
-        sha256: sha256Hex(certificateDer),
-      });
+      const serial = normaliseSerial(certificate.serialNumber)!;
+      if (core.parts.inventory.intermediates.has(serial) || core.parts.inventory.abandonedSerials.has(serial))
+        throw rejected('exists', `An intermediate with serial ${serial} is already in this store.`);
+      await installGeneration(core, { der: certificateDer, origin: 'imported', retiring, links: pending }, pkcs8);
     } finally {
       wipe(pkcs8);
     }
   });
 }
 
-type CommitEvent = Extract<JournalEvent, { type: 'intermediate-issued' | 'intermediate-imported' }>;
+/** The sentence every refusal of a second active intermediate gives. */
+export function rotationSentence(active: { readonly certificate: string; readonly serial: string }): string {
+  const subject = new x509.X509Certificate(Buffer.from(active.certificate, 'base64')).subject;
+  return (
+    `An intermediate CA is already active ("${subject}", serial ${active.serial}). ` +
+    'A new one is a rotation: the new intermediate issues from then on, and the current one is retired — ' +
+    'it stops issuing but keeps signing the CRL of the certificates it issued until it expires. ' +
+    'To do that, ask for it explicitly (--rotate on the command line, Rotate in the app).'
+  );
+}
 
-async function adoptIntermediateKey(
-  core: SessionCore,
-  privateKey: CryptoKey,
-  certificateDer: Uint8Array,
-  kind: string,
-  commit: CommitEvent,
-) {
-  const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', privateKey));
+/** The active generation a new one would retire; refuses unless the officer asked to rotate. */
+function rotationTarget(core: SessionCore, rotate: boolean | undefined): string | null {
+  const inventory = core.parts.inventory;
+  if (inventory.pendingRotation)
+    throw rejected('policy', 'A rotation is unfinished: lock and unlock the store to finish or abandon it.');
+  const active = inventory.intermediate;
+  if (active && !rotate) throw rejected('exists', rotationSentence(active));
+  return active?.serial ?? null;
+}
+
+function checkedLinks(links: IssuedLinks): IssuedLinks {
+  return {
+    ...(links.issuedCrlUrl !== undefined ? { issuedCrlUrl: checkCrlUrl(links.issuedCrlUrl) } : {}),
+    ...(links.issuedAiaUrl !== undefined ? { issuedAiaUrl: checkAiaUrl(links.issuedAiaUrl) } : {}),
+  };
+}
+
+interface NewGeneration {
+  readonly der: Uint8Array;
+  readonly origin: GenerationOrigin;
+  readonly retiring: string | null;
+  readonly links: IssuedLinks;
+}
+
+/** Intent, key file, done: in that order, each durable before the next. */
+async function installGeneration(core: SessionCore, generation: NewGeneration, pkcs8: Buffer): Promise<void> {
+  const certificate = new x509.X509Certificate(Buffer.from(generation.der));
+  const serial = normaliseSerial(certificate.serialNumber)!;
+  const intent: RotationIntent = {
+    serial,
+    certificate: base64(generation.der),
+    sha256: sha256Hex(generation.der),
+    origin: generation.origin,
+    // The first generation keeps the name the previous release used; later ones get names of their own.
+    keyFile: core.parts.inventory.intermediates.size === 0 ? INTERMEDIATE_KEY_FILE : generationKeyFile(serial),
+    retiring: generation.retiring,
+    ...(generation.links.issuedCrlUrl ? { issuedCrlUrl: generation.links.issuedCrlUrl } : {}),
+    ...(generation.links.issuedAiaUrl ? { issuedAiaUrl: generation.links.issuedAiaUrl } : {}),
+  };
+  await core.record([{ type: 'intermediate-rotation-started', at: new Date().toISOString(), ...intent }]);
+  const key = await importSigningKey(pkcs8, false);
+  await writeKeyFile(
+    core.parts.dir,
+    intent.keyFile,
+    binding(core.storeId, intent.sha256),
+    core.keys.intermediate,
+    pkcs8,
+  );
+  await finishGeneration(core, intent, key);
+}
+
+async function finishGeneration(core: SessionCore, intent: RotationIntent, key: CryptoKey): Promise<void> {
+  const at = new Date().toISOString();
+  const { certificate, sha256, serial } = intent;
+  // A crash may have kept the retirement of an append cut short and lost the rest: it is not journaled twice.
+  const retiring = core.parts.inventory.intermediate?.serial === intent.retiring ? intent.retiring : null;
+  const events: JournalEvent[] = [
+    ...(retiring ? [{ type: 'intermediate-retired' as const, at, serial: retiring, successor: serial }] : []),
+    intent.origin === 'issued'
+      ? { type: 'intermediate-issued', at, certificate, sha256, serial }
+      : { type: 'intermediate-imported', at, certificate, sha256 },
+  ];
+  await core.record(events);
+  core.intermediateKeys.set(serial, key);
+  await writePublicCopy(core);
+}
+
+/** The store file's clear copy of the active intermediate (what `export chain` reads without a passphrase). */
+export async function writePublicCopy(core: SessionCore): Promise<void> {
+  const active = core.parts.inventory.intermediate?.certificate ?? null;
+  if (core.parts.keyring.certificates.intermediate === active) return;
+  core.parts.keyring = {
+    ...core.parts.keyring,
+    certificates: { ...core.parts.keyring.certificates, intermediate: active },
+  };
+  await writeKeyring(core.parts.dir, core.parts.keyring);
+}
+
+function binding(storeId: string, sha256: string) {
+  return { storeId, purpose: 'intermediate-key' as const, boundTo: sha256 };
+}
+
+/**
+ * On opening: finishes a generation whose intent was journaled and whose key
+ * file is sound, or abandons it (removing its partial key file, which no
+ * record refers to); then brings the store file's public copy in line with
+ * the journal. Returns what it did, for the officer.
+ */
+export async function settle(core: SessionCore): Promise<string[]> {
+  const notices: string[] = [];
+  const intent = core.parts.inventory.pendingRotation;
+  if (intent) {
+    const key = await intentKey(core, intent);
+    if (key) {
+      await finishGeneration(core, intent, key);
+      notices.push(
+        `A new intermediate generation (serial ${intent.serial}) interrupted after its key was saved was completed on opening.`,
+      );
+    } else {
+      await rm(path.join(core.parts.dir, intent.keyFile), { force: true });
+      const why = 'its key file was not written completely before the interruption';
+      await core.record([
+        { type: 'intermediate-rotation-abandoned', at: new Date().toISOString(), serial: intent.serial, why },
+      ]);
+      notices.push(
+        `A new intermediate generation (serial ${intent.serial}) interrupted before its key was saved was rolled back on opening (abandoned); the active intermediate is unchanged.`,
+      );
+    }
+  }
+  const before = core.parts.keyring.certificates.intermediate;
+  await writePublicCopy(core);
+  if (before !== core.parts.keyring.certificates.intermediate)
+    notices.push("The store file's copy of the active intermediate was brought in line with the journal.");
+  if (notices.length > 0)
+    await core.record(notices.map((notice) => ({ type: 'journal-recovered', at: new Date().toISOString(), notice })));
+  return notices;
+}
+
+async function intentKey(core: SessionCore, intent: RotationIntent): Promise<CryptoKey | null> {
+  let pkcs8: Buffer;
   try {
-    await storeIntermediateKeyBytes(core, pkcs8, certificateDer, kind, commit);
+    pkcs8 = await readKeyFile(
+      core.parts.dir,
+      intent.keyFile,
+      binding(core.storeId, intent.sha256),
+      core.keys.intermediate,
+    );
+  } catch (error) {
+    if (error instanceof StoreDamagedError) return null;
+    throw error;
+  }
+  try {
+    const key = await importSigningKey(pkcs8, false);
+    const certificate = new x509.X509Certificate(Buffer.from(intent.certificate, 'base64'));
+    return (await signsFor(key, certificate)) ? key : null;
   } finally {
     wipe(pkcs8);
   }
 }
 
 /**
- * The key file and the store file's public copy of the certificate, changed
- * together (store/transaction.ts): the old key stays in place until the new
- * intermediate is journaled, and a crash at any point opens as before or after.
+ * The store file's copy of the active intermediate may lag the journal only
+ * by a transition cut short: a copy of a generation the journal knows (or
+ * none). Anything else is damage.
  */
-async function storeIntermediateKeyBytes(
-  core: SessionCore,
-  pkcs8: Buffer,
-  certificateDer: Uint8Array,
-  kind: string,
-  commit: CommitEvent,
-) {
-  const key = await importSigningKey(pkcs8, false);
-  const keyring = {
-    ...core.parts.keyring,
-    certificates: { ...core.parts.keyring.certificates, intermediate: base64(certificateDer) },
-  };
-  const keyFile = keyFileText(
-    { storeId: core.storeId, purpose: 'intermediate-key', boundTo: sha256Hex(certificateDer) },
-    core.keys.intermediate,
-    pkcs8,
+export function checkPublicCopy(keyring: Keyring, inventory: Inventory): void {
+  const copy = keyring.certificates.intermediate;
+  if (copy === (inventory.intermediate?.certificate ?? null)) return;
+  const known =
+    copy === null ||
+    [...inventory.intermediates.values()].some((record) => record.certificate === copy) ||
+    inventory.pendingRotation?.certificate === copy;
+  if (!known)
+    throw new StoreDamagedError(STORE_FILE, 'its intermediate certificate is not the one the journal recorded');
+}
+
+/**
+ * Every generation that still signs (active and retired, not revoked, not
+ * expired, key kept), its key read and proved to be its certificate's.
+ */
+export async function loadGenerationKeys(
+  dir: string,
+  keyring: Keyring,
+  dataKey: Buffer,
+  inventory: Inventory,
+  now = new Date(),
+): Promise<Map<string, CryptoKey>> {
+  const keys = new Map<string, CryptoKey>();
+  const sealing = subkey(dataKey, 'intermediate-key', keyring.storeId);
+  try {
+    for (const record of inventory.intermediates.values()) {
+      const active = inventory.intermediate?.serial === record.serial;
+      if (!record.keyFile || record.revocation) continue;
+      const der = Buffer.from(record.certificate, 'base64');
+      const certificate = new x509.X509Certificate(der);
+      if (!active && certificate.notAfter < now) continue;
+      const pkcs8 = await readKeyFile(dir, record.keyFile, binding(keyring.storeId, sha256Hex(der)), sealing);
+      try {
+        const signingKey = await importSigningKey(pkcs8, false);
+        if (!(await signsFor(signingKey, certificate)))
+          throw new StoreDamagedError(record.keyFile, 'it is not the key of the intermediate certificate');
+        keys.set(record.serial, signingKey);
+      } finally {
+        wipe(pkcs8);
+      }
+    }
+  } finally {
+    wipe(sealing);
+  }
+  return keys;
+}
+
+function publicAlgorithm(certificate: x509.X509Certificate): { name: string; namedCurve?: string; hash?: string } {
+  const algorithm = certificate.publicKey.algorithm as { name: string; namedCurve?: string };
+  return algorithm.name === 'ECDSA'
+    ? { name: 'ECDSA', namedCurve: algorithm.namedCurve! }
+    : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+}
+
+/** Proves a key belongs to a certificate by signing and verifying a challenge. */
+export async function signsFor(signingKey: CryptoKey, certificate: x509.X509Certificate): Promise<boolean> {
+  const challenge = randomBytes(32);
+  const algorithm =
+    signingKey.algorithm.name === 'ECDSA' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
+  const signature = await crypto.subtle.sign(algorithm, signingKey, challenge);
+  const publicKey = await crypto.subtle.importKey(
+    'spki',
+    certificate.publicKey.rawData,
+    publicAlgorithm(certificate),
+    false,
+    ['verify'],
   );
-  await changeFiles(
-    core,
-    kind,
-    [
-      { name: INTERMEDIATE_KEY_FILE, data: keyFile },
-      { name: STORE_FILE, data: keyringText(keyring) },
-    ],
-    commit,
-  );
-  core.parts.keyring = keyring;
-  core.intermediateKey = key;
+  return crypto.subtle.verify(algorithm, publicKey, signature, challenge);
 }

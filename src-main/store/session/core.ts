@@ -29,7 +29,8 @@ export interface SessionParts {
   readonly dataKey: Buffer;
   readonly inventory: Inventory;
   readonly writer: JournalWriter;
-  readonly intermediateKey: CryptoKey | null;
+  /** The signing keys of the intermediate generations that still sign (active and retired), by serial. */
+  readonly intermediateKeys: ReadonlyMap<string, CryptoKey>;
   readonly lock: StoreLock;
   readonly clock: Clock;
   readonly throttle: UnlockThrottle;
@@ -47,12 +48,12 @@ export class SessionCore {
   private queue: Promise<unknown> = Promise.resolve();
   private lastActivity = 0;
   private readonly lockListeners = new Set<() => void>();
-  /** The active intermediate's signing key (non-extractable), while unlocked. */
-  intermediateKey: CryptoKey | null;
+  /** The generations' signing keys (non-extractable), while unlocked. */
+  readonly intermediateKeys: Map<string, CryptoKey>;
   readonly keys: JournalKeys & { intermediate: Buffer };
 
   constructor(readonly parts: SessionParts) {
-    this.intermediateKey = parts.intermediateKey;
+    this.intermediateKeys = new Map(parts.intermediateKeys);
     this.keys = {
       record: subkey(parts.dataKey, 'journal', parts.keyring.storeId),
       head: subkey(parts.dataKey, 'journal-head', parts.keyring.storeId),
@@ -84,7 +85,7 @@ export class SessionCore {
     if (this.state === 'locked') return;
     this.state = 'locked';
     if (this.timer !== null) this.parts.clock.clearTimeout(this.timer);
-    this.intermediateKey = null;
+    this.intermediateKeys.clear();
     wipe(this.parts.dataKey, this.keys.record, this.keys.head, this.keys.intermediate);
     await this.parts.lock.release();
     for (const listener of this.lockListeners) listener();
@@ -144,16 +145,38 @@ export class SessionCore {
 
   intermediateIssuer(): Issuer {
     const intermediate = this.parts.inventory.intermediate;
-    if (!intermediate || !this.intermediateKey) {
+    if (!intermediate) {
+      const revoked = [...this.parts.inventory.intermediates.values()].some((record) => record.revocation);
       throw rejected(
         'policy',
-        'There is no intermediate CA yet: create one (or import one) before issuing certificates.',
+        revoked
+          ? 'No intermediate CA is active (the last one was revoked): rotate to a new one before issuing certificates.'
+          : 'There is no intermediate CA yet: create one (or import one) before issuing certificates.',
       );
     }
+    return this.generationIssuer(intermediate.serial);
+  }
+
+  /** One generation as an issuer (for its own CRLs once retired). */
+  generationIssuer(serial: string): Issuer {
+    const record = this.parts.inventory.intermediates.get(serial);
+    const signingKey = this.intermediateKeys.get(serial);
+    if (!record || !signingKey)
+      throw rejected('policy', `The intermediate ${serial} cannot sign here: its key is not in this store.`);
     return {
-      certificate: parsedCertificate(intermediate.certificate),
-      signingKey: this.intermediateKey,
+      certificate: parsedCertificate(record.certificate),
+      signingKey,
       ancestors: [this.rootCertificate()],
+    };
+  }
+
+  /** The links the active generation writes into every certificate it issues. */
+  issuedLinks(): { crlDistributionUrl?: string; authorityInfoAccessUrl?: string } {
+    const active = this.parts.inventory.intermediate;
+    const record = active ? this.parts.inventory.intermediates.get(active.serial) : undefined;
+    return {
+      ...(record?.issuedCrlUrl ? { crlDistributionUrl: record.issuedCrlUrl } : {}),
+      ...(record?.issuedAiaUrl ? { authorityInfoAccessUrl: record.issuedAiaUrl } : {}),
     };
   }
 
@@ -163,7 +186,7 @@ export class SessionCore {
     const taken = ca === 'root' ? [inventory.intermediates, inventory.rootLeaves] : [inventory.certificates];
     for (;;) {
       const serial = normaliseSerial(randomSerialNumber())!;
-      if (!taken.some((map) => map.has(serial))) return serial;
+      if (!taken.some((map) => map.has(serial)) && !inventory.abandonedSerials.has(serial)) return serial;
     }
   }
 

@@ -79,6 +79,7 @@ export function issue(
       ...options,
       publicKey: keys.publicKey,
       issuer: core.intermediateIssuer(),
+      ...core.issuedLinks(),
       serialNumber: core.freshSerial('intermediate'),
     });
     const privateKey = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
@@ -116,7 +117,7 @@ export function signRequests(
     const plans = requests.map((request, index) => plannedOrRefused(request, { ...options, issuer, now }, index));
     beforeSigning(plans);
     const window = validityWindow(plans[0]?.days ?? 1, now, issuer.certificate.notAfter);
-    const template = leafTemplate(issuer, options.profile, window);
+    const template = leafTemplate(issuer, options.profile, window, core.issuedLinks());
     const serials = new Set<string>();
     const issued = requests.map((request, index): BatchIssued => {
       let serial = core.freshSerial('intermediate');
@@ -164,6 +165,7 @@ export function renew(
       sans: previous.sans,
       publicKey: certificate.publicKey,
       issuer: core.intermediateIssuer(),
+      ...core.issuedLinks(),
       serialNumber: core.freshSerial('intermediate'),
       ...(days ? { days } : {}),
     });
@@ -191,6 +193,7 @@ export function renewWithNewKey(
       sans: previous.sans,
       publicKey: keys.publicKey,
       issuer: core.intermediateIssuer(),
+      ...core.issuedLinks(),
       serialNumber: core.freshSerial('intermediate'),
       ...(days ? { days } : {}),
     });

@@ -53,7 +53,11 @@ export function verifyJournal(core: SessionCore): Promise<JournalHead> {
 export function snapshot(core: SessionCore): Promise<Map<string, Buffer>> {
   return core.exclusive(async () => {
     const files = new Map<string, Buffer>();
-    for (const name of STORE_FILES) {
+    // Every generation's key file, besides the fixed files.
+    const keyFiles = [...core.parts.inventory.intermediates.values()].flatMap((record) =>
+      record.keyFile ? [record.keyFile] : [],
+    );
+    for (const name of new Set([...STORE_FILES, ...keyFiles])) {
       const bytes = await readFile(path.join(core.parts.dir, name)).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return null;
         throw error;

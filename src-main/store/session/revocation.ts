@@ -1,16 +1,19 @@
 /**
- * Revocation and CRLs: a leaf goes on the intermediate's CRL, an
- * intermediate on the root's, which is signed by the root unlocked for that
- * alone. CRL numbers come from the journal, so they never repeat.
+ * Revocation and CRLs, one CRL per issuer: a leaf goes on the CRL of the
+ * intermediate generation that signed it, never another's; an intermediate
+ * goes on the root's, which is signed by the root unlocked for that alone.
+ * Each issuer has its own CRL number sequence, kept by the journal, so a
+ * number never repeats or goes back.
  */
 import type { CaRole, JournalEvent, JournalHead } from '../../../shared/domain/journal';
 import type { RevocationReason } from '../../../shared/domain/pki';
 import { rejected } from '../../../shared/errors';
 import { createCrl, type IssuedCrl } from '../../engine/crl';
 import { normaliseSerial } from '../../engine/serial';
-import type { Revocation } from '../inventory';
+import type { IntermediateRecord, Revocation } from '../inventory';
 import { sha256Hex } from '../keyring';
-import type { SessionCore } from './core';
+import { writePublicCopy } from './authorities';
+import { parsedCertificate, type SessionCore } from './core';
 import { findCertificate } from './issuing';
 
 export function revoke(
@@ -29,43 +32,130 @@ export function revoke(
   });
 }
 
-/** Revokes an intermediate this store's root issued; the root's CRL lists it. */
+/** An intermediate generation of this store, by serial. */
+export function findIntermediate(core: SessionCore, serialText: string): IntermediateRecord {
+  const serial = normaliseSerial(serialText);
+  const existing = serial ? core.parts.inventory.intermediates.get(serial) : undefined;
+  if (!existing) throw rejected('not-found', `No intermediate with serial ${serialText} was issued by this root.`);
+  return existing;
+}
+
+export interface RevokedIntermediate {
+  readonly serial: string;
+  readonly head: JournalHead;
+  /** The root CRL signed in the same ceremony, which lists it. */
+  readonly crl: IssuedCrl;
+  /** Whether it was the active generation: then none is active until a rotation. */
+  readonly wasActive: boolean;
+}
+
+/**
+ * Revokes an intermediate and signs the root's new CRL in the same root
+ * ceremony; both are journaled in one append. A revoked active generation
+ * leaves none active.
+ */
 export function revokeIntermediate(
   core: SessionCore,
   serialText: string,
-  reason: RevocationReason = 'unspecified',
-): Promise<JournalHead> {
+  reason: RevocationReason,
+  rootPassphrase: string,
+  days = 365,
+): Promise<RevokedIntermediate> {
   return core.exclusive(async () => {
-    const serial = normaliseSerial(serialText);
     const { intermediates, rootLeaves } = core.parts.inventory;
+    const serial = normaliseSerial(serialText);
+    // Leaves an imported single-tier root signed are revoked the same way, on the root's CRL.
     const existing = serial ? (intermediates.get(serial) ?? rootLeaves.get(serial)) : undefined;
     if (!serial || !existing)
       throw rejected('not-found', `No intermediate with serial ${serialText} was issued by this root.`);
     if (existing.revocation)
       throw rejected('exists', `Intermediate ${serial} was already revoked on ${existing.revocation.at}.`);
-    return core.record([{ type: 'certificate-revoked', at: new Date().toISOString(), ca: 'root', serial, reason }]);
+    const at = new Date().toISOString();
+    const entries = rootEntries(core);
+    entries.push({ serialNumber: serial, revokedAt: new Date(at), reason });
+    const crl = await core.withRoot(rootPassphrase, (issuer) =>
+      createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
+    );
+    const wasActive = core.parts.inventory.intermediate?.serial === serial;
+    const head = await core.record([
+      { type: 'certificate-revoked', at, ca: 'root', serial, reason },
+      crlEvent('root', crl, entries.length),
+    ]);
+    core.intermediateKeys.delete(serial);
+    await writePublicCopy(core);
+    return { serial, head, crl, wasActive };
   });
 }
 
-/** The intermediate's CRL, with the next CRL number. */
+/**
+ * One generation's CRL (the active one's by default), with its next CRL
+ * number. `beforeRecording` claims its destination before the number is used up.
+ */
 export function generateCrl(
   core: SessionCore,
   days?: number,
+  issuerSerial?: string,
   beforeRecording?: (crl: IssuedCrl) => Promise<void>,
 ): Promise<IssuedCrl> {
   return core.exclusive(async () => {
-    const entries = revokedEntries(core.parts.inventory.certificates.values());
+    const serial = issuerSerial ? findIntermediate(core, issuerSerial).serial : activeSerial(core);
+    const [issued] = await signIssuerCrls(core, [serial], days, beforeRecording);
+    return issued!.crl;
+  });
+}
+
+export interface IssuerCrl {
+  readonly issuer: IntermediateRecord;
+  readonly crl: IssuedCrl;
+}
+
+/** The CRL of every generation that still signs (active and retired, not expired), in one append. */
+export function generateIssuerCrls(core: SessionCore, days?: number): Promise<IssuerCrl[]> {
+  return core.exclusive(async () => {
+    const live = liveGenerations(core).map((record) => record.serial);
+    if (live.length === 0) throw rejected('policy', 'No intermediate of this store can sign a CRL now.');
+    return signIssuerCrls(core, live, days);
+  });
+}
+
+/** Generations whose key is here, not revoked and not expired: the ones with a CRL to keep publishing. */
+export function liveGenerations(core: SessionCore, now = new Date()): IntermediateRecord[] {
+  return [...core.parts.inventory.intermediates.values()].filter(
+    (record) =>
+      !record.revocation &&
+      core.intermediateKeys.has(record.serial) &&
+      parsedCertificate(record.certificate).notAfter >= now,
+  );
+}
+
+async function signIssuerCrls(
+  core: SessionCore,
+  serials: readonly string[],
+  days?: number,
+  beforeRecording?: (crl: IssuedCrl) => Promise<void>,
+): Promise<IssuerCrl[]> {
+  const signed: IssuerCrl[] = [];
+  for (const serial of serials) {
+    const issuer = core.parts.inventory.intermediates.get(serial)!;
+    if (issuer.revocation) throw rejected('policy', `The intermediate ${serial} is revoked: it signs no more CRLs.`);
+    const leaves = [...core.parts.inventory.certificates.values()].filter((record) => record.issuer === serial);
     const crl = await createCrl({
-      issuer: core.intermediateIssuer(),
-      crlNumber: core.parts.inventory.crls.intermediate.lastNumber + 1,
-      entries,
+      issuer: core.generationIssuer(serial),
+      crlNumber: issuer.crl.lastNumber + 1,
+      entries: revokedEntries(leaves),
       ...(days ? { days } : {}),
     });
-    // Its destination is claimed before its number is used up: a refusal there leaves the number free.
-    await beforeRecording?.(crl);
-    await core.record([crlEvent('intermediate', crl, entries.length)]);
-    return crl;
-  });
+    signed.push({ issuer, crl });
+  }
+  // Destinations are claimed before the numbers are used up: a refusal there leaves them free.
+  if (beforeRecording) for (const { crl } of signed) await beforeRecording(crl);
+  await core.record(signed.map(({ issuer, crl }) => issuerCrlEvent(issuer.serial, crl)));
+  return signed;
+}
+
+function activeSerial(core: SessionCore): string {
+  core.intermediateIssuer();
+  return core.parts.inventory.intermediate!.serial;
 }
 
 /** The root's CRL (revoked intermediates), signed by the root unlocked for this alone. */
@@ -76,9 +166,7 @@ export function generateRootCrl(
   beforeRecording?: (crl: IssuedCrl) => Promise<void>,
 ): Promise<IssuedCrl> {
   return core.exclusive(async () => {
-    const { intermediates, rootLeaves } = core.parts.inventory;
-    // Leaves an imported single-tier root signed stay on its CRL.
-    const entries = revokedEntries([...intermediates.values(), ...rootLeaves.values()]);
+    const entries = rootEntries(core);
     const crl = await core.withRoot(rootPassphrase, (issuer) =>
       createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
     );
@@ -86,6 +174,12 @@ export function generateRootCrl(
     await core.record([crlEvent('root', crl, entries.length)]);
     return crl;
   });
+}
+
+/** What the root's CRL lists: revoked intermediates, and leaves an imported single-tier root signed. */
+function rootEntries(core: SessionCore) {
+  const { intermediates, rootLeaves } = core.parts.inventory;
+  return revokedEntries([...intermediates.values(), ...rootLeaves.values()]);
 }
 
 function revokedEntries(records: Iterable<{ serial: string; revocation?: Revocation | undefined }>) {
@@ -109,4 +203,71 @@ function crlEvent(ca: CaRole, crl: IssuedCrl, entries: number): JournalEvent {
     entries,
     sha256: sha256Hex(crl.der),
   };
+}
+
+function issuerCrlEvent(issuer: string, crl: IssuedCrl): JournalEvent {
+  return {
+    type: 'issuer-crl-generated',
+    at: new Date().toISOString(),
+    issuer,
+    crlNumber: crl.crlNumber,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate.toISOString(),
+    entries: crl.entries,
+    sha256: sha256Hex(crl.der),
+  };
+}
+
+export interface ScheduledCrl extends IssuedCrl {
+  /** When to publish it: its thisUpdate. */
+  readonly publishOn: Date;
+}
+
+/**
+ * Root CRLs signed ahead, as root key ceremonies do: `count` CRLs whose
+ * thisUpdate dates are `intervalDays` apart from now, each valid until the
+ * next one's date plus `graceDays`, CRL numbers increasing; one root unlock,
+ * one journal append.
+ */
+export function generateRootCrlSchedule(
+  core: SessionCore,
+  rootPassphrase: string,
+  schedule: { count: number; intervalDays: number; graceDays: number },
+): Promise<ScheduledCrl[]> {
+  return core.exclusive(async () => {
+    const { count, intervalDays, graceDays } = schedule;
+    if (count < 1 || count > 12 || intervalDays < 1 || graceDays < 0 || intervalDays + graceDays > 366)
+      throw rejected(
+        'invalid-option',
+        'A schedule is 1 to 12 CRLs, each valid for at most 366 days with its grace period.',
+      );
+    const entries = rootEntries(core);
+    const first = core.parts.inventory.crls.root.lastNumber + 1;
+    const start = Date.now();
+    const crls = await core.withRoot(rootPassphrase, async (issuer) => {
+      const signed: ScheduledCrl[] = [];
+      for (let index = 0; index < count; index++) {
+        const now = new Date(start + index * intervalDays * 86_400_000);
+        const crl = await createCrl({ issuer, crlNumber: first + index, entries, days: intervalDays + graceDays, now });
+        signed.push({ ...crl, publishOn: crl.thisUpdate });
+      }
+      return signed;
+    });
+    const last = crls[crls.length - 1]!;
+    await core.record([
+      ...crls.map((crl) => crlEvent('root', crl, entries.length)),
+      {
+        type: 'root-crl-scheduled',
+        at: new Date().toISOString(),
+        count,
+        intervalDays,
+        graceDays,
+        firstNumber: first,
+        lastNumber: last.crlNumber,
+        lastThisUpdate: last.thisUpdate.toISOString(),
+        lastNextUpdate: last.nextUpdate.toISOString(),
+      },
+    ]);
+    return crls;
+  });
 }

@@ -213,7 +213,13 @@ describe('the audit timeline', () => {
       [...all.entries.map((entry) => entry.sequence)].sort((a, b) => b - a),
     );
     const ca = await call('journalEntries', { category: 'ca' });
-    expect(ca.entries.map((entry) => entry.type)).toEqual(['intermediate-issued', 'root-created', 'store-created']);
+    // A new intermediate journals its intent first (session/authorities.ts), then the intermediate.
+    expect(ca.entries.map((entry) => entry.type)).toEqual([
+      'intermediate-issued',
+      'intermediate-rotation-started',
+      'root-created',
+      'store-created',
+    ]);
     const found = await call('journalEntries', { category: 'issuance', query: 'AUDIT.example.com' });
     expect(found.entries.map((entry) => entry.type)).toEqual(['certificate-issued']);
     const page = await call('journalEntries', { offset: 1, limit: 2 });

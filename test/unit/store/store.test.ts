@@ -203,9 +203,11 @@ describe('the session', () => {
     // Locking is asynchronous only in releasing the lock file.
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(session.locked).toBe(true);
-    const internals = (session as unknown as { core: { parts: { dataKey: Buffer }; intermediateKey: unknown } }).core;
+    const internals = (
+      session as unknown as { core: { parts: { dataKey: Buffer }; intermediateKeys: Map<string, unknown> } }
+    ).core;
     expect(internals.parts.dataKey.every((byte) => byte === 0)).toBe(true);
-    expect(internals.intermediateKey).toBeNull();
+    expect(internals.intermediateKeys.size).toBe(0);
     expect(() => session.inventory).toThrow(expect.objectContaining({ code: 'LOCKED' }));
     await expect(session.generateCrl()).rejects.toMatchObject({ code: 'LOCKED' });
     // The lock file is gone: another process may open the store now.
@@ -221,10 +223,11 @@ describe('the session', () => {
     expect((keys[0]!.algorithm as { namedCurve?: string }).namedCurve).toBe(
       (intermediate.publicKey.algorithm as { namedCurve?: string }).namedCurve,
     );
-    // Nothing public hands out a root key: chainRoot returns the root's certificate, which is public.
+    // Nothing public hands out a root key: chainRoot returns the root's certificate, which is public; the CRL
+    // methods sign through withRoot.
     const rootNames = (object: object) =>
       Object.getOwnPropertyNames(Object.getPrototypeOf(object)).filter((name) => /root/i.test(name));
-    expect(rootNames(session).sort()).toEqual(['chainRoot', 'generateRootCrl']);
+    expect(rootNames(session).sort()).toEqual(['chainRoot', 'generateRootCrl', 'generateRootCrlSchedule']);
     // The core unlocks the root only inside withRoot, for the length of one callback.
     const core = (session as unknown as { core: object }).core;
     expect(rootNames(core).sort()).toEqual(['rootCertificate', 'withRoot']);
