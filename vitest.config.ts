@@ -11,6 +11,7 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/unit/renderer/**'],
           environment: 'node',
+          setupFiles: ['test/support/isolated-config.ts'],
           // Generous: RSA-4096 key generation on a loaded two-core CI machine takes seconds.
           testTimeout: 30_000,
         },
@@ -29,6 +30,7 @@ export default defineConfig({
           name: 'interop',
           include: ['test/interop/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/support/isolated-config.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

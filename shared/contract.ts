@@ -177,8 +177,8 @@ export const contract = {
   },
   verifyJournal: {
     channel: 'rootkeeper:verify-journal',
-    summary: 'Re-reads and verifies the whole journal; returns its head.',
-    request: EmptyRequest,
+    summary: 'Re-reads and verifies the whole journal; returns its head (and finds a head from the paper log in it).',
+    request: Requests.verifyJournal,
     response: Responses.verifyJournal,
   },
   backup: {
@@ -198,6 +198,12 @@ export const contract = {
     summary: "Restores a backup into the store's folder, which must be empty.",
     request: Requests.restoreBackup,
     response: Responses.verifyBackup,
+  },
+  acceptRollback: {
+    channel: 'rootkeeper:accept-rollback',
+    summary: 'Lets a deliberately older copy of the store open again; needs both passphrases and is journaled.',
+    request: Requests.acceptRollback,
+    response: Responses.acceptRollback,
   },
   changePassphrase: {
     channel: 'rootkeeper:change-passphrase',

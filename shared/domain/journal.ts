@@ -62,10 +62,22 @@ export const JournalEventSchema = v.variant('type', [
     kind: v.string(),
     folder: v.string(),
     files: v.array(v.strictObject({ name: v.string(), sha256: Hex })),
+    /** Written with the store locked: journaled by the next unlock from a note (store/pending-notes.ts). */
+    recordedWhileLocked: v.optional(v.boolean()),
+    /** What the next unlock found at the destination then. */
+    check: v.optional(v.picklist(['matches', 'changed', 'missing'])),
   }),
-  event('backup-made', { file: v.string(), sha256: Hex }),
+  /** `folder` (where it was written) is absent in records of older versions. */
+  event('backup-made', { file: v.string(), sha256: Hex, folder: v.optional(v.string()) }),
   event('passphrase-changed', { which: v.picklist(['root', 'operator']) }),
-  event('unlock-failed', { attempts: v.number(), first: Timestamp, last: Timestamp }),
+  /** Wrong passphrases before a success; `which` and `times` are absent in records of older versions. */
+  event('unlock-failed', {
+    attempts: v.number(),
+    first: Timestamp,
+    last: Timestamp,
+    which: v.optional(v.picklist(['operator', 'root'])),
+    times: v.optional(v.array(Timestamp)),
+  }),
   event('journal-recovered', { notice: v.string() }),
   /**
    * An existing CA brought in (docs/import.md): where from, what it held, its
@@ -168,6 +180,20 @@ export const JournalEventSchema = v.variant('type', [
     entries: v.number(),
     sha256: Hex,
   }),
+  /**
+   * The store file is about to be rewritten as write `generation` (its
+   * binding to the journal points at this record): a rollback of the journal
+   * to just before a store-file change cannot pass for an interrupted one.
+   */
+  event('store-file-changing', { generation: v.number() }),
+  /** A backup restored into this folder: the journal goes on from the backup's head. */
+  event('store-restored', {
+    file: v.string(),
+    sha256: Hex,
+    restoredHead: v.strictObject({ sequence: v.number(), chainHash: Hex }),
+  }),
+  /** An older copy of the store accepted on purpose (audit accept-rollback): what was last seen before it. */
+  event('rollback-accepted', { sequence: v.number(), chainHash: Hex, lastSeen: v.number(), lastSeenHash: Hex }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

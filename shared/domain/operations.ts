@@ -213,6 +213,10 @@ export const Requests = {
   verifyBackup: v.strictObject({ source: Destination, passphrase: Passphrase }),
   restoreBackup: v.strictObject({ source: Destination, passphrase: Passphrase }),
   changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']), current: Passphrase, next: Passphrase }),
+  /** A chain hash from the paper log that the journal must pass through. */
+  verifyJournal: v.strictObject({ expectHead: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))) }),
+  /** An older copy of the store put back on purpose: both passphrases, journaled. */
+  acceptRollback: v.strictObject({ operatorPassphrase: Passphrase, rootPassphrase: Passphrase }),
   convert: v.strictObject({
     input: v.pipe(v.instance(Uint8Array), v.maxLength(4 * 1024 * 1024)),
     to: v.picklist(['pem', 'der', 'p7b']),
@@ -225,6 +229,8 @@ export const Responses = {
     rootSubject: v.string(),
     rootSha256: v.string(),
     rootNotAfter: v.string(),
+    /** The journal's head after the ceremony: for the ceremony record on paper. */
+    head: v.optional(Head),
   }),
   unlock: v.strictObject({ locksAt: v.string(), head: Head, notices: v.array(v.string()) }),
   lock: v.strictObject({ locked: v.literal(true) }),
@@ -263,7 +269,13 @@ export const Responses = {
   exportChain: v.strictObject({ pem: v.string(), written: v.nullable(WrittenFolderSchema) }),
   listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema), total: v.number() }),
   showCertificate: v.strictObject({ summary: CertificateSummarySchema, detail: CertificateDetailSchema }),
-  verifyJournal: v.strictObject({ head: Head, records: v.number() }),
+  verifyJournal: v.strictObject({
+    head: Head,
+    records: v.number(),
+    /** The record the expected head belongs to, when one was given. */
+    expected: v.optional(v.number()),
+  }),
+  acceptRollback: v.strictObject({ from: Head, head: Head, lastSeen: Head }),
   overview: OverviewSchema,
   journalEntries: v.strictObject({ entries: v.array(AuditEntrySchema), total: v.number() }),
   choosePath: v.strictObject({ choice: v.nullable(v.strictObject({ destination: v.string(), label: v.string() })) }),

@@ -54,6 +54,8 @@ export interface BundleLayout {
   readonly der: Uint8Array;
   readonly hasKey: boolean;
   readonly keyEncrypted: boolean;
+  /** The CA journal's head when the bundle was made, for the README (compare with the paper log). */
+  readonly journalHead?: { readonly sequence: number; readonly chainHash: string };
 }
 
 /** The DNS names a server answers to (IP addresses have no place in server_name). */

@@ -16,7 +16,7 @@ export function bundleReadme(bundle: BundleLayout, pkcs12?: Pkcs12Profile): stri
   return `${sections.join('\n\n')}\n`;
 }
 
-export function header({ facts, der }: BundleLayout): string {
+export function header({ facts, der, journalHead }: BundleLayout): string {
   return [
     `Certificate bundle for ${facts.subject}`,
     '='.repeat(40),
@@ -24,6 +24,8 @@ export function header({ facts, der }: BundleLayout): string {
     `Valid:       ${facts.notBefore} to ${facts.notAfter}`,
     `Issuer:      ${facts.issuer}`,
     `SHA-256:     ${fingerprints(der).sha256}`,
+    // The CA's journal head: "rootkeeper audit verify --expect-head" checks the journal still passes through it.
+    ...(journalHead ? [`CA journal:  record ${journalHead.sequence}, chain hash ${journalHead.chainHash}`] : []),
   ].join('\n');
 }
 

@@ -30,6 +30,8 @@ export interface BundleOptions {
   /** Only for keys generated here. `passphrase: null` writes it unencrypted, on explicit request only. */
   readonly privateKey?: { readonly pkcs8: Uint8Array; readonly passphrase: string | null };
   readonly pkcs12?: { readonly profile: Pkcs12Profile; readonly password: string };
+  /** The CA journal's head when the bundle was made, for the README (compare with the paper log). */
+  readonly journalHead?: { readonly sequence: number; readonly chainHash: string };
 }
 
 export interface Bundle {
@@ -73,6 +75,7 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
     der: options.certificate,
     hasKey: Boolean(key),
     keyEncrypted: key?.passphrase != null,
+    ...(options.journalHead ? { journalHead: options.journalHead } : {}),
   };
   if (isClientCertificate(options.certificate)) {
     files.push({ name: 'README.txt', data: clientReadme(layout, options.pkcs12?.profile) });

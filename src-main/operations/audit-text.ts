@@ -43,16 +43,19 @@ function describe(event: JournalEvent): Described {
     case 'export-written':
       return {
         category: 'export',
-        summary: `Export (${event.kind}) written to ${event.folder}: ${event.files.length} files.`,
+        summary: `Export (${event.kind}) written to ${event.folder}: ${event.files.length} files.${lockedNote(event)}`,
       };
     case 'backup-made':
-      return { category: 'export', summary: `Backup written: ${event.file}, SHA-256 ${event.sha256}.` };
+      return {
+        category: 'export',
+        summary: `Backup written: ${event.folder ? `${event.folder}/` : ''}${event.file}, SHA-256 ${event.sha256}.`,
+      };
     case 'passphrase-changed':
       return { category: 'access', summary: `The ${event.which} passphrase was changed.` };
     case 'unlock-failed':
       return {
         category: 'access',
-        summary: `${event.attempts} failed unlock attempt${event.attempts === 1 ? '' : 's'} between ${event.first} and ${event.last}.`,
+        summary: `${event.attempts} wrong ${event.which ?? 'operator'} passphrase${event.attempts === 1 ? '' : 's'} between ${event.first} and ${event.last}.`,
       };
     case 'journal-recovered':
       return { category: 'access', summary: `Recovered on opening: ${event.notice}` };
@@ -101,6 +104,18 @@ function describe(event: JournalEvent): Described {
         summary: `CRL number ${event.crlNumber} of intermediate ${event.issuer} published with ${event.entries} entr${event.entries === 1 ? 'y' : 'ies'}; next update ${event.nextUpdate}.`,
         serial: event.issuer,
       };
+    case 'store-file-changing':
+      return { category: 'access', summary: `The store file is rewritten (write ${event.generation}).` };
+    case 'store-restored':
+      return {
+        category: 'access',
+        summary: `Restored from the backup ${event.file} (SHA-256 ${event.sha256}) at record ${event.restoredHead.sequence}.`,
+      };
+    case 'rollback-accepted':
+      return {
+        category: 'access',
+        summary: `An older copy of the store was accepted: it ended at record ${event.sequence}; the last seen was record ${event.lastSeen}.`,
+      };
   }
 }
 
@@ -138,4 +153,15 @@ export function auditText(entries: readonly AuditEntry[], head: { sequence: numb
     '',
     ...lines,
   ].join('\n')}\n`;
+}
+
+/** How an export made while the store was locked was recorded, and what the next unlock found. */
+function lockedNote(event: Extract<JournalEvent, { type: 'export-written' }>): string {
+  if (!event.recordedWhileLocked) return '';
+  const found = {
+    matches: 'the files still match',
+    changed: 'the files have changed since',
+    missing: 'some files are gone',
+  };
+  return ` Recorded while locked; at the next unlock ${found[event.check ?? 'missing']}.`;
 }

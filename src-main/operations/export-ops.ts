@@ -8,6 +8,7 @@ import { writeExportFolder, type OutputFile, type WrittenFolder } from '../expor
 import { partialSuccess } from '../store/transaction';
 import type { WrittenFolderSummary } from '../../shared/domain/certificates';
 import { trustKitFiles } from '../exports/trust-kit';
+import { addPendingNote } from '../store/pending-notes';
 import { ClosedStore } from '../store/store';
 import { currentSession, type OperationContext } from './context';
 import { namesOf, reserveFolder } from '../exports/reservation';
@@ -65,23 +66,26 @@ async function journalExport(
   kind: string,
   done: string,
 ): Promise<WrittenFolderSummary> {
-  try {
-    await context.sessions.current?.note([
-      {
-        type: 'export-written',
-        at: new Date().toISOString(),
-        kind,
-        folder: written.folder,
-        files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
-      },
-    ]);
-  } catch (error) {
-    throw partialSuccess(
-      done,
-      'the journal could not record the export',
-      error,
-      'The files are complete and verified; only the record of the export is missing.',
-    );
+  const note = {
+    at: new Date().toISOString(),
+    kind,
+    folder: written.folder,
+    files: written.files.map(({ name, sha256 }) => ({ name, sha256 })),
+  };
+  const session = context.sessions.current;
+  // Locked: the journal cannot be written; the next unlock journals this note.
+  if (!session) await addPendingNote(context.storeDir, note).catch(() => undefined);
+  else {
+    try {
+      await session.note([{ type: 'export-written', ...note }]);
+    } catch (error) {
+      throw partialSuccess(
+        done,
+        'the journal could not record the export',
+        error,
+        'The files are complete and verified; only the record of the export is missing.',
+      );
+    }
   }
   return { folder: written.folder, files: [...written.files] };
 }
@@ -136,6 +140,7 @@ export async function exportBundleOperation(
   const bundle = await bundleFiles({
     certificate: Buffer.from(record.certificate, 'base64'),
     ...session.chain(record.issuer),
+    journalHead: session.head,
   });
   const folder = path.join(context.destinations.folder(request.destination), bundle.name);
   return writeExport(context, folder, bundle.files, 'bundle', request.force);

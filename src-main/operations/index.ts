@@ -36,6 +36,7 @@ import {
   showAuthorityOperation,
 } from './authority-ops';
 import {
+  acceptRollbackOperation,
   backupOperation,
   changePassphraseOperation,
   createStoreOperation,
@@ -71,7 +72,8 @@ export function operationHandlers(context: OperationContext, version: string): O
     exportBundle: (request) => exportBundleOperation(context, request),
     listCertificates: (request) => listCertificatesOperation(context, request),
     showCertificate: (request) => showCertificateOperation(context, request),
-    verifyJournal: () => verifyJournalOperation(context),
+    verifyJournal: (request) => verifyJournalOperation(context, request),
+    acceptRollback: (request) => acceptRollbackOperation(context, request),
     backup: (request) => backupOperation(context, request),
     verifyBackup: (request) => verifyBackupOperation(context, request),
     restoreBackup: (request) => restoreBackupOperation(context, request),

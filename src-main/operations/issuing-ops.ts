@@ -126,6 +126,7 @@ class PendingBundle {
     const bundle = await bundleFiles({
       certificate: issued.der,
       ...session.chain(),
+      journalHead: session.head,
       ...(secrets.key ? { privateKey: secrets.key } : {}),
       ...(secrets.pkcs12 ? { pkcs12: secrets.pkcs12 } : {}),
     });
@@ -253,6 +254,7 @@ async function writeBatch(
       bundleFiles({
         certificate: certificate.der,
         ...chain,
+        journalHead: session.head,
         facts: {
           subject: certificate.plan.subject,
           issuer,

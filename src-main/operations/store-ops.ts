@@ -4,7 +4,7 @@ import { RootkeeperError } from '../../shared/errors';
 import { parseSubject } from '../engine/names';
 import { restoreBackup, verifyBackup, writeBackup } from '../store/backup';
 import { DEFAULT_KDF_COST, type KdfCost } from '../vault/kdf';
-import { ClosedStore, createStore } from '../store/store';
+import { ClosedStore, acceptRollback, createStore } from '../store/store';
 import { certificateValidity } from './summaries';
 import { currentSession, type OperationContext } from './context';
 
@@ -23,7 +23,13 @@ export async function createStoreOperation(
     ...kdfCost(request),
   });
   const { subject, notAfter } = certificateValidity(created.rootCertificate);
-  return { storeId: created.storeId, rootSubject: subject, rootSha256: created.rootSha256, rootNotAfter: notAfter };
+  return {
+    storeId: created.storeId,
+    rootSubject: subject,
+    rootSha256: created.rootSha256,
+    rootNotAfter: notAfter,
+    head: created.head,
+  };
 }
 
 export async function unlockOperation(
@@ -54,9 +60,31 @@ export async function changePassphraseOperation(
   return { which: request.which };
 }
 
-export async function verifyJournalOperation(context: OperationContext): Promise<ResponseOf<'verifyJournal'>> {
-  const head = await currentSession(context).verifyJournal();
-  return { head, records: head.sequence };
+export async function verifyJournalOperation(
+  context: OperationContext,
+  request: RequestOf<'verifyJournal'>,
+): Promise<ResponseOf<'verifyJournal'>> {
+  const { head, expected } = await currentSession(context).verifyJournal(request.expectHead);
+  return { head, records: head.sequence, ...(expected === null ? {} : { expected }) };
+}
+
+export async function acceptRollbackOperation(
+  context: OperationContext,
+  request: RequestOf<'acceptRollback'>,
+): Promise<ResponseOf<'acceptRollback'>> {
+  if (context.sessions.current)
+    throw new RootkeeperError('STORE_IN_USE', 'Lock the store first: accepting a rollback opens it anew.');
+  const accepted = await acceptRollback(
+    context.storeDir,
+    request.operatorPassphrase,
+    request.rootPassphrase,
+    context.environment,
+  );
+  return {
+    from: accepted.from,
+    head: accepted.head,
+    lastSeen: { sequence: accepted.lastSeen.sequence, chainHash: accepted.lastSeen.chainHash },
+  };
 }
 
 export async function backupOperation(

@@ -22,7 +22,10 @@ import { STORE_FILE, isStoreFile } from './layout';
 import { resolveInterruptedRestore, restoreFiles } from './restore-staging';
 import { partialSuccess } from './transaction';
 import type { Session } from './session';
-import { verifyStore, type StoreEnvironment } from './store';
+import { generationOf, journalKeysFor } from './epochs';
+import { JournalWriter } from './journal';
+import { acquireStoreLock } from './lock';
+import { verifyStore, witnessOf, type StoreEnvironment } from './store';
 import { UnlockThrottle, throttled } from './throttle';
 
 const MAGIC = Buffer.from('RKBACKUP1\n', 'ascii');
@@ -62,7 +65,13 @@ export async function writeBackup(session: Session, file: string): Promise<Backu
   }
   try {
     await session.note([
-      { type: 'backup-made', at: new Date().toISOString(), file: path.basename(file), sha256: summary.sha256 },
+      {
+        type: 'backup-made',
+        at: new Date().toISOString(),
+        file: path.basename(file),
+        folder: path.dirname(file),
+        sha256: summary.sha256,
+      },
     ]);
   } catch (error) {
     throw partialSuccess(
@@ -138,9 +147,12 @@ async function openBackup(
   }
   const keyring = decodeChecked(header.storeFile, `${path.basename(file)} (store file)`, KeyringSchema);
   if (keyring.storeId !== header.storeId) throw damaged('its header names another store');
-  const { value: dataKey } = await throttled(environment.throttle ?? backupThrottle, `${file}#operator`, () =>
+  // A backup file has no folder of its own to count in: this process's memory counts.
+  const opened = await throttled(environment.throttle ?? backupThrottle, { key: `${file}#operator` }, () =>
     openSlot(keyring, 'operator-data-key', operatorPassphrase, environment.kdfPolicy, 'operator'),
   );
+  await opened.clear();
+  const dataKey = opened.value;
   const key = subkey(dataKey, 'backup', keyring.storeId);
   const body = bytes.subarray(headerStart + headerLength);
   const payload = open(key, { nonce: body.subarray(0, 12), ciphertext: body.subarray(12) }, headerBytes);
@@ -199,7 +211,11 @@ export async function verifyBackup(
   }
 }
 
-/** Restores a backup into an empty (or new) folder and verifies the result as a store. */
+/**
+ * Restores a backup into an empty (or new) folder, verifies the result as a
+ * store, journals the restore, and moves the witness to it: going back to a
+ * backup is deliberate, and the journal says so.
+ */
 export async function restoreBackup(
   file: string,
   dir: string,
@@ -217,9 +233,42 @@ export async function restoreBackup(
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await restoreFiles(dir, backup.files);
     await checkOpened(backup, dir);
-    return { storeId: backup.storeId, head: backup.head };
+    const head = await journalRestore(dir, backup, file, environment);
+    return { storeId: backup.storeId, head };
   } finally {
     wipe(backup.dataKey);
+  }
+}
+
+/** The restore's journal record, under the store lock, and the witness moved (back) to it. */
+async function journalRestore(
+  dir: string,
+  backup: OpenedBackup,
+  file: string,
+  environment: StoreEnvironment,
+): Promise<JournalHead> {
+  const lock = await acquireStoreLock(dir);
+  try {
+    const keyring = decodeChecked(backup.files.get(STORE_FILE)!.toString('utf8'), STORE_FILE, KeyringSchema);
+    const { scan } = await verifyStore(dir, keyring, backup.dataKey);
+    const keys = journalKeysFor(keyring, backup.dataKey);
+    const writer = await JournalWriter.resume(dir, keyring.storeId, keys, scan, generationOf(keyring), () =>
+      lock.verify(),
+    );
+    const head = await writer.append([
+      {
+        type: 'store-restored',
+        at: new Date().toISOString(),
+        file: path.basename(file),
+        sha256: sha256Hex(await readFile(file)),
+        restoredHead: { ...backup.head },
+      },
+    ]);
+    wipe(keys.record, keys.head, ...(keys.older ?? []).flatMap((epoch) => [epoch.record, epoch.head]));
+    await witnessOf(environment)?.record(keyring.storeId, head, { back: true });
+    return head;
+  } finally {
+    await lock.release();
   }
 }
 

@@ -254,6 +254,9 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'backup-made':
     case 'passphrase-changed':
     case 'unlock-failed':
+    case 'store-restored':
+    case 'rollback-accepted':
+    case 'store-file-changing':
     case 'journal-recovered':
     case 'change-begun':
     case 'change-ended':

@@ -36,10 +36,28 @@ const MAX_BODY = 1024 * 1024;
 const READ_CHUNK = 1024 * 1024;
 
 export interface JournalKeys {
-  /** Encrypts records. */
+  /** Encrypts records (of the current data-key epoch). */
   readonly record: Buffer;
   /** MACs the head. */
   readonly head: Buffer;
+  /** The first record sealed with `record` (1 when the data key never changed). */
+  readonly firstSequence?: number;
+  /** Earlier epochs' keys, oldest first: records before `firstSequence` were sealed with them (epochs.ts). */
+  readonly older?: readonly { readonly firstSequence: number; readonly record: Buffer; readonly head: Buffer }[];
+}
+
+/** The key that sealed record `sequence`. */
+function recordKeyFor(keys: JournalKeys, sequence: number): Buffer {
+  if (sequence >= (keys.firstSequence ?? 1)) return keys.record;
+  const epoch = [...(keys.older ?? [])].reverse().find((older) => older.firstSequence <= sequence);
+  return epoch?.record ?? keys.record;
+}
+
+/** The head file as read: its position, the store-file generation it names, and whether an earlier key MACed it. */
+export interface HeadFile extends JournalHead {
+  readonly generation: number;
+  /** True when a key of an earlier epoch MACed it: a passphrase change stopped after the store file was written. */
+  readonly underOlderKey: boolean;
 }
 
 export interface JournalScan {
@@ -51,6 +69,18 @@ export interface JournalScan {
   /** Whether the file or the head must be rewritten to match `entries`. */
   readonly needsTruncate: boolean;
   readonly needsHeadWrite: boolean;
+  /** The head file as it was found. */
+  readonly headFile: HeadFile;
+  /** The chain hash after each record asked for in `checkpoints`, when the journal reaches it. */
+  readonly hashes: ReadonlyMap<number, string>;
+  /** The record whose chain hash is `findHash`, or null. */
+  readonly found: number | null;
+}
+
+/** What a scan also reports: chain hashes at given records, or the record with a given chain hash. */
+export interface ScanLookups {
+  readonly checkpoints?: readonly number[];
+  readonly findHash?: string;
 }
 
 export function genesisHash(storeId: string): Buffer {
@@ -100,40 +130,61 @@ export function journalHeader(storeId: string): Buffer {
   return Buffer.concat([MAGIC, Buffer.from(storeId, 'ascii')]);
 }
 
+/** Version 2 adds the generation of the store file the head belongs to (epochs.ts); version 1 means 0. */
 const HeadSchema = v.strictObject({
   format: v.literal('rootkeeper-journal-head'),
-  version: v.literal(1),
+  version: v.picklist([1, 2]),
   storeId: v.string(),
   sequence: v.number(),
   chainHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  keyringGeneration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   mac: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
 });
 
-function headMac(key: Buffer, storeId: string, head: JournalHead): string {
+function headMac(key: Buffer, storeId: string, head: JournalHead, generation: number | undefined): string {
+  const bound = generation === undefined ? '' : `|${generation}`;
   return createHmac('sha256', key)
-    .update(`rootkeeper-journal-head|${storeId}|${head.sequence}|${head.chainHash}`)
+    .update(`rootkeeper-journal-head|${storeId}|${head.sequence}|${head.chainHash}${bound}`)
     .digest('hex');
 }
 
-export async function writeHead(dir: string, storeId: string, key: Buffer, head: JournalHead): Promise<void> {
+export async function writeHead(
+  dir: string,
+  storeId: string,
+  key: Buffer,
+  head: JournalHead,
+  generation: number,
+): Promise<void> {
   await writeCheckedFile(path.join(dir, JOURNAL_HEAD_FILE), {
     format: 'rootkeeper-journal-head',
-    version: 1,
+    version: 2,
     storeId,
     sequence: head.sequence,
     chainHash: head.chainHash,
-    mac: headMac(key, storeId, head),
+    keyringGeneration: generation,
+    mac: headMac(key, storeId, head, generation),
   });
 }
 
-async function readHead(dir: string, storeId: string, key: Buffer): Promise<JournalHead> {
+async function readHead(dir: string, storeId: string, keys: JournalKeys): Promise<HeadFile> {
   const head = await readCheckedFile(path.join(dir, JOURNAL_HEAD_FILE), HeadSchema);
   if (!head) throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'it is missing');
-  const expected = Buffer.from(headMac(key, storeId, head), 'hex');
-  if (head.storeId !== storeId || !timingSafeEqual(expected, Buffer.from(head.mac, 'hex'))) {
-    throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'its authentication code does not match');
-  }
-  return { sequence: head.sequence, chainHash: head.chainHash };
+  if ((head.version === 1) !== (head.keyringGeneration === undefined))
+    throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'its version and fields disagree');
+  const matches = (key: Buffer) =>
+    timingSafeEqual(
+      Buffer.from(headMac(key, storeId, head, head.keyringGeneration), 'hex'),
+      Buffer.from(head.mac, 'hex'),
+    );
+  const current = head.storeId === storeId && matches(keys.head);
+  const older = !current && head.storeId === storeId && (keys.older ?? []).some((epoch) => matches(epoch.head));
+  if (!current && !older) throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'its authentication code does not match');
+  return {
+    sequence: head.sequence,
+    chainHash: head.chainHash,
+    generation: head.keyringGeneration ?? 0,
+    underOlderKey: older,
+  };
 }
 
 /**
@@ -147,11 +198,12 @@ export async function scanJournal(
   storeId: string,
   keys: JournalKeys,
   onEntry: (entry: JournalEntry) => void = () => {},
+  look: ScanLookups = {},
 ): Promise<JournalScan> {
-  const head = await readHead(dir, storeId, keys.head);
+  const head = await readHead(dir, storeId, keys);
   const file = await JournalFile.open(path.join(dir, JOURNAL_FILE));
   try {
-    return await scanRecords(file, head, storeId, keys, onEntry);
+    return await scanRecords(file, head, storeId, keys, onEntry, look);
   } finally {
     await file.close();
   }
@@ -159,11 +211,14 @@ export async function scanJournal(
 
 async function scanRecords(
   file: JournalFile,
-  head: JournalHead,
+  head: HeadFile,
   storeId: string,
   keys: JournalKeys,
   onEntry: (entry: JournalEntry) => void,
+  look: ScanLookups,
 ): Promise<JournalScan> {
+  const checkpoints = new Set(look.checkpoints ?? []);
+  let found: number | null = null;
   if (file.size < HEADER_BYTES || !(await file.read(0, HEADER_BYTES)).equals(journalHeader(storeId))) {
     throw new StoreDamagedError(JOURNAL_FILE, 'its header is not this store’s');
   }
@@ -172,6 +227,9 @@ async function scanRecords(
   let hash = genesisHash(storeId);
   let offset = HEADER_BYTES;
   let headHash: string | null = head.sequence === 0 ? hash.toString('hex') : null;
+  const hashes = new Map<number, string>();
+  if (checkpoints.has(0)) hashes.set(0, hash.toString('hex'));
+  if (look.findHash === hash.toString('hex')) found = 0;
 
   while (offset < file.size) {
     const sequence = count + 1;
@@ -179,7 +237,7 @@ async function scanRecords(
     const length = file.size - offset >= LENGTH_BYTES ? (await file.read(offset, LENGTH_BYTES)).readUInt32BE(0) : null;
     const problem = recordProblem(file.size, offset, length);
     const body = problem ? null : await file.read(offset + LENGTH_BYTES, length!);
-    const plaintext = body ? openRecord(storeId, keys.record, sequence, hash, body) : null;
+    const plaintext = body ? openRecord(storeId, recordKeyFor(keys, sequence), sequence, hash, body) : null;
     if (!body || !plaintext) {
       const detail = problem ?? 'it does not authenticate (altered, inserted, removed or moved)';
       if (confirmed) throw new StoreDamagedError(JOURNAL_FILE, detail, sequence);
@@ -193,6 +251,8 @@ async function scanRecords(
     hash = chain(hash, body);
     offset += LENGTH_BYTES + body.length;
     if (sequence === head.sequence) headHash = hash.toString('hex');
+    if (checkpoints.has(sequence)) hashes.set(sequence, hash.toString('hex'));
+    if (found === null && look.findHash === hash.toString('hex')) found = sequence;
   }
   if (count < head.sequence) {
     throw new StoreDamagedError(
@@ -212,7 +272,10 @@ async function scanRecords(
     validLength: offset,
     notices,
     needsTruncate: offset < file.size,
-    needsHeadWrite: count !== head.sequence,
+    needsHeadWrite: count !== head.sequence || head.underOlderKey,
+    headFile: head,
+    hashes,
+    found,
   };
 }
 
@@ -335,11 +398,13 @@ export class JournalWriter {
   private constructor(
     private readonly dir: string,
     private readonly storeId: string,
-    private readonly keys: JournalKeys,
+    private keys: JournalKeys,
     private head: JournalHead,
     private length: number,
     private readonly identity: FileIdentity,
     private readonly guard: WriteGuard,
+    /** The store file's generation, which every head written names (epochs.ts). */
+    private generation: number,
   ) {}
 
   /** Opens for appending after a scan, repairing what the scan found. */
@@ -348,6 +413,7 @@ export class JournalWriter {
     storeId: string,
     keys: JournalKeys,
     scan: JournalScan,
+    generation: number,
     guard: WriteGuard = async () => {},
   ): Promise<JournalWriter> {
     const file = path.join(dir, JOURNAL_FILE);
@@ -363,8 +429,21 @@ export class JournalWriter {
     } finally {
       await handle.close();
     }
-    if (scan.needsHeadWrite) await writeHead(dir, storeId, keys.head, scan.head);
-    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength, identity, guard);
+    if (scan.needsHeadWrite || scan.headFile.generation !== generation)
+      await writeHead(dir, storeId, keys.head, scan.head, generation);
+    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength, identity, guard, generation);
+  }
+
+  /**
+   * After the store file was rewritten: the keys of its (maybe new) data key
+   * and its generation. The head is rewritten at once, so both files agree
+   * again before the operation goes on.
+   */
+  async rebind(keys: JournalKeys, generation: number): Promise<void> {
+    this.keys = keys;
+    this.generation = generation;
+    await this.guard();
+    await writeHead(this.dir, this.storeId, keys.head, this.head, generation);
   }
 
   /** Creates a new journal holding `events`. */
@@ -373,6 +452,7 @@ export class JournalWriter {
     storeId: string,
     keys: JournalKeys,
     events: readonly JournalEvent[],
+    generation: number,
     guard: WriteGuard = async () => {},
   ): Promise<JournalWriter> {
     const file = path.join(dir, JOURNAL_FILE);
@@ -387,7 +467,7 @@ export class JournalWriter {
     }
     await fsyncDirectory(dir);
     const empty = { sequence: 0, chainHash: genesisHash(storeId).toString('hex') };
-    const writer = new JournalWriter(dir, storeId, keys, empty, HEADER_BYTES, identity, guard);
+    const writer = new JournalWriter(dir, storeId, keys, empty, HEADER_BYTES, identity, guard, generation);
     await writer.append(events);
     return writer;
   }
@@ -425,7 +505,7 @@ export class JournalWriter {
     }
     const head = { sequence: this.head.sequence + events.length, chainHash: chainHash.toString('hex') };
     await fault('journal.before-head');
-    await writeHead(this.dir, this.storeId, this.keys.head, head);
+    await writeHead(this.dir, this.storeId, this.keys.head, head, this.generation);
     this.head = head;
     this.length += bytes.length;
     return head;

@@ -27,7 +27,15 @@ import { StoreDamagedError } from './damage';
 import { STORE_FILE } from './layout';
 
 export const STORE_FORMAT = 'rootkeeper-store';
-export const STORE_VERSION = 1;
+/**
+ * Version 2 adds `binding` (the journal head as of the file's last write,
+ * MACed) and `epochs` (earlier data keys after an operator passphrase
+ * change). Version 1 files still open; they are written as version 2 at
+ * their next change.
+ */
+export const STORE_VERSION = 2;
+/** The slots' associated data keeps the version that introduced them, so version-1 slots still open. */
+const SLOT_VERSION = 1;
 
 const Base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 const KdfSchema = v.strictObject({
@@ -38,14 +46,34 @@ const KdfSchema = v.strictObject({
   salt: Base64,
 });
 const SlotSchema = v.strictObject({ kdf: KdfSchema, nonce: Base64, ciphertext: Base64 });
+const Hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** The journal head as of the store file's last write, and that write's generation; MACed with the data key. */
+const BindingSchema = v.strictObject({
+  generation: v.pipe(Count, v.minValue(1)),
+  journal: v.strictObject({ sequence: Count, chainHash: Hex64 }),
+  mac: Hex64,
+});
+
+/** Journal records from `firstSequence` on are sealed under the current data key; earlier ones under `previous`. */
+const EpochsSchema = v.strictObject({
+  firstSequence: v.pipe(Count, v.minValue(1)),
+  previous: v.pipe(
+    v.array(v.strictObject({ firstSequence: v.pipe(Count, v.minValue(1)), nonce: Base64, ciphertext: Base64 })),
+    v.maxLength(1000),
+  ),
+});
 
 export const KeyringSchema = v.strictObject({
   format: v.literal(STORE_FORMAT),
-  version: v.literal(STORE_VERSION),
+  version: v.picklist([1, STORE_VERSION]),
   storeId: v.pipe(v.string(), v.uuid()),
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
   slots: v.strictObject({ operator: SlotSchema, root: SlotSchema }),
   certificates: v.strictObject({ root: Base64, intermediate: v.nullable(Base64) }),
+  binding: v.optional(BindingSchema),
+  epochs: v.optional(EpochsSchema),
 });
 
 export type Keyring = v.InferOutput<typeof KeyringSchema>;
@@ -86,7 +114,7 @@ function slotHeader(
       ? { rootCertificateSha256: sha256Hex(Buffer.from(rootCertificate ?? '', 'base64')) }
       : {};
   return Buffer.from(
-    JSON.stringify({ format: STORE_FORMAT, version: STORE_VERSION, storeId: keyring.storeId, purpose, kdf, ...bound }),
+    JSON.stringify({ format: STORE_FORMAT, version: SLOT_VERSION, storeId: keyring.storeId, purpose, kdf, ...bound }),
   );
 }
 

@@ -247,8 +247,16 @@ export class Session {
     return journal.readJournal(this.core, first, last);
   }
 
-  verifyJournal(): Promise<JournalHead> {
-    return journal.verifyJournal(this.core);
+  verifyJournal(expectHead?: string): Promise<{ head: JournalHead; expected: number | null }> {
+    return journal.verifyJournal(this.core, expectHead);
+  }
+
+  chainHashAt(sequence: number): Promise<string | null> {
+    return journal.chainHashAt(this.core, sequence);
+  }
+
+  confirmRoot(rootPassphrase: string): Promise<void> {
+    return journal.confirmRoot(this.core, rootPassphrase);
   }
 
   snapshot(): Promise<Map<string, Buffer>> {

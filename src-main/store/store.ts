@@ -6,10 +6,12 @@
  * its certificate.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { DEFAULT_CA_KEY, type KeyAlgorithm } from '../../shared/domain/pki';
-import type { JournalEvent } from '../../shared/domain/journal';
-import { rejected } from '../../shared/errors';
+import type { JournalEvent, JournalHead } from '../../shared/domain/journal';
+import { RootkeeperError, rejected } from '../../shared/errors';
 import { commonNameOf, type DistinguishedName } from '../../shared/validators/distinguished-name';
 import { systemClock, type Clock } from '../clock';
 import { fingerprints } from '../engine/formats/certificates';
@@ -33,14 +35,25 @@ import {
   writeKeyring,
   type Keyring,
 } from './keyring';
-import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE } from './layout';
+import { INTERMEDIATE_KEY_FILE, JOURNAL_HEAD_FILE, PENDING_KEY_FILE, STORE_FILE } from './layout';
 import { acquireStoreLock } from './lock';
 import { isRestoreStaged, resolveInterruptedRestore } from './restore-staging';
 import { ChangeTracker, resolveChanges, type Resolution } from './transaction';
 import { checkPassphraseStrength } from './passphrase-policy';
 import { DEFAULT_IDLE_TIMEOUT_MS, Session } from './session';
 import { checkPublicCopy, loadGenerationKeys } from './session/authorities';
-import { UnlockThrottle, throttled } from './throttle';
+import { UnlockThrottle, throttled, type FailureSummary } from './throttle';
+import { Witness, witnessRollback, type WitnessEntry } from './witness';
+import { PENDING_NOTES_FILE, clearPendingNotes, pendingEvents } from './pending-notes';
+import type { OutsideEvent } from './session/journal-access';
+import {
+  bindKeyring,
+  checkBindingMac,
+  generationOf,
+  journalKeysFor,
+  readKeyFileOfAnyEpoch,
+  rolledBack,
+} from './epochs';
 
 /** One throttle per process: wrong passphrases count across sessions and windows. */
 const processThrottle = new UnlockThrottle(systemClock);
@@ -50,6 +63,12 @@ export interface StoreEnvironment {
   readonly kdfPolicy?: KdfPolicy;
   readonly clock?: Clock;
   readonly throttle?: UnlockThrottle;
+  /**
+   * The per-user rollback witness (witness.ts). Absent: the user's, at the
+   * platform's path; null: none (scratch copies). Tests inject one by
+   * pointing XDG_CONFIG_HOME at a temporary folder.
+   */
+  readonly witness?: Witness | null;
   /** The argon2id cost of a new store when the request names none: the default, except in tests. */
   readonly kdfCost?: KdfCost;
 }
@@ -71,6 +90,8 @@ export interface CreatedStore {
   readonly rootCertificate: Uint8Array;
   /** SHA-256 of the root certificate, colon-separated: for the officer's paper log. */
   readonly rootSha256: string;
+  /** The journal's head after the ceremony, for the ceremony record. */
+  readonly head: JournalHead;
 }
 
 /** The key ceremony: a new root, its key sealed under the root passphrase, and an empty journal. */
@@ -114,6 +135,7 @@ export async function withNewStoreFolder<T>(
 }
 
 async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: WriteGuard): Promise<CreatedStore> {
+  let head: JournalHead;
   const storeId = randomUUID();
   const rootKeys = await generateKeyPair(options.rootKey ?? DEFAULT_CA_KEY, true);
   const root = await createRootCertificate({
@@ -123,11 +145,11 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: Write
   });
   const rootPkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', rootKeys.privateKey));
   try {
-    await sealNewStore(options, cost, { storeId, rootCertificate: root.der, rootPkcs8 }, guard);
+    head = await sealNewStore(options, cost, { storeId, rootCertificate: root.der, rootPkcs8 }, guard);
   } finally {
     wipe(rootPkcs8);
   }
-  return { storeId, rootCertificate: root.der, rootSha256: fingerprints(root.der).sha256 };
+  return { storeId, rootCertificate: root.der, rootSha256: fingerprints(root.der).sha256, head };
 }
 
 export interface NewStoreContents {
@@ -145,14 +167,15 @@ export interface NewStoreContents {
  * Seals the keys and writes a new store's files: the root key only under the
  * root passphrase, a fresh data key under the operator passphrase, the
  * intermediate key (if any) under the data key, the journal, and the store
- * file last: until it exists, the folder is not a store.
+ * file last (bound to the journal's head, generation 1): until it exists,
+ * the folder is not a store. The witness then records the new store's head.
  */
 export async function sealNewStore(
   options: NewStorePassphrases,
   cost: KdfCost,
   contents: NewStoreContents,
   guard: WriteGuard,
-): Promise<void> {
+): Promise<JournalHead> {
   const { storeId } = contents;
   const rootCertificate = Buffer.from(contents.rootCertificate).toString('base64');
   const dataKey = randomBytes(32);
@@ -170,7 +193,7 @@ export async function sealNewStore(
     const intermediate = contents.intermediate;
     if (intermediate) await sealIntermediateKey(options.dir, storeId, dataKey, intermediate);
     const createdAt = new Date().toISOString();
-    await JournalWriter.create(
+    const writer = await JournalWriter.create(
       options.dir,
       storeId,
       journalKeys(dataKey, storeId),
@@ -184,11 +207,12 @@ export async function sealNewStore(
         },
         ...(contents.events?.(createdAt) ?? []),
       ],
+      1,
       guard,
     );
     await guard();
     // The store file goes last: until it exists, the folder is not a store.
-    await writeKeyring(options.dir, {
+    const unbound: Keyring = {
       format: STORE_FORMAT,
       version: STORE_VERSION,
       storeId,
@@ -198,7 +222,10 @@ export async function sealNewStore(
         root: rootCertificate,
         intermediate: intermediate ? Buffer.from(intermediate.certificate).toString('base64') : null,
       },
-    });
+    };
+    await writeKeyring(options.dir, bindKeyring(unbound, dataKey, writer.current));
+    await witnessOf(options)?.record(storeId, writer.current);
+    return writer.current;
   } finally {
     wipe(dataKey);
   }
@@ -226,6 +253,11 @@ async function sealIntermediateKey(
 
 export function journalKeys(dataKey: Buffer, storeId: string) {
   return { record: subkey(dataKey, 'journal', storeId), head: subkey(dataKey, 'journal-head', storeId) };
+}
+
+/** The environment's witness: the user's unless one (or none) is given. */
+export function witnessOf(environment: StoreEnvironment): Witness | null {
+  return environment.witness === undefined ? Witness.forUser() : environment.witness;
 }
 
 /** A store opened without a passphrase: its public certificates, as the store file holds them. */
@@ -259,32 +291,56 @@ export class ClosedStore {
     return intermediate ? Buffer.from(intermediate, 'base64') : null;
   }
 
-  /** Opens an operator session, after verifying the whole store. A wrong passphrase touches no file. */
-  async unlock(operatorPassphrase: string, options: { idleTimeoutMs?: number } = {}): Promise<Session> {
+  /**
+   * Opens an operator session, after verifying the whole store, its binding
+   * to the journal and the witness. A wrong passphrase changes no file but
+   * the throttle's. `ignoreWitness` is for `acceptRollback` alone.
+   */
+  async unlock(
+    operatorPassphrase: string,
+    options: { idleTimeoutMs?: number; ignoreWitness?: boolean } = {},
+  ): Promise<Session> {
     const env = this.environment;
     const throttle = env.throttle ?? processThrottle;
+    const witness = witnessOf(env);
     const lock = await acquireStoreLock(this.dir);
     let dataKey: Buffer | null = null;
     try {
       // Re-read under the lock: another process may have changed it since open().
       const keyring = (await readKeyring(this.dir)) ?? missing();
-      const opened = await throttled(throttle, `${this.dir}#operator`, () =>
+      const opened = await throttled(throttle, { dir: this.dir, which: 'operator' }, () =>
         openSlot(keyring, 'operator-data-key', operatorPassphrase, env.kdfPolicy, 'operator'),
       );
       dataKey = opened.value;
-      const scanned = await scanStore(this.dir, keyring, dataKey);
+      const seen = options.ignoreWitness ? null : ((await witness?.read(keyring.storeId)) ?? null);
+      // The binding and the witness are checked before anything is written.
+      let scanned = await scanStore(this.dir, keyring, dataKey, seen);
       // A change a crash interrupted is finished or undone before anything is checked against the files.
       const resolution = await resolveChanges(this.dir, scanned.changes.open);
-      const current = resolution.events.length > 0 ? ((await readKeyring(this.dir)) ?? missing()) : keyring;
+      let current = keyring;
+      if (resolution.events.length > 0) {
+        current = (await readKeyring(this.dir)) ?? missing();
+        if (dataKeyChanged(keyring, current)) throw rekeyCompleted();
+        // The store file may now be the change's new generation, bound to another head: checked afresh.
+        scanned = await scanStore(this.dir, current, dataKey, seen);
+      }
       const verified = await checkStore(this.dir, current, dataKey, scanned);
       const writer = await JournalWriter.resume(
         this.dir,
-        keyring.storeId,
-        journalKeys(dataKey, keyring.storeId),
+        current.storeId,
+        journalKeysFor(current, dataKey),
         verified.scan,
+        generationOf(current),
         () => lock.verify(),
       );
-      const notices = [...this.openingNotices, ...lock.notices, ...verified.scan.notices, ...resolution.notices];
+      const resealed = await resealKeyFiles(this.dir, current, dataKey, verified.inventory);
+      const notices = [
+        ...this.openingNotices,
+        ...lock.notices,
+        ...verified.scan.notices,
+        ...resolution.notices,
+        ...resealed,
+      ];
       const session = new Session({
         dir: this.dir,
         keyring: current,
@@ -295,13 +351,17 @@ export class ClosedStore {
         lock,
         clock: env.clock ?? systemClock,
         throttle,
+        witness,
         ...(env.kdfPolicy ? { kdfPolicy: env.kdfPolicy } : {}),
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
         notices,
       });
       await recordOpening(session, notices, opened.failures, resolution.events);
+      await opened.clear();
       // The session shares this array: what settling did is shown with the other notices.
       notices.push(...(await settleOpening(session)));
+      await recordPendingNotes(session);
+      await witness?.record(current.storeId, session.head);
       return session;
     } catch (error) {
       wipe(dataKey);
@@ -322,6 +382,71 @@ async function finishInterruptedRestore(dir: string): Promise<string | null> {
   }
 }
 
+/**
+ * Whether the store file a resolution put in place wraps another data key
+ * than the one unlocked: a committed operator passphrase change (a new
+ * epoch) was completed, and only its new passphrase opens the store now.
+ */
+function dataKeyChanged(before: Keyring, after: Keyring): boolean {
+  return (before.epochs?.firstSequence ?? 1) !== (after.epochs?.firstSequence ?? 1);
+}
+
+function rekeyCompleted(): RootkeeperError {
+  return new RootkeeperError(
+    'WRONG_PASSPHRASE',
+    'An operator passphrase change was interrupted after it was journaled; it was completed on opening, so the store now opens with the new operator passphrase only. Unlock again with the new one.',
+  );
+}
+export interface AcceptedRollback {
+  /** The older copy's head, as found. */
+  readonly from: JournalHead;
+  /** The head after the acceptance was journaled. */
+  readonly head: JournalHead;
+  readonly lastSeen: WitnessEntry;
+}
+
+/**
+ * `audit accept-rollback`: an older copy of a store, put back on purpose,
+ * opens again. It must be behind the witness (else there is nothing to
+ * accept), needs the operator and the root passphrase, is journaled, and
+ * moves the witness back to it.
+ */
+export async function acceptRollback(
+  dir: string,
+  operatorPassphrase: string,
+  rootPassphrase: string,
+  environment: StoreEnvironment = {},
+): Promise<AcceptedRollback> {
+  const witness = witnessOf(environment);
+  const store = await ClosedStore.open(dir, environment);
+  const lastSeen = await witness?.read(store.storeId);
+  if (!witness || !lastSeen)
+    throw rejected('policy', 'There is no rollback to accept: no witness has seen this store.');
+  const session = await store.unlock(operatorPassphrase, { ignoreWitness: true });
+  try {
+    const head = session.head;
+    const behind = head.sequence < lastSeen.sequence;
+    const matches = !behind && (await session.chainHashAt(lastSeen.sequence)) === lastSeen.chainHash;
+    if (matches)
+      throw rejected('policy', 'There is no rollback to accept: this store is not behind what was last seen.');
+    await session.confirmRoot(rootPassphrase);
+    await session.note([
+      {
+        type: 'rollback-accepted',
+        at: new Date().toISOString(),
+        sequence: head.sequence,
+        chainHash: head.chainHash,
+        lastSeen: lastSeen.sequence,
+        lastSeenHash: lastSeen.chainHash,
+      },
+    ]);
+    await witness.record(store.storeId, session.head, { back: true });
+    return { from: head, head: session.head, lastSeen };
+  } finally {
+    await session.lock();
+  }
+}
+
 function missing(): never {
   throw new StoreDamagedError(STORE_FILE, 'it disappeared while the store was being opened');
 }
@@ -332,9 +457,17 @@ export interface VerifiedStore {
   readonly intermediateKeys: Map<string, CryptoKey>;
 }
 
-/** Everything checked, nothing written. */
-export async function verifyStore(dir: string, keyring: Keyring, dataKey: Buffer): Promise<VerifiedStore> {
-  const scanned = await scanStore(dir, keyring, dataKey);
+/**
+ * Everything checked, nothing written: the journal, its binding to the store
+ * file and, when `seen` is given, the witness's last sight of it.
+ */
+export async function verifyStore(
+  dir: string,
+  keyring: Keyring,
+  dataKey: Buffer,
+  seen: WitnessEntry | null = null,
+): Promise<VerifiedStore> {
+  const scanned = await scanStore(dir, keyring, dataKey, seen);
   if (scanned.changes.open.length > 0)
     throw new StoreDamagedError(STORE_FILE, 'a change of its files was interrupted; unlock the store to finish it');
   return checkStore(dir, keyring, dataKey, scanned);
@@ -346,15 +479,41 @@ interface ScannedStore {
   readonly changes: ChangeTracker;
 }
 
-/** The journal read and verified against its head, replayed into the inventory. */
-async function scanStore(dir: string, keyring: Keyring, dataKey: Buffer): Promise<ScannedStore> {
+/**
+ * The journal read and verified against its head, replayed into the
+ * inventory; then checked against the store file's binding and the witness.
+ */
+async function scanStore(
+  dir: string,
+  keyring: Keyring,
+  dataKey: Buffer,
+  seen: WitnessEntry | null,
+): Promise<ScannedStore> {
+  checkBindingMac(keyring, dataKey);
   const inventory = emptyInventory();
   const changes = new ChangeTracker();
+  const bound = keyring.binding?.journal.sequence;
+  const checkpoints = [bound, seen?.sequence].filter((n) => n !== undefined);
+  let boundEvent = null as JournalEvent | null;
+  // The records after the bound one, as far as an interrupted change of the store file reaches (checkBinding).
+  const afterBound: JournalEvent[] = [];
   // Applied as read: a 100,000-record journal is never held in memory as events.
-  const scan = await scanJournal(dir, keyring.storeId, journalKeys(dataKey, keyring.storeId), (entry) => {
-    applyEntries(inventory, [entry]);
-    changes.observe(entry);
-  });
+  const scan = await scanJournal(
+    dir,
+    keyring.storeId,
+    journalKeysFor(keyring, dataKey),
+    (entry) => {
+      if (entry.sequence === bound) boundEvent = entry.event;
+      else if (bound !== undefined && entry.sequence > bound && afterBound.length <= CHANGE_RECORDS)
+        afterBound.push(entry.event);
+      applyEntries(inventory, [entry]);
+      changes.observe(entry);
+    },
+    { checkpoints },
+  );
+  const notice = checkBinding(keyring, scan, boundEvent, afterBound);
+  if (notice) scan.notices.push(notice);
+  if (seen) checkWitness(scan, seen);
   return { scan, inventory, changes };
 }
 
@@ -377,14 +536,146 @@ async function checkStore(
 }
 
 async function checkPendingKey(dir: string, keyring: Keyring, dataKey: Buffer, csr: string): Promise<void> {
-  const key = subkey(dataKey, 'intermediate-key', keyring.storeId);
-  const pkcs8 = await readKeyFile(
+  const { pkcs8 } = await readKeyFileOfAnyEpoch(
     dir,
     PENDING_KEY_FILE,
     { storeId: keyring.storeId, purpose: 'pending-intermediate-key', boundTo: sha256Hex(Buffer.from(csr, 'base64')) },
-    key,
+    keyring,
+    dataKey,
   );
-  wipe(pkcs8, key);
+  wipe(pkcs8);
+}
+
+/**
+ * The records a change of the store file journals after its
+ * `store-file-changing` intent and before the store file's rename: the
+ * transaction's `change-begun` and its commit event (transaction.ts).
+ */
+const CHANGE_RECORDS = 2;
+
+/** Whether `after` is exactly an unfinished transaction that puts a new store file in place. */
+function storeFileChangeInFlight(after: readonly JournalEvent[]): boolean {
+  if (after.length !== CHANGE_RECORDS) return false;
+  const [begun, commit] = after;
+  return (
+    begun?.type === 'change-begun' &&
+    begun.files.some((file) => file.name === STORE_FILE) &&
+    commit?.type === begun.commit
+  );
+}
+
+/**
+ * Checks the store file and the journal against each other (epochs.ts):
+ * equal generations, and the journal passing through the head the store
+ * file was written at. The one mismatch accepted is the head one generation
+ * behind, its journal ending with the store file's intent and the
+ * transaction that put it in place (its begin and its commit): a change
+ * stopped after the store file's rename, before the head followed it. That
+ * returns a notice; the head is rewritten as the store opens.
+ */
+function checkBinding(
+  keyring: Keyring,
+  scan: JournalScan,
+  boundEvent: JournalEvent | null,
+  afterBound: readonly JournalEvent[],
+): string | null {
+  const stored = generationOf(keyring);
+  const { generation } = scan.headFile;
+  if (generation > stored)
+    throw rolledBack(
+      `the store file is older than the journal (the journal's head names store-file write ${generation}, the store file is write ${stored})`,
+    );
+  const bound = keyring.binding?.journal;
+  if (!bound) return null;
+  const intent = boundEvent?.type === 'store-file-changing' && boundEvent.generation === stored;
+  const reached = scan.hashes.get(bound.sequence) === bound.chainHash;
+  if (generation === stored - 1 && intent && reached && storeFileChangeInFlight(afterBound))
+    return 'A change of the store file was interrupted before the journal head followed it; the head was brought up to date.';
+  if (generation < stored)
+    throw rolledBack(
+      `the journal and its head are older than the store file (the head names store-file write ${generation}, the store file is write ${stored})`,
+    );
+  if (scan.headFile.underOlderKey)
+    throw new StoreDamagedError(JOURNAL_HEAD_FILE, 'it was authenticated with a data key this store no longer uses');
+  if (scan.head.sequence < bound.sequence)
+    throw rolledBack(
+      `the journal ends at record ${scan.head.sequence}, but the store file was written when it had ${bound.sequence}`,
+    );
+  if (!reached)
+    throw rolledBack(`the journal's record ${bound.sequence} is not the one the store file was written after`);
+  return null;
+}
+
+function checkWitness(scan: JournalScan, seen: WitnessEntry): void {
+  if (scan.head.sequence < seen.sequence) throw witnessRollback(scan.head.sequence, seen, false);
+  if (scan.hashes.get(seen.sequence) !== seen.chainHash) throw witnessRollback(scan.head.sequence, seen, true);
+}
+
+/**
+ * Key files still sealed under an earlier data key (a passphrase change
+ * stopped before it re-sealed them) are re-sealed under the current one.
+ */
+async function resealKeyFiles(dir: string, keyring: Keyring, dataKey: Buffer, inventory: Inventory): Promise<string[]> {
+  const notices: string[] = [];
+  const files: [string, Parameters<typeof readKeyFile>[2]][] = [];
+  // Every generation's key file still on disk (loadGenerationKeys reads only those that still sign).
+  for (const generation of inventory.intermediates.values())
+    if (generation.keyFile && existsSync(path.join(dir, generation.keyFile)))
+      files.push([
+        generation.keyFile,
+        {
+          storeId: keyring.storeId,
+          purpose: 'intermediate-key',
+          boundTo: sha256Hex(Buffer.from(generation.certificate, 'base64')),
+        },
+      ]);
+  const pending = inventory.pendingRequest?.csr;
+  if (pending)
+    files.push([
+      PENDING_KEY_FILE,
+      {
+        storeId: keyring.storeId,
+        purpose: 'pending-intermediate-key',
+        boundTo: sha256Hex(Buffer.from(pending, 'base64')),
+      },
+    ]);
+  for (const [name, binding] of files) {
+    const { pkcs8, current } = await readKeyFileOfAnyEpoch(dir, name, binding, keyring, dataKey);
+    try {
+      if (current) continue;
+      const key = subkey(dataKey, 'intermediate-key', keyring.storeId);
+      await writeKeyFile(dir, name, binding, key, pkcs8);
+      wipe(key);
+      notices.push(`${name} was still sealed under the data key before the last passphrase change; it was re-sealed.`);
+    } finally {
+      wipe(pkcs8);
+    }
+  }
+  return notices;
+}
+
+/** Journals the exports made while the store was locked (pending-notes.ts), then drops their notes. */
+async function recordPendingNotes(session: Session): Promise<void> {
+  const pending = await pendingEvents(session.dir);
+  if (!pending) return;
+  const at = new Date().toISOString();
+  const skipped = pending.skipped
+    ? [
+        {
+          type: 'journal-recovered' as const,
+          at,
+          notice: `${pending.skipped} line(s) of ${PENDING_NOTES_FILE} were not export notes and were dropped.`,
+        },
+      ]
+    : [];
+  try {
+    if (pending.events.length + skipped.length > 0)
+      await session.note([...pending.events, ...skipped] as OutsideEvent[]);
+    await clearPendingNotes(session.dir);
+  } catch (error) {
+    await session.lock();
+    throw error;
+  }
 }
 
 /** Finishes or abandons an intermediate generation an interruption cut short (session/authorities.ts). */
@@ -401,14 +692,14 @@ async function settleOpening(session: Session): Promise<string[]> {
 async function recordOpening(
   session: Session,
   notices: readonly string[],
-  failures: { attempts: number; first: string; last: string } | null,
+  failures: FailureSummary | null,
   resolved: readonly Resolution['events'][number][],
 ): Promise<void> {
   const at = new Date().toISOString();
   const events = [
     ...resolved,
     ...notices.map((notice) => ({ type: 'journal-recovered' as const, at, notice })),
-    ...(failures ? [{ type: 'unlock-failed' as const, at, ...failures }] : []),
+    ...(failures ? [{ type: 'unlock-failed' as const, at, which: 'operator' as const, ...failures }] : []),
   ];
   if (events.length === 0) return;
   try {

@@ -43,6 +43,11 @@ export interface ChangeSpec {
   readonly files: readonly StagedFile[];
   /** The events that commit the change, journaled after staging; the first's type marks the commit. */
   readonly commit: readonly JournalEvent[];
+  /**
+   * Runs once the files are in place, before `change-ended`: a new store
+   * file's session state and journal head follow it (core.ts changeKeyring).
+   */
+  readonly placed?: () => Promise<void>;
 }
 
 /** What a change needs of the journal: the session core's `record`. */
@@ -65,6 +70,9 @@ export const changeKinds = new Map<string, ChangeKind>([
   ['intermediate-request', { label: 'the request of an intermediate' }],
   ['intermediate-import', { label: 'the import of an intermediate' }],
   ['passphrase', { label: 'a passphrase change' }],
+  ['intermediate-generation', { label: 'the installation of an intermediate generation' }],
+  ['intermediate-revocation', { label: 'the revocation of an intermediate' }],
+  ['intermediate-public-copy', { label: "the update of the store file's intermediate copy" }],
 ]);
 
 /** The change was committed to the journal but its files are not all in place; the next opening finishes it. */
@@ -107,6 +115,7 @@ export async function runChange(dir: string, journal: ChangeJournal, spec: Chang
   }
   try {
     await putInPlace(dir, intent);
+    await spec.placed?.();
     await fault('transaction.before-end');
     await journal.record([{ type: 'change-ended', at: new Date().toISOString(), id, outcome: 'completed' }]);
   } catch (error) {
@@ -130,9 +139,10 @@ export async function changeStoreFiles(
   kind: string,
   files: readonly StagedFile[],
   commit: JournalEvent,
+  placed?: () => Promise<void>,
 ): Promise<void> {
   try {
-    await runChange(session.parts.dir, session, { kind, files, commit: [commit] });
+    await runChange(session.parts.dir, session, { kind, files, commit: [commit], ...(placed ? { placed } : {}) });
   } catch (error) {
     if (error instanceof IncompleteChangeError) await session.lock();
     throw error;

@@ -26,7 +26,15 @@ export async function withPassphraseBytes<T>(passphrase: string, use: (bytes: Bu
 }
 
 /** The data key's purposes; each gets its own subkey so no key is used for two things. */
-export type SubkeyPurpose = 'journal' | 'journal-head' | 'intermediate-key' | 'backup';
+export type SubkeyPurpose =
+  | 'journal'
+  | 'journal-head'
+  | 'intermediate-key'
+  | 'backup'
+  /** MACs the store file's binding to the journal head (rollback detection). */
+  | 'store-binding'
+  /** Wraps the data keys of earlier epochs, after passphrase changes. */
+  | 'epoch-keys';
 
 export function subkey(dataKey: Buffer, purpose: SubkeyPurpose, storeId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, Buffer.from(storeId, 'utf8'), `rootkeeper/${purpose}`, 32));

@@ -1,21 +1,64 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
-import { print, printJson, textDate } from '../io';
+import { UsageError, print, printJson, progress, textDate } from '../io';
+import { CliOperations } from '../operations';
 import { withSession } from '../session';
 import { AUDIT_CATEGORIES } from '../../../shared/domain/audit';
-import { choice, flag, optional } from '../values';
+import { choice, flag, optional, storeDir } from '../values';
 
 export const auditVerify: Command = {
   name: 'audit verify',
   summary: 'verify the whole journal and print its head, to compare with the paper log',
-  synopsis: 'audit verify --store DIR --operator-passin SRC',
-  help: [STORE_HELP, OPERATOR_HELP, JSON_HELP],
-  options: { ...STORE, ...OPERATOR, ...JSON_FLAG },
+  synopsis: 'audit verify --store DIR [--expect-head HASH] --operator-passin SRC',
+  help: [
+    STORE_HELP,
+    '--expect-head HASH       a chain hash from the paper log: the journal must pass through it (else exit 4)',
+    OPERATOR_HELP,
+    JSON_HELP,
+  ],
+  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, 'expect-head': { type: 'string' } },
   async run(context) {
     const { io, values } = context;
-    const result = await withSession(context, (operations) => operations.call('verifyJournal', {}));
+    const expectHead = optional(values, 'expect-head')?.toLowerCase();
+    if (expectHead !== undefined && !/^[0-9a-f]{64}$/.test(expectHead))
+      throw new UsageError('--expect-head takes a chain hash: 64 hexadecimal digits');
+    const result = await withSession(context, (operations) =>
+      operations.call('verifyJournal', expectHead ? { expectHead } : {}),
+    );
     if (flag(values, 'json')) return printJson(io, result);
     print(io, `The journal verifies: ${result.records} records.`);
     print(io, `Head: sequence ${result.head.sequence}, chain hash ${result.head.chainHash}`);
+    if (result.expected !== undefined)
+      print(
+        io,
+        `The expected head is record ${result.expected}; ${result.head.sequence - result.expected} record(s) were added since.`,
+      );
+  },
+};
+
+export const auditAcceptRollback: Command = {
+  name: 'audit accept-rollback',
+  summary: 'let a deliberately older copy of the store open again (both passphrases; journaled)',
+  synopsis: 'audit accept-rollback --store DIR --operator-passin SRC --root-passin SRC',
+  help: [
+    STORE_HELP,
+    OPERATOR_HELP,
+    '--root-passin SRC        the root passphrase: going back needs the root officer too',
+    JSON_HELP,
+  ],
+  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, 'root-passin': { type: 'string' } },
+  async run({ io, values, passphrases }) {
+    const operatorPassphrase = await passphrases.read(optional(values, 'operator-passin'), 'Operator passphrase');
+    const rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+    progress(io, 'verifying the store and both passphrases (argon2id)…');
+    const result = await new CliOperations(storeDir(values, io), io).call('acceptRollback', {
+      operatorPassphrase,
+      rootPassphrase,
+    });
+    if (flag(values, 'json')) return printJson(io, result);
+    print(
+      io,
+      `Accepted: this store goes on from record ${result.from.sequence}; the last seen was record ${result.lastSeen.sequence}. The acceptance is journaled as record ${result.head.sequence}.`,
+    );
   },
 };
 

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { FORCE, FORCE_HELP, JSON_FLAG, JSON_HELP, OUT, STORE, STORE_HELP, type Command } from '../command';
 import { print, printJson, progress } from '../io';
 import { checkOutput, writeOutput } from '../output-file';
 import { withoutSession } from '../session';
-import { flag, required } from '../values';
+import { flag, required, storeDir } from '../values';
+import { addPendingNote } from '../../store/pending-notes';
 
 export const exportRoot: Command = {
   name: 'export root',
@@ -35,7 +38,14 @@ export const exportChain: Command = {
     await checkOutput(io.cwd, out, flag(values, 'force'));
     const result = await withoutSession(context, (operations) => operations.call('exportChain', {}));
     const file = await writeOutput(io, out, result.pem, flag(values, 'force'));
-    if (out === '-') progress(io, 'wrote the CA chain to standard output');
-    else print(io, `Wrote the CA chain to ${file}.`);
+    if (out === '-') return progress(io, 'wrote the CA chain to standard output');
+    // No passphrase, no journal: a note the next unlock journals (store/pending-notes.ts).
+    await addPendingNote(storeDir(values, io), {
+      at: new Date().toISOString(),
+      kind: 'ca-chain',
+      folder: path.dirname(file),
+      files: [{ name: path.basename(file), sha256: createHash('sha256').update(result.pem).digest('hex') }],
+    }).catch(() => undefined);
+    print(io, `Wrote the CA chain to ${file}.`);
   },
 };

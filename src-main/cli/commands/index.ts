@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { auditLog, auditVerify } from './audit';
+import { auditAcceptRollback, auditLog, auditVerify } from './audit';
 import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
@@ -12,6 +12,7 @@ import { intermediateCreate, intermediateCsr, intermediateImport } from './inter
 import { intermediateList } from './intermediate-list';
 import { issue } from './issue';
 import { list } from './list';
+import { passwd } from './passwd';
 import { renew } from './renew';
 import { revoke } from './revoke';
 import { show } from './show';
@@ -40,6 +41,8 @@ export const commands: readonly Command[] = [
   status,
   auditLog,
   auditVerify,
+  auditAcceptRollback,
+  passwd,
   backup,
   verifyBackup,
   restore,

@@ -82,7 +82,9 @@ export const init: Command = {
     print(io, `Created the store ${created.storeId}`);
     print(io, `Root:     ${created.rootSubject} (valid until ${textDate(created.rootNotAfter)})`);
     print(io, `SHA-256:  ${created.rootSha256}`);
+    if (created.head) print(io, `Journal head: record ${created.head.sequence}, chain hash ${created.head.chainHash}`);
     print(io, 'Write the SHA-256 fingerprint down: it is how anyone can check the root they were given.');
+    print(io, 'Write the journal head down too: "rootkeeper audit verify --expect-head HASH" checks it later.');
   },
 };
 

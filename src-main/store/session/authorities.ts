@@ -32,8 +32,9 @@ import { subkey, wipe } from '../../vault/secrets';
 import { StoreDamagedError } from '../damage';
 import type { GenerationOrigin, Inventory, RotationIntent } from '../inventory';
 import { keyFileText, readKeyFile, writeKeyFile } from '../key-file';
-import { sha256Hex, writeKeyring, type Keyring } from '../keyring';
+import { sha256Hex, type Keyring } from '../keyring';
 import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE, generationKeyFile } from '../layout';
+import { readKeyFileOfAnyEpoch } from '../epochs';
 import { changeStoreFiles as changeFiles } from '../transaction';
 import { base64, type SessionCore } from './core';
 
@@ -226,26 +227,37 @@ async function finishGeneration(core: SessionCore, intent: RotationIntent, key: 
   const { certificate, sha256, serial } = intent;
   // A crash may have kept the retirement of an append cut short and lost the rest: it is not journaled twice.
   const retiring = core.parts.inventory.intermediate?.serial === intent.retiring ? intent.retiring : null;
-  const events: JournalEvent[] = [
-    ...(retiring ? [{ type: 'intermediate-retired' as const, at, serial: retiring, successor: serial }] : []),
+  if (retiring) await core.record([{ type: 'intermediate-retired', at, serial: retiring, successor: serial }]);
+  const installed: JournalEvent =
     intent.origin === 'issued'
       ? { type: 'intermediate-issued', at, certificate, sha256, serial }
-      : { type: 'intermediate-imported', at, certificate, sha256 },
-  ];
-  await core.record(events);
+      : { type: 'intermediate-imported', at, certificate, sha256 };
+  await recordWithPublicCopy(core, 'intermediate-generation', installed, certificate);
   core.intermediateKeys.set(serial, key);
-  await writePublicCopy(core);
 }
 
-/** The store file's clear copy of the active intermediate (what `export chain` reads without a passphrase). */
-export async function writePublicCopy(core: SessionCore): Promise<void> {
-  const active = core.parts.inventory.intermediate?.certificate ?? null;
-  if (core.parts.keyring.certificates.intermediate === active) return;
-  core.parts.keyring = {
-    ...core.parts.keyring,
-    certificates: { ...core.parts.keyring.certificates, intermediate: active },
-  };
-  await writeKeyring(core.parts.dir, core.parts.keyring);
+/**
+ * Journals `commit`, and when the active intermediate changes with it, the
+ * store file's clear copy of it (what `export chain` reads without a
+ * passphrase) in the same transaction: the store file is only ever written
+ * bound to the journal (core.ts changeKeyring).
+ */
+export async function recordWithPublicCopy(
+  core: SessionCore,
+  kind: string,
+  commit: JournalEvent,
+  activeAfter: string | null,
+): Promise<void> {
+  const keyring = core.parts.keyring;
+  if (keyring.certificates.intermediate === activeAfter) {
+    await core.record([commit]);
+    return;
+  }
+  await core.changeKeyring(
+    kind,
+    { ...keyring, certificates: { ...keyring.certificates, intermediate: activeAfter } },
+    commit,
+  );
 }
 
 function binding(storeId: string, sha256: string) {
@@ -279,12 +291,18 @@ export async function settle(core: SessionCore): Promise<string[]> {
       );
     }
   }
-  const before = core.parts.keyring.certificates.intermediate;
-  await writePublicCopy(core);
-  if (before !== core.parts.keyring.certificates.intermediate)
-    notices.push("The store file's copy of the active intermediate was brought in line with the journal.");
-  if (notices.length > 0)
-    await core.record(notices.map((notice) => ({ type: 'journal-recovered', at: new Date().toISOString(), notice })));
+  const recovered = (notice: string): JournalEvent => ({
+    type: 'journal-recovered',
+    at: new Date().toISOString(),
+    notice,
+  });
+  if (notices.length > 0) await core.record(notices.map(recovered));
+  const active = core.parts.inventory.intermediate?.certificate ?? null;
+  if (core.parts.keyring.certificates.intermediate !== active) {
+    const notice = "The store file's copy of the active intermediate was brought in line with the journal.";
+    await recordWithPublicCopy(core, 'intermediate-public-copy', recovered(notice), active);
+    notices.push(notice);
+  }
   return notices;
 }
 
@@ -338,26 +356,28 @@ export async function loadGenerationKeys(
   now = new Date(),
 ): Promise<Map<string, CryptoKey>> {
   const keys = new Map<string, CryptoKey>();
-  const sealing = subkey(dataKey, 'intermediate-key', keyring.storeId);
-  try {
-    for (const record of inventory.intermediates.values()) {
-      const active = inventory.intermediate?.serial === record.serial;
-      if (!record.keyFile || record.revocation) continue;
-      const der = Buffer.from(record.certificate, 'base64');
-      const certificate = new x509.X509Certificate(der);
-      if (!active && certificate.notAfter < now) continue;
-      const pkcs8 = await readKeyFile(dir, record.keyFile, binding(keyring.storeId, sha256Hex(der)), sealing);
-      try {
-        const signingKey = await importSigningKey(pkcs8, false);
-        if (!(await signsFor(signingKey, certificate)))
-          throw new StoreDamagedError(record.keyFile, 'it is not the key of the intermediate certificate');
-        keys.set(record.serial, signingKey);
-      } finally {
-        wipe(pkcs8);
-      }
+  for (const record of inventory.intermediates.values()) {
+    const active = inventory.intermediate?.serial === record.serial;
+    if (!record.keyFile || record.revocation) continue;
+    const der = Buffer.from(record.certificate, 'base64');
+    const certificate = new x509.X509Certificate(der);
+    if (!active && certificate.notAfter < now) continue;
+    // Under an earlier data key if a passphrase change stopped before re-sealing it (store.ts resealKeyFiles).
+    const { pkcs8 } = await readKeyFileOfAnyEpoch(
+      dir,
+      record.keyFile,
+      binding(keyring.storeId, sha256Hex(der)),
+      keyring,
+      dataKey,
+    );
+    try {
+      const signingKey = await importSigningKey(pkcs8, false);
+      if (!(await signsFor(signingKey, certificate)))
+        throw new StoreDamagedError(record.keyFile, 'it is not the key of the intermediate certificate');
+      keys.set(record.serial, signingKey);
+    } finally {
+      wipe(pkcs8);
     }
-  } finally {
-    wipe(sealing);
   }
   return keys;
 }

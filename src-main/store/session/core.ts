@@ -16,17 +16,29 @@ import type { KdfPolicy } from '../../vault/kdf';
 import { subkey, wipe } from '../../vault/secrets';
 import { applyEntries, type Inventory } from '../inventory';
 import type { JournalKeys, JournalWriter } from '../journal';
-import { openSlot, type Keyring } from '../keyring';
+import { bindKeyring, generationOf, journalKeysFor } from '../epochs';
+import { keyringText, openSlot, type Keyring } from '../keyring';
+import { STORE_FILE } from '../layout';
+import { changeStoreFiles, type StagedFile } from '../transaction';
+import type { Witness } from '../witness';
 import type { StoreLock } from '../lock';
-import { throttled, type UnlockThrottle } from '../throttle';
+import { throttled, type FailureSummary, type UnlockThrottle } from '../throttle';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Records `changeKeyring` journals after the current head up to the first
+ * one after the store file is in place: store-file-changing, change-begun,
+ * the commit, then change-ended (the first of a new data key's epoch).
+ */
+export const KEYRING_CHANGE_RECORDS = 4;
 
 /** What a session is built from; store.ts assembles it on unlock. */
 export interface SessionParts {
   readonly dir: string;
   keyring: Keyring;
-  readonly dataKey: Buffer;
+  /** Replaced (and the old one wiped) when the operator passphrase changes: a new epoch. */
+  dataKey: Buffer;
   readonly inventory: Inventory;
   readonly writer: JournalWriter;
   /** The signing keys of the intermediate generations that still sign (active and retired), by serial. */
@@ -34,6 +46,8 @@ export interface SessionParts {
   readonly lock: StoreLock;
   readonly clock: Clock;
   readonly throttle: UnlockThrottle;
+  /** Moved forward after every append; null for none. */
+  readonly witness: Witness | null;
   readonly kdfPolicy?: KdfPolicy;
   readonly idleTimeoutMs: number;
   /** Repairs made while opening, for the officer. */
@@ -50,15 +64,11 @@ export class SessionCore {
   private readonly lockListeners = new Set<() => void>();
   /** The generations' signing keys (non-extractable), while unlocked. */
   readonly intermediateKeys: Map<string, CryptoKey>;
-  readonly keys: JournalKeys & { intermediate: Buffer };
+  keys: JournalKeys & { intermediate: Buffer };
 
   constructor(readonly parts: SessionParts) {
     this.intermediateKeys = new Map(parts.intermediateKeys);
-    this.keys = {
-      record: subkey(parts.dataKey, 'journal', parts.keyring.storeId),
-      head: subkey(parts.dataKey, 'journal-head', parts.keyring.storeId),
-      intermediate: subkey(parts.dataKey, 'intermediate-key', parts.keyring.storeId),
-    };
+    this.keys = sessionKeys(parts.keyring, parts.dataKey);
     this.armTimer();
   }
 
@@ -86,7 +96,8 @@ export class SessionCore {
     this.state = 'locked';
     if (this.timer !== null) this.parts.clock.clearTimeout(this.timer);
     this.intermediateKeys.clear();
-    wipe(this.parts.dataKey, this.keys.record, this.keys.head, this.keys.intermediate);
+    wipe(this.parts.dataKey);
+    wipeKeys(this.keys);
     await this.parts.lock.release();
     for (const listener of this.lockListeners) listener();
   }
@@ -126,7 +137,7 @@ export class SessionCore {
     return run;
   }
 
-  /** Appends events durably, then applies them to the inventory. */
+  /** Appends events durably, applies them to the inventory, and moves the witness on. */
   async record(events: JournalEvent[]): Promise<JournalHead> {
     const before = this.parts.writer.current.sequence;
     const head = await this.parts.writer.append(events);
@@ -134,7 +145,61 @@ export class SessionCore {
       this.parts.inventory,
       events.map((event, index) => ({ sequence: before + index + 1, event })),
     );
+    await this.parts.witness?.record(this.storeId, head);
     return head;
+  }
+
+  /**
+   * Changes the store file, and the key files given with it, as one
+   * transaction (transaction.ts) that writes the store file as its next
+   * generation (epochs.ts), under `dataKey` (a new one after an operator
+   * passphrase change):
+   *   1. `store-file-changing` names the generation; the new store file is
+   *      bound to the head that ends with it;
+   *   2. the transaction journals `change-begun`, stages the files, journals
+   *      `commit` and puts the files in place, the store file last;
+   *   3. then the session takes the new store file (and data key), and the
+   *      head is rewritten to name the new generation, under the new key,
+   *      before `change-ended`: the first record of a new data key's epoch.
+   * A crash before the commit rolls the change back on opening; one after it
+   * is completed, and a head still one generation behind, its journal ending
+   * with exactly these records, is recognised and brought up to date
+   * (store.ts checkBinding).
+   */
+  async changeKeyring(
+    kind: string,
+    next: Keyring,
+    commit: JournalEvent,
+    keyFiles: readonly StagedFile[] = [],
+    dataKey: Buffer = this.parts.dataKey,
+  ): Promise<void> {
+    const generation = generationOf(this.parts.keyring) + 1;
+    const start = this.parts.writer.current.sequence;
+    // The intent first: the store file is bound to the head that ends with it.
+    await this.record([{ type: 'store-file-changing', at: new Date().toISOString(), generation }]);
+    const bound = bindKeyring({ ...next, binding: this.parts.keyring.binding }, dataKey, this.parts.writer.current);
+    const rekeyed = dataKey !== this.parts.dataKey;
+    // change-begun, the commit, then change-ended: the first record under the new data key.
+    if (rekeyed && bound.epochs?.firstSequence !== start + KEYRING_CHANGE_RECORDS)
+      throw new RootkeeperError('INTERNAL', 'The new data key’s epoch does not start after the change’s records.');
+    const files = [...keyFiles, { name: STORE_FILE, data: keyringText(bound) }];
+    await changeStoreFiles(this, kind, files, commit, async () => {
+      this.parts.keyring = bound;
+      if (rekeyed) {
+        const old = this.parts.dataKey;
+        const oldKeys = this.keys;
+        this.parts.dataKey = dataKey;
+        this.keys = sessionKeys(bound, dataKey);
+        wipe(old);
+        wipeKeys(oldKeys);
+      }
+      await this.parts.writer.rebind(this.keys, generationOf(bound));
+    });
+  }
+
+  /** Journals the wrong passphrases that came before a success (the throttle's count, with times). */
+  async recordFailures(which: 'operator' | 'root', failures: FailureSummary | null): Promise<void> {
+    if (failures) await this.record([{ type: 'unlock-failed', at: new Date().toISOString(), which, ...failures }]);
   }
 
   rootCertificate(): x509.X509Certificate {
@@ -195,9 +260,17 @@ export class SessionCore {
    * key, run, drop. The decrypted bytes are wiped before `use` even starts.
    */
   async withRoot<T>(rootPassphrase: string, use: (issuer: Issuer) => Promise<T>): Promise<T> {
-    const { value: pkcs8 } = await throttled(this.parts.throttle, `${this.parts.dir}#root`, () =>
+    const opened = await throttled(this.parts.throttle, { dir: this.parts.dir, which: 'root' }, () =>
       openSlot(this.parts.keyring, 'root-private-key', rootPassphrase, this.parts.kdfPolicy, 'root'),
     );
+    const pkcs8 = opened.value;
+    try {
+      await this.recordFailures('root', opened.failures);
+      await opened.clear();
+    } catch (error) {
+      wipe(pkcs8);
+      throw error;
+    }
     let signingKey: CryptoKey;
     try {
       signingKey = await importSigningKey(pkcs8, false);
@@ -207,6 +280,14 @@ export class SessionCore {
     // The key lives in this frame only: when `use` returns, nothing refers to it.
     return use({ certificate: this.rootCertificate(), signingKey });
   }
+}
+
+function sessionKeys(keyring: Keyring, dataKey: Buffer): JournalKeys & { intermediate: Buffer } {
+  return { ...journalKeysFor(keyring, dataKey), intermediate: subkey(dataKey, 'intermediate-key', keyring.storeId) };
+}
+
+function wipeKeys(keys: JournalKeys & { intermediate: Buffer }): void {
+  wipe(keys.record, keys.head, keys.intermediate, ...(keys.older ?? []).flatMap((epoch) => [epoch.record, epoch.head]));
 }
 
 export function base64(bytes: Uint8Array): string {

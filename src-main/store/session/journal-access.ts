@@ -14,7 +14,16 @@ import type { SessionCore } from './core';
 /** What happened outside the journal that it records: exports, backups, repairs, failed unlocks, changes resolved on opening. */
 export type OutsideEvent = Extract<
   JournalEvent,
-  { type: 'export-written' | 'backup-made' | 'journal-recovered' | 'unlock-failed' | 'change-ended' }
+  {
+    type:
+      | 'export-written'
+      | 'backup-made'
+      | 'journal-recovered'
+      | 'unlock-failed'
+      | 'change-ended'
+      | 'store-restored'
+      | 'rollback-accepted';
+  }
 >;
 
 export function note(core: SessionCore, events: OutsideEvent[]): Promise<JournalHead> {
@@ -35,18 +44,51 @@ export function readJournal(core: SessionCore, first = 1, last = Number.MAX_SAFE
   });
 }
 
-/** Re-reads and re-verifies the whole journal from disk; returns its head. */
-export function verifyJournal(core: SessionCore): Promise<JournalHead> {
+/**
+ * Re-reads and re-verifies the whole journal from disk; returns its head.
+ * With `expectHead` (a chain hash from the paper log), also the record that
+ * hash belongs to: a journal that does not pass through it was rolled back
+ * or rewritten since it was written down.
+ */
+export function verifyJournal(
+  core: SessionCore,
+  expectHead?: string,
+): Promise<{ head: JournalHead; expected: number | null }> {
   return core.exclusive(async () => {
-    const scan = await scanJournal(core.parts.dir, core.storeId, core.keys);
+    const scan = await scanJournal(
+      core.parts.dir,
+      core.storeId,
+      core.keys,
+      () => {},
+      expectHead ? { findHash: expectHead } : {},
+    );
     if (scan.needsTruncate || scan.needsHeadWrite) {
       throw new RootkeeperError(
         'STORE_DAMAGED',
         'The journal on disk no longer matches this session: another process changed it.',
       );
     }
-    return scan.head;
+    if (expectHead && scan.found === null) {
+      throw new RootkeeperError(
+        'STORE_DAMAGED',
+        `The journal does not pass through the head ${expectHead} written down earlier: it was rolled back or rewritten since. Its head now is record ${scan.head.sequence}, ${scan.head.chainHash}.`,
+      );
+    }
+    return { head: scan.head, expected: scan.found };
   });
+}
+
+/** The chain hash after record `sequence`, or null when the journal does not reach it. */
+export function chainHashAt(core: SessionCore, sequence: number): Promise<string | null> {
+  return core.exclusive(async () => {
+    const scan = await scanJournal(core.parts.dir, core.storeId, core.keys, () => {}, { checkpoints: [sequence] });
+    return scan.hashes.get(sequence) ?? null;
+  });
+}
+
+/** Proves the root passphrase (throttled and journaled like any root unlock) without signing anything. */
+export function confirmRoot(core: SessionCore, rootPassphrase: string): Promise<void> {
+  return core.exclusive(() => core.withRoot(rootPassphrase, () => Promise.resolve()));
 }
 
 /** The store's files as they are between operations, for a backup. */

@@ -12,7 +12,7 @@ import { createCrl, type IssuedCrl } from '../../engine/crl';
 import { normaliseSerial } from '../../engine/serial';
 import type { IntermediateRecord, Revocation } from '../inventory';
 import { sha256Hex } from '../keyring';
-import { writePublicCopy } from './authorities';
+import { recordWithPublicCopy } from './authorities';
 import { parsedCertificate, type SessionCore } from './core';
 import { findCertificate } from './issuing';
 
@@ -77,12 +77,12 @@ export function revokeIntermediate(
       createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
     );
     const wasActive = core.parts.inventory.intermediate?.serial === serial;
-    const head = await core.record([
-      { type: 'certificate-revoked', at, ca: 'root', serial, reason },
-      crlEvent('root', crl, entries.length),
-    ]);
+    await core.record([{ type: 'certificate-revoked', at, ca: 'root', serial, reason }]);
+    // The root CRL commits the store file without the revoked active intermediate's clear copy.
+    const activeAfter = core.parts.inventory.intermediate?.certificate ?? null;
+    await recordWithPublicCopy(core, 'intermediate-revocation', crlEvent('root', crl, entries.length), activeAfter);
+    const head = core.parts.writer.current;
     core.intermediateKeys.delete(serial);
-    await writePublicCopy(core);
     return { serial, head, crl, wasActive };
   });
 }

@@ -24,6 +24,8 @@ test.describe('the Electron shell', () => {
     app = await electron.launch({
       executablePath: binary.path ?? undefined,
       args: [path.resolve('out/main/main.js'), `--user-data-dir=${userDataDir}`],
+      // The rollback witness (store/witness.ts) goes under the temporary folder, not the real home.
+      env: { ...(process.env as Record<string, string>), XDG_CONFIG_HOME: userDataDir },
       // Chromium's sandbox cannot start as root; everywhere else the real sandbox is tested.
       chromiumSandbox: process.getuid?.() !== 0,
     });

@@ -28,6 +28,7 @@ describe('backups', () => {
     expect((await session.readJournal()).at(-1)!.event).toMatchObject({
       type: 'backup-made',
       file: 'rootkeeper.backup',
+      folder: path.dirname(file),
       sha256: summary.sha256,
     });
     await session.lock();
@@ -45,7 +46,13 @@ describe('backups', () => {
     await restoreBackup(file, target, OPERATOR_PASSPHRASE, testEnvironment());
     const restored = await unlock(target);
     expect(restored.inventory.certificates.get(issued.serialNumber)?.revocation?.reason).toBe('superseded');
-    expect(restored.head.sequence).toBe(summary.head.sequence);
+    // The journal goes on from the backup's head with the restore's own record.
+    expect(restored.head.sequence).toBe(summary.head.sequence + 1);
+    expect((await restored.readJournal()).at(-1)!.event).toMatchObject({
+      type: 'store-restored',
+      file: 'rootkeeper.backup',
+      restoredHead: summary.head,
+    });
     await restored.generateCrl();
     await restored.lock();
   });

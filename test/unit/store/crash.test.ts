@@ -74,7 +74,7 @@ describe('crash injection', () => {
         ).toBeDefined();
       const issuedEvents = (await session.readJournal()).filter((entry) => entry.event.type === 'certificate-issued');
       expect(issuedEvents.length, 'each certificate is recorded once').toBe(inventory.certificates.size);
-      expect(await session.verifyJournal()).toEqual(session.head);
+      expect((await session.verifyJournal()).head).toEqual(session.head);
       await session.lock();
     }
     expect(issued.size).toBeGreaterThan(RUNS);

@@ -42,12 +42,12 @@ async function serials(): Promise<string[]> {
 }
 
 async function resumed(): Promise<JournalWriter> {
-  return JournalWriter.resume(dir, STORE_ID, keys, await scanJournal(dir, STORE_ID, keys));
+  return JournalWriter.resume(dir, STORE_ID, keys, await scanJournal(dir, STORE_ID, keys), 1);
 }
 
 describe('the journal writer', () => {
   it('refuses to append over a second writer’s record, which survives', async () => {
-    await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')]);
+    await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')], 1);
     const first = await resumed();
     const second = await resumed();
     await second.append([revoked('02')]);
@@ -58,7 +58,7 @@ describe('the journal writer', () => {
   });
 
   it('refuses a journal swapped for another file while open', async () => {
-    const writer = await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')]);
+    const writer = await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')], 1);
     const file = path.join(dir, JOURNAL_FILE);
     await copyFile(file, `${file}.copy`);
     await rename(`${file}.copy`, file);
@@ -71,7 +71,7 @@ describe('the journal writer', () => {
   });
 
   it('never appends through a link put in the journal’s place, naming it', async () => {
-    const writer = await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')]);
+    const writer = await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')], 1);
     const file = path.join(dir, JOURNAL_FILE);
     const victim = path.join(temp.dir, 'victim');
     await writeFile(victim, await readFile(file));
@@ -87,7 +87,7 @@ describe('the journal writer', () => {
   });
 
   it('appends at the end of the file with O_APPEND, after checking it', async () => {
-    const writer = await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')]);
+    const writer = await JournalWriter.create(dir, STORE_ID, keys, [revoked('01')], 1);
     await writer.append([revoked('02'), revoked('03')]);
     await writer.append([revoked('04')]);
     expect(await serials()).toEqual(['01', '02', '03', '04']);

@@ -41,7 +41,7 @@ describe('journal records', () => {
       ];
       const { bytes, chainHash } = encodeRecords(STORE_ID, keys.record, 1, genesisHash(STORE_ID), events);
       await writeFile(path.join(dir, JOURNAL_FILE), Buffer.concat([journalHeader(STORE_ID), bytes]));
-      await writeHead(dir, STORE_ID, keys.head, { sequence: 2, chainHash: chainHash.toString('hex') });
+      await writeHead(dir, STORE_ID, keys.head, { sequence: 2, chainHash: chainHash.toString('hex') }, 0);
       const replayed: JournalEvent[] = [];
       const scan = await scanJournal(dir, STORE_ID, keys, (entry) => replayed.push(entry.event));
       expect(replayed).toEqual(events);
@@ -66,7 +66,7 @@ describe('journal records', () => {
       const { bytes, chainHash } = encodeRecords(STORE_ID, keys.record, 1, genesisHash(STORE_ID), events);
       expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
       await writeFile(path.join(dir, JOURNAL_FILE), Buffer.concat([journalHeader(STORE_ID), bytes]));
-      await writeHead(dir, STORE_ID, keys.head, { sequence: events.length, chainHash: chainHash.toString('hex') });
+      await writeHead(dir, STORE_ID, keys.head, { sequence: events.length, chainHash: chainHash.toString('hex') }, 0);
       const replayed: JournalEvent[] = [];
       await scanJournal(dir, STORE_ID, keys, (entry) => replayed.push(entry.event));
       expect(replayed).toEqual(events);

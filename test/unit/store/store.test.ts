@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSubject } from '../../../src-main/engine/names';
 import { inspectStoreFolder } from '../../../src-main/store/folder';
 import { INTERMEDIATE_KEY_FILE, JOURNAL_FILE, LOCK_FILE, STORE_FILE } from '../../../src-main/store/layout';
+import { THROTTLE_FILE } from '../../../src-main/store/throttle';
 import { ClosedStore, createStore } from '../../../src-main/store/store';
 import { x509 } from '../../../src-main/engine/x509';
 import { PRODUCTION_KDF_POLICY } from '../../../src-main/vault/kdf';
@@ -113,7 +115,7 @@ describe('unlocking', () => {
     await again.lock();
   });
 
-  it('reports a wrong passphrase as such, touches no file, and makes the next attempt wait longer each time', async () => {
+  it('reports a wrong passphrase as such, changes no file but the throttle, and makes attempts wait after the fifth', async () => {
     await makeStore(dir);
     const clock = new FakeClock();
     const environment = testEnvironment(clock);
@@ -121,24 +123,36 @@ describe('unlocking', () => {
     const closed = await ClosedStore.open(dir, environment);
     expect(await failure(closed.unlock('wrong-passphrase-attempt'))).toMatchObject({
       code: 'WRONG_PASSPHRASE',
-      message: 'The operator passphrase is wrong. Wait 1 second before the next attempt.',
+      message: 'The operator passphrase is wrong.',
     });
-    expect(await snapshotFolder(dir)).toEqual(before);
-    expect(await failure(closed.unlock(OPERATOR_PASSPHRASE))).toMatchObject({ code: 'TRY_LATER' });
+    // The throttle's count is the one file a failed attempt may write.
+    expect(await snapshotFolder(dir, [THROTTLE_FILE])).toEqual(before);
+    for (let attempt = 2; attempt <= 4; attempt++)
+      expect((await failure(closed.unlock(`wrong-${attempt}`))).message).toBe('The operator passphrase is wrong.');
+    expect((await failure(closed.unlock('wrong-5'))).message).toMatch(/wrong\. Wait 30 s before the next attempt/);
+    expect(await failure(closed.unlock(OPERATOR_PASSPHRASE))).toMatchObject({
+      code: 'TRY_LATER',
+      message: expect.stringMatching(/Wait 30 s before trying again/),
+    });
+    clock.advance(30_000);
+    expect((await failure(closed.unlock('wrong-6'))).message).toMatch(/Wait 60 s/);
+    clock.advance(59_000);
+    expect((await failure(closed.unlock(OPERATOR_PASSPHRASE))).message).toMatch(/Wait 1 s before trying again/);
     clock.advance(1000);
-    expect((await failure(closed.unlock('wrong-again'))).message).toMatch(/Wait 2 seconds/);
-    clock.advance(1000);
-    expect((await failure(closed.unlock(OPERATOR_PASSPHRASE))).message).toMatch(/Wait 1 seconds? before trying again/);
-    clock.advance(1000);
-    expect((await failure(closed.unlock('and-again-wrong'))).message).toMatch(/Wait 4 seconds/);
-    expect(await snapshotFolder(dir)).toEqual(before);
+    expect(await snapshotFolder(dir, [THROTTLE_FILE])).toEqual(before);
 
-    clock.advance(4000);
     const session = await closed.unlock(OPERATOR_PASSPHRASE);
-    // The failures are journaled by the unlock that finally succeeded.
+    // The failures are journaled, with their times, by the unlock that finally succeeded.
     const failed = (await session.readJournal()).filter((entry) => entry.event.type === 'unlock-failed');
-    expect(failed).toEqual([{ sequence: expect.any(Number), event: expect.objectContaining({ attempts: 3 }) }]);
+    expect(failed).toEqual([
+      {
+        sequence: expect.any(Number),
+        event: expect.objectContaining({ which: 'operator', attempts: 6, times: expect.any(Array) }),
+      },
+    ]);
+    expect((failed[0]!.event as { times: string[] }).times).toHaveLength(6);
     await session.lock();
+    expect(existsSync(path.join(dir, THROTTLE_FILE))).toBe(false);
   });
 
   it('refuses, as damage, a store file whose KDF parameters exceed the ceiling, before deriving anything', async () => {
@@ -227,7 +241,13 @@ describe('the session', () => {
     // methods sign through withRoot.
     const rootNames = (object: object) =>
       Object.getOwnPropertyNames(Object.getPrototypeOf(object)).filter((name) => /root/i.test(name));
-    expect(rootNames(session).sort()).toEqual(['chainRoot', 'generateRootCrl', 'generateRootCrlSchedule']);
+    // confirmRoot proves the root passphrase (audit accept-rollback) and returns nothing.
+    expect(rootNames(session).sort()).toEqual([
+      'chainRoot',
+      'confirmRoot',
+      'generateRootCrl',
+      'generateRootCrlSchedule',
+    ]);
     // The core unlocks the root only inside withRoot, for the length of one callback.
     const core = (session as unknown as { core: object }).core;
     expect(rootNames(core).sort()).toEqual(['rootCertificate', 'withRoot']);
@@ -256,11 +276,15 @@ describe('the session', () => {
       code: 'WRONG_PASSPHRASE',
     });
     const reopened = await (await ClosedStore.open(dir, testEnvironment())).unlock('saffron-tundra-beacon-river-9');
-    // Journaled as a change (store/transaction.ts): its intent, the commit, its end.
-    expect((await reopened.readJournal()).slice(-3).map((entry) => entry.event)).toMatchObject([
+    // Journaled as a change of the store file (core.ts changeKeyring, store/transaction.ts): the new
+    // generation's intent, the change's intent, the commit, its end; then the wrong (old) passphrase tried
+    // above, journaled by this unlock.
+    expect((await reopened.readJournal()).slice(-5).map((entry) => entry.event)).toMatchObject([
+      { type: 'store-file-changing' },
       { type: 'change-begun', change: 'passphrase', files: [{ name: 'rootkeeper-store.json' }] },
       { type: 'passphrase-changed', which: 'operator' },
       { type: 'change-ended', outcome: 'completed' },
+      { type: 'unlock-failed', which: 'operator', attempts: 1 },
     ]);
     await reopened.lock();
   });
@@ -270,12 +294,10 @@ describe('the session', () => {
     const session = await makeIssuingStore(dir, testEnvironment(clock));
     await session.changePassphrase('root', ROOT_PASSPHRASE, 'obsidian-willow-comet-harbor-5');
     await expect(session.generateRootCrl(ROOT_PASSPHRASE)).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
-    // A wrong root passphrase makes the next attempt wait, as for the operator.
-    await expect(session.generateRootCrl('obsidian-willow-comet-harbor-5')).rejects.toMatchObject({
-      code: 'TRY_LATER',
-    });
-    clock.advance(1000);
     await expect(session.generateRootCrl('obsidian-willow-comet-harbor-5')).resolves.toMatchObject({ crlNumber: 1 });
+    // The wrong root passphrase is journaled by the root unlock that succeeded.
+    const failed = (await session.readJournal()).filter((entry) => entry.event.type === 'unlock-failed');
+    expect(failed.map((entry) => entry.event)).toMatchObject([{ which: 'root', attempts: 1 }]);
     await session.lock();
   });
 
