@@ -28,7 +28,7 @@ import type { IssuedCertificate } from '../../engine/profiles/common';
 import { checkAiaUrl, checkCrlUrl, createIntermediateCertificate } from '../../engine/profiles/intermediate';
 import { normaliseSerial } from '../../engine/serial';
 import { crypto, x509, type CryptoKey } from '../../engine/x509';
-import { subkey, wipe } from '../../vault/secrets';
+import { wipe } from '../../vault/secrets';
 import { StoreDamagedError } from '../damage';
 import type { GenerationOrigin, Inventory, RotationIntent } from '../inventory';
 import { keyFileText, readKeyFile, writeKeyFile } from '../key-file';
