@@ -24,7 +24,7 @@ import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
 import { emptyInventory, applyEntries, type Inventory } from './inventory';
 import { JournalWriter, scanJournal, type JournalScan, type WriteGuard } from './journal';
-import type { readKeyFile} from './key-file';
+import type { readKeyFile } from './key-file';
 import { writeKeyFile } from './key-file';
 import {
   STORE_FORMAT,
