@@ -97,14 +97,21 @@ describe('no write through a link', () => {
   it('refuses a journal replaced by a link, naming it, and leaves its target alone', async () => {
     const copy = path.join(dir, 'linked-store');
     expect(unlocked('backup', '--out', 'linked.backup').status).toBe(0);
-    expect(cli('restore', 'linked.backup', '--store', copy, '--operator-passin', OPERATOR).status).toBe(0);
+    // A restored copy beside the live store is a second history of the same store: the user's rollback
+    // witness would then refuse the original (docs/vault.md). The copy is handled as on another account.
+    const elsewhereUser = { env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'another-account') } };
+    const restore = rootkeeper(['restore', 'linked.backup', '--store', copy, '--operator-passin', OPERATOR], {
+      cwd: dir,
+      ...elsewhereUser,
+    });
+    expect(restore.status, restore.stderr).toBe(0);
     const journal = path.join(copy, 'journal.rkj');
     const elsewhere = path.join(dir, 'journal-elsewhere.rkj');
     await writeFile(elsewhere, await readFile(journal));
     await rm(journal);
     await symlink(elsewhere, journal);
     const before = await readFile(elsewhere);
-    const result = rootkeeper(['list', '--store', copy, '--operator-passin', OPERATOR], { cwd: dir });
+    const result = rootkeeper(['list', '--store', copy, '--operator-passin', OPERATOR], { cwd: dir, ...elsewhereUser });
     expect([result.status, result.stderr]).toEqual([2, expect.stringContaining(`${journal} is a symbolic link`)]);
     expect(await readFile(elsewhere)).toEqual(before);
   });
