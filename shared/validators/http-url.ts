@@ -6,6 +6,19 @@
  * The engine refuses with these sentences and the GUI shows them as typed.
  */
 
+/**
+ * The WHATWG URL parser, which both sides have as a global (Node and the
+ * browser) though shared/ is compiled without either's types.
+ */
+interface ParsedUrl {
+  readonly href: string;
+  readonly protocol: string;
+  readonly username: string;
+  readonly password: string;
+  readonly hostname: string;
+}
+declare const URL: new (input: string) => ParsedUrl;
+
 /** What the URL points at, for the sentence that explains the rule. */
 export type HttpUrlRole = 'crl' | 'certificate';
 
@@ -23,7 +36,7 @@ export function checkHttpUrl(input: string, role: HttpUrlRole): { url: string } 
 function httpUrlProblem(input: string, role: HttpUrlRole): string | null {
   if (input.trim() === '') return 'it is empty: give a whole URL starting with http://';
   if (/\s/.test(input)) return 'it contains spaces';
-  let parsed: URL;
+  let parsed: ParsedUrl;
   try {
     parsed = new URL(input);
   } catch {

@@ -127,7 +127,10 @@ export function checkAiaUrl(url: string): string {
 function checkedUrl(url: string, what: string, role: HttpUrlRole): string {
   const checked = checkHttpUrl(url, role);
   if ('problem' in checked)
-    throw rejected('invalid-option', `The ${what} "${url}" must be a plain http:// URL with a host: ${checked.problem}.`);
+    throw rejected(
+      'invalid-option',
+      `The ${what} "${url}" must be a plain http:// URL with a host: ${checked.problem}.`,
+    );
   return checked.url;
 }
 

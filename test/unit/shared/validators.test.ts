@@ -206,7 +206,11 @@ describe('CRL and certificate URLs', () => {
   });
 
   it.each([
-    ['https://pki.example.com/ca.crl', 'crl', /^it uses https:\/\/, and clients fetch CRLs without TLS: write http:\/\/$/],
+    [
+      'https://pki.example.com/ca.crl',
+      'crl',
+      /^it uses https:\/\/, and clients fetch CRLs without TLS: write http:\/\/$/,
+    ],
     ['https://pki.example.com/ca.cer', 'certificate', /clients fetch issuing certificates without TLS/],
     ['ldap://dir.example.com/cn=ca', 'crl', /^it uses ldap:\/\/, not http:\/\/$/],
     ['pki.example.com/ca.crl', 'crl', /not a whole URL: start it with http:\/\//],
