@@ -24,7 +24,7 @@ export function attentionView(item: AttentionItem, rootSerial: string | null, an
       return { sentence: `Publish its next CRL before ${due}.`, go: PUBLISH, urgent: false };
     case 'crl-never-published':
       return {
-        sentence: 'It has issued certificates, yet its CRL was never published: clients cannot check them.',
+        sentence: `It has ${item.serial === rootSerial ? 'signed intermediates' : 'issued certificates'}, yet its CRL was never published: clients cannot check them.`,
         go: PUBLISH,
         urgent: true,
       };
