@@ -13,6 +13,7 @@ import { expect, test, type Harness } from '../harness/fixtures';
 import {
   ROOT_PASSPHRASE,
   chooseFolderNext,
+  dropFiles,
   goTo,
   hostCall,
   issueThroughHost,
@@ -448,4 +449,41 @@ test.describe('the CA lifecycle', () => {
     await expect(page.getByTestId('no-active-intermediate')).toBeVisible();
     expect(harness.pageErrors).toEqual([]);
   });
+});
+
+test('a request for a root kept elsewhere is a rotation too: asked for in the form and again when the certificate is dropped', async ({
+  harness,
+}) => {
+  const { page } = harness;
+  await storeWithIntermediate(harness);
+  await openUnlocked(harness, 'Intermediate');
+  await page.getByTestId('request-intermediate').click();
+  await expect(page.getByTestId('rotation-consequence')).toContainText(`${FIRST} (serial`);
+  await page.getByTestId('intermediate-CN').fill('Offline Issuing CA 2');
+  await page.getByTestId('intermediate-issued-aia').fill('ftp://pki.example.com/offline-2.cer');
+  await page.getByTestId('write-request').click();
+  const problems = page.getByTestId('intermediate-problems');
+  await expect(problems).toContainText('Rotation: An intermediate is active: tick Rotate');
+  await expect(problems).toContainText('Its certificate URL: It uses ftp://, not http://.');
+  // Refused before the folder dialog, the key generation or anything else.
+  expect(harness.dialogs.opened).toEqual([]);
+  await page.getByTestId('intermediate-issued-aia').fill('http://pki.example.com/offline-2.cer');
+  await page.getByTestId('intermediate-rotate').check();
+  await chooseFolderNext(harness, 'usb');
+  await page.getByTestId('write-request').click();
+  await expect(page.getByTestId('intermediate-request-done')).toBeVisible();
+  await expect(page.getByTestId('pending-request')).toContainText('CN=Offline Issuing CA 2');
+  // The active generation still issues until the signed certificate is imported, and the drop asks to rotate.
+  await expect(generations(page).first().getByTestId('generation-status')).toHaveText('Active');
+  await dropFiles(page, 'pending-request', [{ name: 'intermediate.pem', bytes: new Uint8Array([0x30, 0x00]) }]);
+  await expect(page.getByTestId('import-error')).toHaveText(
+    'An intermediate is active: tick Rotate to retire it first.',
+  );
+  // Ticked, the drop reaches the main side, which refuses these two bytes for what they are.
+  await page.getByTestId('import-rotate').check();
+  await dropFiles(page, 'pending-request', [{ name: 'intermediate.pem', bytes: new Uint8Array([0x30, 0x00]) }]);
+  await expect(page.getByTestId('import-error')).not.toContainText('tick Rotate');
+  await expect(page.getByTestId('import-error')).toBeVisible();
+  await expect(generations(page)).toHaveCount(1);
+  expect(harness.pageErrors).toEqual([]);
 });
