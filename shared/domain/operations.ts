@@ -155,6 +155,8 @@ export const Requests = {
     days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
     destination: Destination,
     force: v.optional(v.boolean()),
+    /** Write into a new folder inside the destination (`crls-<UTC time>`), as the app does with a chosen folder. */
+    subfolder: v.optional(v.boolean()),
   }),
   listIntermediates: v.strictObject({}),
   /** Root CRLs signed ahead: `count` of them, `intervalDays` apart, each overlapping the next by `graceDays`. */
@@ -165,6 +167,8 @@ export const Requests = {
     graceDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(365))),
     destination: Destination,
     force: v.optional(v.boolean()),
+    /** Write into a new folder inside the destination (`root-crl-schedule-<first CRL number>`). */
+    subfolder: v.optional(v.boolean()),
   }),
   /** What needs attention within this many days (30 by default). */
   lifecycleStatus: v.strictObject({

@@ -122,7 +122,9 @@ export async function generateIssuerCrlsOperation(
   request: RequestOf<'generateIssuerCrls'>,
 ): Promise<ResponseOf<'generateIssuerCrls'>> {
   const session = currentSession(context);
-  const folder = context.destinations.folder(request.destination);
+  const chosen = context.destinations.folder(request.destination);
+  // A folder the officer chose exists already: the app asks for a new one inside it, named by the time.
+  const folder = request.subfolder ? path.join(chosen, `crls-${compactUtc(new Date())}`) : chosen;
   const reservation = reserveFolder(folder, request.force ?? false);
   const signed = await claimedFirst(reservation, () => session.generateIssuerCrls(request.days));
   const now = Date.now();
@@ -156,6 +158,11 @@ export async function generateIssuerCrlsOperation(
     request.force ?? false,
   );
   return { crls, written };
+}
+
+/** "20261129T155600Z": a UTC time that sorts and makes a file name. */
+function compactUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 }
 
 /** The last path part of a URL, when it makes a plain file name; else the CA's name and serial. */
@@ -207,7 +214,11 @@ export async function scheduleRootCrlsOperation(
   const session = currentSession(context);
   const previous = session.inventory.rootSchedule;
   const graceDays = request.graceDays ?? 14;
-  const folder = context.destinations.folder(request.destination);
+  const chosen = context.destinations.folder(request.destination);
+  // Named by its first CRL number, as a revocation's root CRL folder is: never the same twice.
+  const folder = request.subfolder
+    ? path.join(chosen, `root-crl-schedule-${session.inventory.crls.root.lastNumber + 1}`)
+    : chosen;
   const reservation = reserveFolder(folder, request.force ?? false);
   const crls = await claimedFirst(reservation, () =>
     session.generateRootCrlSchedule(request.rootPassphrase, {

@@ -17,7 +17,8 @@ export const sections: readonly Section[] = [
     name: 'intermediate',
     path: '/intermediate',
     title: 'Intermediate',
-    purpose: 'The issuing CA: created and signed by the root here, or requested from a root kept elsewhere.',
+    purpose:
+      'The issuing CAs over the years: created, rotated and revoked with the root here, or requested from a root elsewhere.',
   },
   {
     name: 'issue',
@@ -35,7 +36,7 @@ export const sections: readonly Section[] = [
     name: 'crls',
     path: '/crls',
     title: 'CRLs',
-    purpose: 'Certificate revocation lists for the intermediate and the root.',
+    purpose: "Each CA's certificate revocation list, and the root's signed ahead.",
   },
   {
     name: 'exports',

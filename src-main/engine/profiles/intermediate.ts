@@ -10,6 +10,7 @@ import { VALIDITY_DAYS, type CaPurpose, type NameConstraintsSpec } from '../../.
 import { rejected } from '../../../shared/errors';
 import { commonNameOf, type DistinguishedName } from '../../../shared/validators/distinguished-name';
 import { checkNameConstraints, isEmptyConstraints } from '../../../shared/validators/name-constraints';
+import { checkHttpUrl, type HttpUrlRole } from '../../../shared/validators/http-url';
 import { NameConstraintsExtension } from '../extensions/name-constraints';
 import { toX509Name } from '../names';
 import { checkDays, validityWindow } from '../validity';
@@ -114,25 +115,23 @@ function nameConstraintsExtension(spec: NameConstraintsSpec, warnings: string[])
 
 /** A CRL URL must be plain http: clients fetch CRLs without TLS to avoid a circular dependency. */
 export function checkCrlUrl(url: string): string {
-  return checkHttpUrl(url, 'CRL URL', 'clients fetch CRLs without TLS');
+  return checkedUrl(url, 'CRL URL', 'crl');
 }
 
 /** The same for where a CA certificate is published (AIA caIssuers), for the same reason. */
 export function checkAiaUrl(url: string): string {
-  return checkHttpUrl(url, 'certificate URL', 'clients fetch issuing certificates without TLS');
+  return checkedUrl(url, 'certificate URL', 'certificate');
 }
 
-function checkHttpUrl(url: string, what: string, why: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw rejected('invalid-option', `"${url}" is not a URL.`);
-  }
-  if (parsed.protocol !== 'http:' || parsed.username || parsed.password || !parsed.hostname) {
-    throw rejected('invalid-option', `The ${what} "${url}" must be a plain http:// URL with a host (${why}).`);
-  }
-  return parsed.href;
+/** The rule the GUI checks as the officer types (shared/validators/http-url.ts), refused here with its sentence. */
+function checkedUrl(url: string, what: string, role: HttpUrlRole): string {
+  const checked = checkHttpUrl(url, role);
+  if ('problem' in checked)
+    throw rejected(
+      'invalid-option',
+      `The ${what} "${url}" must be a plain http:// URL with a host: ${checked.problem}.`,
+    );
+  return checked.url;
 }
 
 export function capWarning(issuer: x509.X509Certificate): string {

@@ -1,4 +1,5 @@
 /** Words for the contract's identifiers, shared by every screen. */
+import type { AttentionKind, GenerationStatus } from '../../../shared/domain/authorities';
 import type { CertificateStatus } from '../../../shared/domain/certificates';
 import type { CaPurpose, CrlReason, KeyAlgorithm } from '../../../shared/domain/pki';
 
@@ -35,4 +36,32 @@ export const STATUS_LABELS: Readonly<Record<CertificateStatus, string>> = {
   expiring: 'Expiring within 30 days',
   expired: 'Expired',
   revoked: 'Revoked',
+};
+
+export const GENERATION_LABELS: Readonly<Record<GenerationStatus, string>> = {
+  active: 'Active',
+  retired: 'Retired',
+  revoked: 'Revoked',
+  expired: 'Expired',
+  external: 'External',
+};
+
+/** What each status means for the officer, one sentence. */
+export const GENERATION_MEANINGS: Readonly<Record<GenerationStatus, string>> = {
+  active: 'Issues every new certificate and signs its own CRL.',
+  retired: 'Issues nothing more; still signs the CRL of what it issued until it expires.',
+  revoked: 'On the root’s CRL: it signs nothing any more.',
+  expired: 'Past its validity: it signs nothing any more.',
+  external: 'An online CA’s intermediate, signed by this root; its key is elsewhere.',
+};
+
+export const ATTENTION_LABELS: Readonly<Record<AttentionKind, string>> = {
+  'no-active-intermediate': 'No active intermediate',
+  'crl-overdue': 'CRL expired',
+  'crl-due': 'CRL due',
+  'crl-never-published': 'CRL never published',
+  'crl-schedule-obsolete': 'Root CRL schedule obsolete',
+  'ca-expired': 'CA expired',
+  'ca-expiring': 'CA expiring',
+  'certificate-expiring': 'Certificate expiring',
 };

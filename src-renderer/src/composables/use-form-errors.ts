@@ -73,6 +73,11 @@ export function useFormErrors(rules: () => readonly FieldRule[]) {
     else left.add(id);
   }
 
+  /** Shows a field's problem now, before it is left: for a value already past saving as typed (an https:// URL). */
+  function touch(id: string): void {
+    left.add(id);
+  }
+
   /** Runs `action` if nothing is wrong; otherwise shows every problem and moves the focus to the summary. */
   async function submit(action: () => unknown, summarySelector = '.error-summary'): Promise<void> {
     if (valid.value) {
@@ -90,5 +95,5 @@ export function useFormErrors(rules: () => readonly FieldRule[]) {
     submitted.value = false;
   }
 
-  return { errors, shown, valid, message, describedBy, leave, submit, reset };
+  return { errors, shown, valid, message, describedBy, leave, touch, submit, reset };
 }

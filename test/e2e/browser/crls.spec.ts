@@ -25,12 +25,14 @@ test('publishes the intermediate CRL and, through the root dialog, the root CRL;
     });
   });
   await openUnlocked(harness, 'CRLs');
-  await expect(page.getByTestId('crl-intermediate-number')).toHaveText('never published');
+  const row = page.getByTestId('crl-issuer');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('crl-issuer-number')).toHaveText('never published');
 
   const out = await chooseFolderNext(harness, 'crl');
-  await page.getByTestId('crl-intermediate-generate').click();
-  await expect(page.getByTestId('crl-intermediate-done')).toContainText('CRL number 1 with 1 entries');
-  await expect(page.getByTestId('crl-intermediate-number')).toHaveText('1');
+  await row.getByTestId('crl-issuer-generate').click();
+  await expect(page.getByTestId('crl-issuer-done')).toContainText('CRL number 1 with 1 entry,');
+  await expect(row.getByTestId('crl-issuer-number')).toHaveText('1');
   const crlFile = path.join(out, 'intermediate-crl-1', 'intermediate.crl.pem');
   const text = run('openssl', [
     'crl',

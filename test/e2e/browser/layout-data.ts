@@ -61,7 +61,21 @@ const INTERMEDIATE = detail(
 
 const OVERVIEW: ResponseOf<'overview'> = {
   root: ROOT,
-  intermediate: { detail: INTERMEDIATE, origin: 'issued' },
+  intermediate: {
+    detail: {
+      ...INTERMEDIATE,
+      extensions: [
+        ...INTERMEDIATE.extensions,
+        {
+          oid: '2.5.29.31',
+          name: 'cRLDistributionPoints',
+          critical: false,
+          value: 'http://pki.example.com/crl/example-root-ca.crl',
+        },
+      ],
+    },
+    origin: 'issued',
+  },
   pendingRequest: null,
   crls: {
     root: { lastNumber: 1, thisUpdate: '2026-01-10T08:00:00.000Z', nextUpdate: '2027-01-10T08:00:00.000Z' },
@@ -134,6 +148,89 @@ const KIT: ResponseOf<'exportRoot'> = {
   ].map((name, index) => ({ name, sha256: hex(index + 40, 64), bytes: 600 + index * 317 })),
 };
 
+/** Two generations: the active one, and the one it replaced, retired a year ago. */
+const GENERATIONS: ResponseOf<'listIntermediates'> = {
+  intermediates: [
+    {
+      serial: hex(3, 32),
+      subject: 'CN=Example Issuing CA 0, O=Example Ltd, C=GB',
+      key: 'ECDSA P-256',
+      notBefore: '2023-05-30T10:00:00.000Z',
+      notAfter: '2026-08-29T10:00:00.000Z',
+      status: 'retired',
+      origin: 'issued',
+      issued: 310,
+      crlNumber: 41,
+      nextUpdate: '2026-06-09T08:00:00.000Z',
+      issuedCrlUrl: null,
+      issuedAiaUrl: null,
+      revokedAt: null,
+    },
+    {
+      serial: INTERMEDIATE.serial,
+      subject: INTERMEDIATE.subject,
+      key: INTERMEDIATE.publicKey,
+      notBefore: INTERMEDIATE.notBefore,
+      notAfter: INTERMEDIATE.notAfter,
+      status: 'active',
+      origin: 'issued',
+      issued: 974,
+      crlNumber: 14,
+      nextUpdate: OVERVIEW.crls.intermediate.nextUpdate,
+      issuedCrlUrl: 'http://pki.example.com/crl/example-issuing-ca-1.crl',
+      issuedAiaUrl: 'http://pki.example.com/ca/example-issuing-ca-1.cer',
+      revokedAt: null,
+    },
+  ],
+};
+
+const LIFECYCLE: ResponseOf<'lifecycleStatus'> = {
+  withinDays: 30,
+  cas: [
+    {
+      role: 'root',
+      serial: ROOT.serial,
+      subject: ROOT.subject,
+      status: 'root',
+      notAfter: ROOT.notAfter,
+      crlNumber: 1,
+      nextUpdate: OVERVIEW.crls.root.nextUpdate,
+    },
+    ...GENERATIONS.intermediates.map((generation) => ({
+      role: 'intermediate' as const,
+      serial: generation.serial,
+      subject: generation.subject,
+      status: generation.status,
+      notAfter: generation.notAfter,
+      crlNumber: generation.crlNumber,
+      nextUpdate: generation.nextUpdate,
+    })),
+  ],
+  attention: [
+    {
+      kind: 'crl-due',
+      subject: GENERATIONS.intermediates[0]!.subject,
+      serial: GENERATIONS.intermediates[0]!.serial,
+      due: '2026-06-09T08:00:00.000Z',
+      action: 'Publish its next CRL before 2026-06-09T08:00:00.000Z (crl --out DIR).',
+    },
+    {
+      kind: 'certificate-expiring',
+      subject: `CN=${HOSTS[2]}`,
+      serial: CERTIFICATES[2]!.serial,
+      due: '2026-06-15T00:00:00.000Z',
+      action: `It expires on 2026-06-15T00:00:00.000Z: renew it (renew ${CERTIFICATES[2]!.serial}).`,
+    },
+    {
+      kind: 'crl-due',
+      subject: INTERMEDIATE.subject,
+      serial: INTERMEDIATE.serial,
+      due: OVERVIEW.crls.intermediate.nextUpdate,
+      action: `Publish its next CRL before ${OVERVIEW.crls.intermediate.nextUpdate} (crl --out DIR).`,
+    },
+  ],
+};
+
 export const ANSWERS: ScriptedAnswers = {
   appStatus: () => ({
     version: '0.1.0',
@@ -141,6 +238,8 @@ export const ANSWERS: ScriptedAnswers = {
     session: { locked: false, locksAt: new Date(NOW.getTime() + 5 * 60_000).toISOString() },
   }),
   overview: () => OVERVIEW,
+  listIntermediates: () => GENERATIONS,
+  lifecycleStatus: () => LIFECYCLE,
   listCertificates: (request) => {
     const offset = request.offset ?? 0;
     return { certificates: CERTIFICATES.slice(offset, offset + (request.limit ?? 200)), total: CERTIFICATES.length };

@@ -97,6 +97,27 @@ for (const width of WIDTHS) {
         expect(problems).toEqual([]);
       });
 
+      test('the CA generations and each issuer’s CRL: serials and URLs cut whole, nothing wider than the window', async ({
+        page,
+      }) => {
+        const problems = await open(page, width, theme, '/intermediate');
+        await expect(page.getByTestId('generation')).toHaveCount(2);
+        const tokens = page.locator('[data-testid=generation] .token-text');
+        for (const lines of await tokens.evaluateAll((elements) => elements.map((e) => e.getClientRects().length)))
+          expect(lines).toBe(1);
+        await expectNoOverflow(page);
+        await expectScreen(page, `intermediate-${width}-${theme}.png`);
+
+        await page.getByRole('link', { name: 'CRLs', exact: true }).click();
+        await expect(page.getByTestId('crl-issuer')).toHaveCount(2);
+        const cells = page.locator('[data-testid=crl-issuer] .token-text');
+        for (const lines of await cells.evaluateAll((elements) => elements.map((e) => e.getClientRects().length)))
+          expect(lines).toBe(1);
+        await expectNoOverflow(page);
+        await expectScreen(page, `crls-${width}-${theme}.png`);
+        expect(problems).toEqual([]);
+      });
+
       test('the issue form: selects whole, each problem beside its field and all at the button', async ({ page }) => {
         const problems = await open(page, width, theme, '/issue');
         await expectSelectsFit(page);

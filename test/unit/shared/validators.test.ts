@@ -11,6 +11,7 @@ import {
 } from '../../../shared/validators/ip-address';
 import { checkNameConstraints } from '../../../shared/validators/name-constraints';
 import { findDuplicate, parseSanSpec } from '../../../shared/validators/subject-alt-name';
+import { checkHttpUrl } from '../../../shared/validators/http-url';
 
 const problemOf = (result: object) => ('problem' in result ? (result as { problem: string }).problem : null);
 
@@ -194,5 +195,30 @@ describe('name constraint entries', () => {
       { field: 'permittedIp', entry: '10.0.0.1/8', problem: expect.stringMatching(/host bits/) },
       { field: 'permittedEmail', entry: 'bad domain', problem: expect.stringMatching(/spaces/) },
     ]);
+  });
+});
+
+describe('CRL and certificate URLs', () => {
+  it('accepts plain http URLs with a host, normalised as the URL parser writes them', () => {
+    expect(checkHttpUrl('http://pki.example.com/ca.crl', 'crl')).toEqual({ url: 'http://pki.example.com/ca.crl' });
+    expect(checkHttpUrl('HTTP://PKI.Example.com', 'certificate')).toEqual({ url: 'http://pki.example.com/' });
+    expect(checkHttpUrl('http://10.0.0.1:8080/i.cer', 'certificate')).toEqual({ url: 'http://10.0.0.1:8080/i.cer' });
+  });
+
+  it.each([
+    [
+      'https://pki.example.com/ca.crl',
+      'crl',
+      /^it uses https:\/\/, and clients fetch CRLs without TLS: write http:\/\/$/,
+    ],
+    ['https://pki.example.com/ca.cer', 'certificate', /clients fetch issuing certificates without TLS/],
+    ['ldap://dir.example.com/cn=ca', 'crl', /^it uses ldap:\/\/, not http:\/\/$/],
+    ['pki.example.com/ca.crl', 'crl', /not a whole URL: start it with http:\/\//],
+    ['http://user:secret@pki.example.com/ca.crl', 'crl', /user name or password/],
+    ['http://pki.example.com/a b.crl', 'crl', /spaces/],
+    ['', 'crl', /empty/],
+    ['http://', 'crl', /not a URL/],
+  ] as const)('refuses %j with a sentence that says why', (input, role, pattern) => {
+    expect(problemOf(checkHttpUrl(input, role))).toMatch(pattern);
   });
 });
