@@ -61,6 +61,8 @@ export class SessionCore {
   private timer: unknown = null;
   private queue: Promise<unknown> = Promise.resolve();
   private lastActivity = 0;
+  /** Operations under way (exclusive ones): the idle timer does not lock during one. */
+  private running = 0;
   private readonly lockListeners = new Set<() => void>();
   /** The generations' signing keys (non-extractable), while unlocked. */
   readonly intermediateKeys: Map<string, CryptoKey>;
@@ -111,7 +113,13 @@ export class SessionCore {
   private armTimer(): void {
     if (this.timer !== null) this.parts.clock.clearTimeout(this.timer);
     this.lastActivity = this.parts.clock.now();
-    this.timer = this.parts.clock.setTimeout(() => void this.lock(), this.parts.idleTimeoutMs);
+    this.timer = this.parts.clock.setTimeout(() => this.idle(), this.parts.idleTimeoutMs);
+  }
+
+  /** An operation still running is not idleness: a batch of thousands must not lose its session halfway. */
+  private idle(): void {
+    if (this.running > 0) this.armTimer();
+    else void this.lock();
   }
 
   active(): void {
@@ -131,7 +139,14 @@ export class SessionCore {
       this.active();
       // A stolen lock stops the operation before its first write (key file, store file or journal).
       await this.parts.lock.verify();
-      return operation();
+      this.running++;
+      try {
+        return await operation();
+      } finally {
+        this.running--;
+        // The idle time counts from the end of the operation.
+        if (this.state !== 'locked') this.armTimer();
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;

@@ -15,6 +15,8 @@ import type { MenuCommand } from '../../../shared/menu';
 import type { Dialogs } from '../../../src-main/host';
 import { TEST_KDF_COST } from '../../support/kdf';
 import { testEnvironment } from '../../support/store';
+import { systemClock } from '../../../src-main/clock';
+import { UnlockThrottle } from '../../../src-main/store/throttle';
 
 export interface Harness {
   readonly page: Page;
@@ -32,6 +34,8 @@ export interface Harness {
   open(hashPath?: string): Promise<void>;
   /** Plays an application-menu command into the page, as the Electron shell's menu does. */
   menu(command: MenuCommand): Promise<void>;
+  /** Moves the unlock throttle's clock on (its waits are 30 s and more), leaving the session's idle timer alone. */
+  advanceThrottleClock(ms: number): void;
 }
 
 /**
@@ -64,13 +68,15 @@ export const test = base.extend<{ harness: Harness }>({
     const version = await packageVersion();
     const mainLog: string[] = [];
     const dialogs = new ScriptedDialogs();
+    let throttleOffset = 0;
+    const throttleClock = { ...systemClock, now: () => Date.now() + throttleOffset };
     // The real operations, with argon2id at a test cost so each unlock takes milliseconds.
     const host = createHost({
       version,
       storeDir,
       dialogs,
       settingsFile: path.join(userDataDir, 'rootkeeper-settings.json'),
-      environment: { ...testEnvironment(), kdfCost: TEST_KDF_COST },
+      environment: { ...testEnvironment(), throttle: new UnlockThrottle(throttleClock), kdfCost: TEST_KDF_COST },
       log: { error: (message) => mainLog.push(message) },
     });
     const foreignRequests: string[] = [];
@@ -92,7 +98,20 @@ export const test = base.extend<{ harness: Harness }>({
         command,
       ] as const);
     };
-    await use({ page, host, userDataDir, storeDir, version, foreignRequests, pageErrors, dialogs, open, menu });
+    const advanceThrottleClock = (ms: number) => void (throttleOffset += ms);
+    await use({
+      page,
+      host,
+      userDataDir,
+      storeDir,
+      version,
+      foreignRequests,
+      pageErrors,
+      dialogs,
+      open,
+      menu,
+      advanceThrottleClock,
+    });
 
     expect(mainLog, 'main-side errors').toEqual([]);
     await rm(userDataDir, { recursive: true, force: true });

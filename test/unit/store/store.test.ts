@@ -228,6 +228,36 @@ describe('the session', () => {
     await (await unlock(dir, environment)).lock();
   });
 
+  it('does not lock during an operation that outlasts the idle timeout; the idle time counts from its end', async () => {
+    const clock = new FakeClock();
+    const environment = testEnvironment(clock);
+    const session = await makeIssuingStore(dir, environment);
+    const core = (session as unknown as { core: { exclusive<T>(run: () => Promise<T>): Promise<T> } }).core;
+    let finish!: () => void;
+    let started!: () => void;
+    const begun = new Promise<void>((resolve) => (started = resolve));
+    const running = core.exclusive(
+      () =>
+        new Promise<void>((resolve) => {
+          finish = resolve;
+          started();
+        }),
+    );
+    await begun;
+    // A batch of thousands on a slow laptop: twice the idle timeout passes while it runs.
+    clock.advance(5 * 60_000);
+    clock.advance(5 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(session.locked).toBe(false);
+    finish();
+    await running;
+    clock.advance(5 * 60_000 - 1_000);
+    expect(session.locked).toBe(false);
+    clock.advance(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(session.locked).toBe(true);
+  });
+
   it('has the root unlocked only inside the operation: no root key remains reachable afterwards', async () => {
     const session = await makeIssuingStore(dir);
     await session.generateRootCrl(ROOT_PASSPHRASE);
