@@ -20,6 +20,7 @@ import {
   RootCrlScheduleResponseSchema,
   ShowAuthorityResponseSchema,
 } from './domain/authorities';
+import { SignExternalRequestSchema, SignExternalResponseSchema } from './domain/external-ca';
 
 type AnySchema = v.GenericSchema;
 
@@ -137,6 +138,13 @@ export const contract = {
     summary: "What needs doing: each CA's time left and CRL, certificates expiring, a missing active intermediate.",
     request: Requests.lifecycleStatus,
     response: LifecycleStatusSchema,
+  },
+  signExternalIntermediate: {
+    channel: 'rootkeeper:sign-external-intermediate',
+    summary:
+      "Signs an online CA's request with the root: an external intermediate (pathLen 0, name constraints), recorded and revocable, never issuing here.",
+    request: SignExternalRequestSchema,
+    response: SignExternalResponseSchema,
   },
   showAuthority: {
     channel: 'rootkeeper:show-authority',

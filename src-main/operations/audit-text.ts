@@ -26,7 +26,7 @@ function describe(event: JournalEvent): Described {
     case 'certificate-issued':
       return {
         category: 'issuance',
-        summary: `${capitalised(event.profile)} certificate issued (${SOURCES[event.source]}) for ${event.subject}${event.sans.length ? `, ${event.sans.map((san) => san.value).join(', ')}` : ''}; valid until ${event.notAfter}.`,
+        summary: `${capitalised(event.profile)} certificate issued (${SOURCES[event.source]}${event.renewalOf ? ` of ${event.renewalOf}` : ''}) for ${event.subject}${event.sans.length ? `, ${event.sans.map((san) => san.value).join(', ')}` : ''}; valid until ${event.notAfter}.`,
         serial: event.serial,
       };
     case 'certificate-revoked':
@@ -100,6 +100,12 @@ function describe(event: JournalEvent): Described {
         category: 'revocation',
         summary: `CRL number ${event.crlNumber} of intermediate ${event.issuer} published with ${event.entries} entr${event.entries === 1 ? 'y' : 'ies'}; next update ${event.nextUpdate}.`,
         serial: event.issuer,
+      };
+    case 'intermediate-signed-external':
+      return {
+        category: 'ca',
+        summary: `External intermediate signed by the root for an online CA (request SHA-256 ${event.csrSha256}), SHA-256 ${event.sha256}.`,
+        serial: event.serial,
       };
   }
 }

@@ -28,6 +28,7 @@ import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
 import { lifecycleStatusOperation } from './lifecycle-status';
+import { signExternalIntermediateOperation } from './external-ops';
 import {
   generateIssuerCrlsOperation,
   listIntermediatesOperation,
@@ -64,6 +65,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     generateIssuerCrls: (request) => generateIssuerCrlsOperation(context, request),
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
+    signExternalIntermediate: (request) => signExternalIntermediateOperation(context, request),
     lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
     scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),

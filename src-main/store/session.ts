@@ -24,6 +24,7 @@ import type { IntermediateRecord, Inventory } from './inventory';
 import type { Keyring } from './keyring';
 import * as authorities from './session/authorities';
 import { SessionCore, type SessionParts } from './session/core';
+import * as external from './session/external';
 import * as issuing from './session/issuing';
 import * as journal from './session/journal-access';
 import * as passphrases from './session/passphrases';
@@ -226,6 +227,15 @@ export class Session {
     options?: { rotate?: boolean },
   ): Promise<void> {
     return authorities.importIntermediate(this.core, certificateDer, validate, options);
+  }
+
+  /** The root signs an online CA's request: an external intermediate, recorded, never issuing here. */
+  signExternalIntermediate(
+    rootPassphrase: string,
+    options: external.ExternalIntermediateOptions,
+    beforeRecording?: (issued: IssuedCertificate) => Promise<void>,
+  ): Promise<external.ExternalIntermediate> {
+    return external.signExternalIntermediate(this.core, rootPassphrase, options, beforeRecording);
   }
 
   /** On opening: finishes or abandons an interrupted generation, and repairs the public copy. */
