@@ -21,6 +21,7 @@ import {
   ShowAuthorityResponseSchema,
 } from './domain/authorities';
 import { SignExternalRequestSchema, SignExternalResponseSchema } from './domain/external-ca';
+import { RenewBatchRequestSchema, RenewBatchResponseSchema } from './domain/renewal';
 
 type AnySchema = v.GenericSchema;
 
@@ -224,6 +225,13 @@ export const contract = {
     summary: 'Issues a certificate again for the same names, with the same key or a new one, and writes its bundle.',
     request: Requests.renewCertificate,
     response: Responses.issued,
+  },
+  renewBatch: {
+    channel: 'rootkeeper:renew-batch',
+    summary:
+      'Renews every valid certificate expiring within N days (or those chosen) whose key was made here, each into its bundle; lists those that need a new request.',
+    request: RenewBatchRequestSchema,
+    response: RenewBatchResponseSchema,
   },
   journalEntries: {
     channel: 'rootkeeper:journal-entries',

@@ -20,12 +20,13 @@ import type { ParsedCsr } from '../engine/csr';
 import type { IssuedCertificate } from '../engine/profiles/common';
 import type { x509 } from '../engine/x509';
 import type { KdfCost } from '../vault/kdf';
-import type { IntermediateRecord, Inventory } from './inventory';
+import type { CertificateRecord, IntermediateRecord, Inventory } from './inventory';
 import type { Keyring } from './keyring';
 import * as authorities from './session/authorities';
 import { SessionCore, type SessionParts } from './session/core';
 import * as external from './session/external';
 import * as issuing from './session/issuing';
+import * as renewal from './session/renewal';
 import * as journal from './session/journal-access';
 import * as passphrases from './session/passphrases';
 import * as revocation from './session/revocation';
@@ -126,6 +127,15 @@ export class Session {
     beforeRecording?: issuing.BeforeRecording<issuing.IssuedWithKey>,
   ): Promise<issuing.IssuedWithKey> {
     return issuing.renewWithNewKey(this.core, serial, key, days, beforeRecording);
+  }
+
+  /** Many certificates renewed in one append; `beforeSigning` claims their destinations first. */
+  renewBatch(
+    serials: readonly string[],
+    options: renewal.BatchRenewalOptions,
+    beforeSigning: (records: readonly CertificateRecord[]) => void,
+  ): Promise<renewal.Renewed[]> {
+    return renewal.renewBatch(this.core, serials, options, beforeSigning);
   }
 
   findCertificate(serial: string) {
