@@ -213,7 +213,10 @@ describe('renew --expiring', () => {
     expect(batch.needRequest.find((item) => item.serial === serials.csr)).toMatchObject({
       subject: 'CN=csr.example.com',
     });
-    expect(batch.renewed.map((item) => path.basename(item.folder)).sort()).toEqual(['alice_example.com', 'web.example.com']);
+    expect(batch.renewed.map((item) => path.basename(item.folder)).sort()).toEqual([
+      'alice_example.com',
+      'web.example.com',
+    ]);
 
     for (const item of batch.renewed) {
       const name = path.basename(item.folder);

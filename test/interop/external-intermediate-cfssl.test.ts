@@ -131,7 +131,7 @@ describe('intermediate sign-external', () => {
       (await readFile(path.join(dir, 'online.csr'), 'utf8')).replace(/-----[^-]+-----|\s/g, ''),
       'base64',
     );
-    der[der.length - 5] ^= 0xff;
+    der.writeUInt8(der.readUInt8(der.length - 5) ^ 0xff, der.length - 5);
     await writeFile(path.join(dir, 'forged.csr'), der);
     const forged = refused('--csr', 'forged.csr', '--out', 'x.pem');
     expect([forged.status, forged.stderr]).toEqual([2, expect.stringMatching(/forged\.csr: .*signature/i)]);
