@@ -26,7 +26,7 @@ function describe(event: JournalEvent): Described {
     case 'certificate-issued':
       return {
         category: 'issuance',
-        summary: `${capitalised(event.profile)} certificate issued (${SOURCES[event.source]}${event.renewalOf ? ` of ${event.renewalOf}` : ''}) for ${event.subject}${event.sans.length ? `, ${event.sans.map((san) => san.value).join(', ')}` : ''}; valid until ${event.notAfter}.`,
+        summary: `${capitalised(event.profile)} certificate issued (${SOURCES[event.source]}) for ${event.subject}${event.sans.length ? `, ${event.sans.map((san) => san.value).join(', ')}` : ''}; valid until ${event.notAfter}${event.renewalOf ? `; it renews ${event.renewalOf}` : ''}.`,
         serial: event.serial,
       };
     case 'certificate-revoked':

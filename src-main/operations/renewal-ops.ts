@@ -40,9 +40,10 @@ export async function renewBatchOperation(
   const keyPassphrase = checkedKeyPassphrase(request);
   const session = currentSession(context);
   const destination = context.destinations.folder(request.destination);
-  const candidates =
-    request.serials?.map((serial) => session.findCertificate(serial)) ??
-    expiring(session.inventory, request.expiringWithinDays!, Date.now());
+  // A serial chosen twice is renewed once.
+  const candidates = request.serials
+    ? [...new Set(request.serials.map((serial) => session.findCertificate(serial)))]
+    : expiring(session.inventory, request.expiringWithinDays!, Date.now());
   const selection = select(session.inventory, candidates);
   if (selection.renew.length === 0) return { renewed: [], ...lists(selection) };
 
