@@ -20,6 +20,8 @@ import {
   RootCrlScheduleResponseSchema,
   ShowAuthorityResponseSchema,
 } from './domain/authorities';
+import { SignExternalRequestSchema, SignExternalResponseSchema } from './domain/external-ca';
+import { RenewBatchRequestSchema, RenewBatchResponseSchema } from './domain/renewal';
 
 type AnySchema = v.GenericSchema;
 
@@ -138,6 +140,13 @@ export const contract = {
     request: Requests.lifecycleStatus,
     response: LifecycleStatusSchema,
   },
+  signExternalIntermediate: {
+    channel: 'rootkeeper:sign-external-intermediate',
+    summary:
+      "Signs an online CA's request with the root: an external intermediate (pathLen 0, name constraints), recorded and revocable, never issuing here.",
+    request: SignExternalRequestSchema,
+    response: SignExternalResponseSchema,
+  },
   showAuthority: {
     channel: 'rootkeeper:show-authority',
     summary: 'Decodes the root or an intermediate generation, by serial.',
@@ -222,6 +231,13 @@ export const contract = {
     summary: 'Issues a certificate again for the same names, with the same key or a new one, and writes its bundle.',
     request: Requests.renewCertificate,
     response: Responses.issued,
+  },
+  renewBatch: {
+    channel: 'rootkeeper:renew-batch',
+    summary:
+      'Renews every valid certificate expiring within N days (or those chosen) whose key was made here, each into its bundle; lists those that need a new request.',
+    request: RenewBatchRequestSchema,
+    response: RenewBatchResponseSchema,
   },
   journalEntries: {
     channel: 'rootkeeper:journal-entries',

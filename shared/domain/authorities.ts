@@ -26,6 +26,8 @@ export const IntermediateGenerationSchema = v.strictObject({
   issuedCrlUrl: v.nullable(v.string()),
   issuedAiaUrl: v.nullable(v.string()),
   revokedAt: v.nullable(v.string()),
+  /** An online CA's intermediate (sign-external): its key is elsewhere; it never issues here. */
+  external: v.optional(v.boolean()),
 });
 export type IntermediateGeneration = v.InferOutput<typeof IntermediateGenerationSchema>;
 

@@ -44,6 +44,8 @@ export const JournalEventSchema = v.variant('type', [
     notAfter: Timestamp,
     source: v.picklist(['generated-key', 'csr', 'renewal']),
     certificate: Base64,
+    /** For a renewal: the certificate it renews (absent in journals written before batch renewal). */
+    renewalOf: v.optional(Hex),
   }),
   event('certificate-revoked', {
     ca: v.picklist(CA_ROLES),
@@ -194,6 +196,12 @@ export const JournalEventSchema = v.variant('type', [
   }),
   /** An older copy of the store accepted on purpose (audit accept-rollback): what was last seen before it. */
   event('rollback-accepted', { sequence: v.number(), chainHash: Hex, lastSeen: v.number(), lastSeenHash: Hex }),
+  /**
+   * The root signed an online CA's request (`intermediate sign-external`):
+   * an intermediate whose key lives elsewhere. It never issues here; it is
+   * listed, shown, and revocable on the root's CRL.
+   */
+  event('intermediate-signed-external', { serial: Hex, certificate: Base64, sha256: Hex, csrSha256: Hex }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

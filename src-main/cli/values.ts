@@ -61,10 +61,14 @@ export const STORE_VARIABLE = 'ROOTKEEPER_STORE';
 
 /** --store, else $ROOTKEEPER_STORE; the command says on stderr which store it uses. */
 export function storeDir(values: Values, io: Io): string {
-  const given = optional(values, 'store');
-  const chosen = given || io.env[STORE_VARIABLE];
-  if (!chosen) throw new UsageError(`--store is required (or set ${STORE_VARIABLE})`);
-  const dir = path.resolve(io.cwd, chosen);
-  progress(io, `store: ${dir}${given ? '' : ` (from ${STORE_VARIABLE})`}`);
+  const dir = storePath(values, io);
+  progress(io, `store: ${dir}${optional(values, 'store') ? '' : ` (from ${STORE_VARIABLE})`}`);
   return dir;
+}
+
+/** The store's folder, as storeDir finds it, without saying so (for a check before the command's session). */
+export function storePath(values: Values, io: Io): string {
+  const chosen = optional(values, 'store') || io.env[STORE_VARIABLE];
+  if (!chosen) throw new UsageError(`--store is required (or set ${STORE_VARIABLE})`);
+  return path.resolve(io.cwd, chosen);
 }

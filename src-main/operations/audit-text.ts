@@ -26,7 +26,7 @@ function describe(event: JournalEvent): Described {
     case 'certificate-issued':
       return {
         category: 'issuance',
-        summary: `${capitalised(event.profile)} certificate issued (${SOURCES[event.source]}) for ${event.subject}${event.sans.length ? `, ${event.sans.map((san) => san.value).join(', ')}` : ''}; valid until ${event.notAfter}.`,
+        summary: `${capitalised(event.profile)} certificate issued (${SOURCES[event.source]}) for ${event.subject}${event.sans.length ? `, ${event.sans.map((san) => san.value).join(', ')}` : ''}; valid until ${event.notAfter}${event.renewalOf ? `; it renews ${event.renewalOf}` : ''}.`,
         serial: event.serial,
       };
     case 'certificate-revoked':
@@ -115,6 +115,12 @@ function describe(event: JournalEvent): Described {
       return {
         category: 'access',
         summary: `An older copy of the store was accepted: it ended at record ${event.sequence}; the last seen was record ${event.lastSeen}.`,
+      };
+    case 'intermediate-signed-external':
+      return {
+        category: 'ca',
+        summary: `External intermediate signed by the root for an online CA (request SHA-256 ${event.csrSha256}), SHA-256 ${event.sha256}.`,
+        serial: event.serial,
       };
   }
 }

@@ -28,6 +28,7 @@ async function claimedFirst<T>(reservation: Reservation | null, work: () => Prom
 export function generationStatus(inventory: Inventory, record: IntermediateRecord, now: number): GenerationStatus {
   if (record.revocation) return 'revoked';
   if (certificateOf(record).notAfter.getTime() < now) return 'expired';
+  if (record.external) return 'external';
   return inventory.intermediate?.serial === record.serial ? 'active' : 'retired';
 }
 
@@ -47,6 +48,7 @@ export function generationView(inventory: Inventory, record: IntermediateRecord,
     issuedCrlUrl: record.issuedCrlUrl ?? null,
     issuedAiaUrl: record.issuedAiaUrl ?? null,
     revokedAt: record.revocation?.at ?? null,
+    ...(record.external ? { external: true } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
 import { lifecycleStatusOperation } from './lifecycle-status';
+import { signExternalIntermediateOperation } from './external-ops';
+import { renewBatchOperation } from './renewal-ops';
 import {
   generateIssuerCrlsOperation,
   listIntermediatesOperation,
@@ -65,6 +67,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     generateIssuerCrls: (request) => generateIssuerCrlsOperation(context, request),
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
+    signExternalIntermediate: (request) => signExternalIntermediateOperation(context, request),
     lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
     scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),
@@ -81,6 +84,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     convert: (request) => convertOperation(context, request),
     overview: () => overviewOperation(context),
     renewCertificate: (request) => renewCertificateOperation(context, request),
+    renewBatch: (request) => renewBatchOperation(context, request),
     journalEntries: (request) => journalEntriesOperation(context, request),
     exportAudit: (request) => exportAuditOperation(context, request),
     choosePath: (request) => choosePathOperation(context, request),

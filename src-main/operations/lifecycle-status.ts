@@ -71,6 +71,11 @@ export async function lifecycleStatusOperation(
       nextUpdate: record.crl.nextUpdate ?? null,
     });
     if (status === 'revoked' || status === 'expired') continue;
+    // An online CA publishes its own CRL; here only its time left matters.
+    if (status === 'external') {
+      caTime(attention, ca.subject, record.serial, ca.notAfter, now, horizon, 'sign a new one for the online CA');
+      continue;
+    }
     if (status === 'active')
       caTime(attention, ca.subject, record.serial, ca.notAfter, now, horizon, 'rotate to a new intermediate');
     crlAttention(attention, ca.subject, record.serial, record.crl, record.issued > 0, now, horizon, 'crl --out DIR');

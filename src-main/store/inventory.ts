@@ -32,6 +32,10 @@ export interface CertificateRecord {
   readonly searchText: string;
   /** The serial of the intermediate generation that signed it (the one active when it was issued). */
   readonly issuer?: string;
+  /** For a renewal journaled with its lineage: the certificate it renews. */
+  readonly renewalOf?: string;
+  /** The latest certificate that renews this one, if any. */
+  renewedBy?: string;
   revocation?: Revocation;
 }
 
@@ -53,6 +57,8 @@ export interface IntermediateRecord extends CaCertificate {
   keyFile: string | null;
   readonly issuedCrlUrl?: string;
   readonly issuedAiaUrl?: string;
+  /** An online CA's intermediate (sign-external): its key lives elsewhere; it never issues or signs CRLs here. */
+  readonly external?: boolean;
   retiredAt?: string;
   /** Leaves it signed. */
   issued: number;
@@ -188,6 +194,8 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     }
     case 'intermediate-rotation-started':
       return startRotation(inventory, event);
+    case 'intermediate-signed-external':
+      return addExternal(inventory, event);
     case 'intermediate-rotation-abandoned':
       if (inventory.pendingRotation?.serial !== event.serial) return `no rotation to ${event.serial} is pending`;
       inventory.abandonedSerials.add(event.serial);
@@ -213,7 +221,8 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
       return null;
     case 'issuer-crl-generated': {
       const issuer = inventory.intermediates.get(event.issuer);
-      if (!issuer) return `a CRL is signed by ${event.issuer}, which is no intermediate of this store`;
+      if (!issuer || issuer.external)
+        return `a CRL is signed by ${event.issuer}, which is no intermediate of this store`;
       if (event.crlNumber <= issuer.crl.lastNumber)
         return `CRL number ${event.crlNumber} of ${event.issuer} does not increase`;
       issuer.crl = { lastNumber: event.crlNumber, thisUpdate: event.thisUpdate, nextUpdate: event.nextUpdate };
@@ -222,6 +231,10 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     }
     case 'certificate-issued': {
       if (inventory.certificates.has(event.serial)) return `serial ${event.serial} is issued twice`;
+      const renewed = event.renewalOf ? inventory.certificates.get(event.renewalOf) : undefined;
+      if (event.renewalOf && !renewed)
+        return `serial ${event.serial} renews ${event.renewalOf}, which was never issued`;
+      if (renewed) renewed.renewedBy = event.serial;
       const { type: _type, at, ...record } = event;
       const searchText = [record.serial, record.subject, ...record.sans.map((san) => san.value)]
         .join('\n')
@@ -457,6 +470,29 @@ function startRotation(
   if (event.origin === 'imported' && !inventory.pendingRequest) return 'an import starts with no request pending';
   const { type: _type, at: _at, ...intent } = event;
   inventory.pendingRotation = intent;
+  return null;
+}
+
+/** An online CA's intermediate: recorded beside the generations, never active, no key here. */
+function addExternal(
+  inventory: Inventory,
+  event: Extract<JournalEvent, { type: 'intermediate-signed-external' }>,
+): string | null {
+  const { serial } = event;
+  if (inventory.intermediates.has(serial) || inventory.rootLeaves.has(serial) || inventory.abandonedSerials.has(serial))
+    return `root serial ${serial} is used twice`;
+  if (serialOf(event.certificate) !== serial) return `the external intermediate ${serial} carries another serial`;
+  inventory.intermediates.set(serial, {
+    certificate: event.certificate,
+    sha256: event.sha256,
+    serial,
+    issuedAt: event.at,
+    origin: 'issued',
+    keyFile: null,
+    external: true,
+    issued: 0,
+    crl: { lastNumber: 0 },
+  });
   return null;
 }
 

@@ -20,11 +20,13 @@ import type { ParsedCsr } from '../engine/csr';
 import type { IssuedCertificate } from '../engine/profiles/common';
 import type { x509 } from '../engine/x509';
 import type { KdfCost } from '../vault/kdf';
-import type { IntermediateRecord, Inventory } from './inventory';
+import type { CertificateRecord, IntermediateRecord, Inventory } from './inventory';
 import type { Keyring } from './keyring';
 import * as authorities from './session/authorities';
 import { SessionCore, type SessionParts } from './session/core';
+import * as external from './session/external';
 import * as issuing from './session/issuing';
+import * as renewal from './session/renewal';
 import * as journal from './session/journal-access';
 import * as passphrases from './session/passphrases';
 import * as revocation from './session/revocation';
@@ -127,6 +129,15 @@ export class Session {
     return issuing.renewWithNewKey(this.core, serial, key, days, beforeRecording);
   }
 
+  /** Many certificates renewed in one append; `beforeSigning` claims their destinations first. */
+  renewBatch(
+    serials: readonly string[],
+    options: renewal.BatchRenewalOptions,
+    beforeSigning: (records: readonly CertificateRecord[]) => void,
+  ): Promise<renewal.Renewed[]> {
+    return renewal.renewBatch(this.core, serials, options, beforeSigning);
+  }
+
   findCertificate(serial: string) {
     return issuing.findCertificate(this.core, serial);
   }
@@ -226,6 +237,15 @@ export class Session {
     options?: { rotate?: boolean },
   ): Promise<void> {
     return authorities.importIntermediate(this.core, certificateDer, validate, options);
+  }
+
+  /** The root signs an online CA's request: an external intermediate, recorded, never issuing here. */
+  signExternalIntermediate(
+    rootPassphrase: string,
+    options: external.ExternalIntermediateOptions,
+    beforeRecording?: (issued: IssuedCertificate) => Promise<void>,
+  ): Promise<external.ExternalIntermediate> {
+    return external.signExternalIntermediate(this.core, rootPassphrase, options, beforeRecording);
   }
 
   /** On opening: finishes or abandons an interrupted generation, and repairs the public copy. */

@@ -10,6 +10,7 @@ import { importOpenssl } from './import/openssl';
 import { init } from './init';
 import { intermediateCreate, intermediateCsr, intermediateImport } from './intermediate';
 import { intermediateList } from './intermediate-list';
+import { intermediateSignExternal } from './intermediate-sign-external';
 import { issue } from './issue';
 import { list } from './list';
 import { passwd } from './passwd';
@@ -29,6 +30,7 @@ export const commands: readonly Command[] = [
   intermediateCsr,
   intermediateImport,
   intermediateList,
+  intermediateSignExternal,
   issue,
   signCsr,
   renew,

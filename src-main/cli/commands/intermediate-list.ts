@@ -33,7 +33,11 @@ function table(generations: readonly IntermediateGeneration[]): string {
     generation.status,
     generation.notAfter.slice(0, 10),
     String(generation.issued),
-    generation.crlNumber ? `${generation.crlNumber} (next ${generation.nextUpdate!.slice(0, 10)})` : 'never published',
+    generation.external
+      ? 'online CA (its own)'
+      : generation.crlNumber
+        ? `${generation.crlNumber} (next ${generation.nextUpdate!.slice(0, 10)})`
+        : 'never published',
     generation.subject,
   ]);
   const header = ['SERIAL', 'STATUS', 'EXPIRES', 'ISSUED', 'CRL', 'SUBJECT'];

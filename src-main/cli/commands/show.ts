@@ -1,5 +1,5 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
-import { print, printJson, textDate } from '../io';
+import { UsageError, print, printJson, textDate } from '../io';
 import { withSession } from '../session';
 import { OperationFailure } from '../operations';
 import { flag } from '../values';
@@ -11,13 +11,20 @@ function isNotFound(error: unknown): boolean {
 export const show: Command = {
   name: 'show',
   summary: 'show one certificate (issued, an intermediate or the root), every field decoded',
-  synopsis: 'show --store DIR SERIAL [--json] --operator-passin SRC',
-  help: [STORE_HELP, 'SERIAL                   hex, as `openssl x509 -serial` prints it', OPERATOR_HELP, JSON_HELP],
-  options: { ...STORE, ...OPERATOR, ...JSON_FLAG },
+  synopsis: 'show --store DIR SERIAL [--json | --pem] --operator-passin SRC',
+  help: [
+    STORE_HELP,
+    'SERIAL                   hex, as `openssl x509 -serial` prints it',
+    OPERATOR_HELP,
+    JSON_HELP,
+    '--pem                    print the certificate alone, as PEM (e.g. to hand an external intermediate over again)',
+  ],
+  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, pem: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run(context) {
     const { io, values, positionals } = context;
     const serial = positionals[0]!;
+    if (flag(values, 'json') && flag(values, 'pem')) throw new UsageError('give --json or --pem, not both');
     const result = await withSession(context, async (operations) => {
       const authority = await operations.call('showAuthority', { serial }).catch((error: unknown) => {
         if (isNotFound(error)) return null;
@@ -27,12 +34,15 @@ export const show: Command = {
     });
     if (flag(values, 'json')) return printJson(io, result);
     const { detail } = result;
+    if (flag(values, 'pem')) return print(io, detail.pem);
     const status =
       result.kind === 'certificate'
         ? `${result.summary.status}${result.summary.revocationReason ? ` (${result.summary.revocationReason}, ${textDate(result.summary.revokedAt ?? '')})` : ''}`
         : result.kind === 'root'
           ? 'root CA'
-          : `intermediate CA, ${result.generation!.status}${result.generation!.revokedAt ? ` (${textDate(result.generation!.revokedAt)})` : ''}; issued ${result.generation!.issued}, CRL number ${result.generation!.crlNumber || 'never published'}`;
+          : result.generation!.external
+            ? `intermediate CA of an online CA (signed with sign-external; its key is not here), ${result.generation!.status}${result.generation!.revokedAt ? ` (${textDate(result.generation!.revokedAt)})` : ''}`
+            : `intermediate CA, ${result.generation!.status}${result.generation!.revokedAt ? ` (${textDate(result.generation!.revokedAt)})` : ''}; issued ${result.generation!.issued}, CRL number ${result.generation!.crlNumber || 'never published'}`;
     print(
       io,
       [

@@ -226,7 +226,9 @@ export class SessionCore {
   intermediateIssuer(): Issuer {
     const intermediate = this.parts.inventory.intermediate;
     if (!intermediate) {
-      const revoked = [...this.parts.inventory.intermediates.values()].some((record) => record.revocation);
+      const revoked = [...this.parts.inventory.intermediates.values()].some(
+        (record) => record.revocation && !record.external,
+      );
       throw rejected(
         'policy',
         revoked

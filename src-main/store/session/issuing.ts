@@ -170,7 +170,7 @@ export function renew(
       ...(days ? { days } : {}),
     });
     await beforeRecording?.(issued);
-    await core.record([issuedEvent(issued, previous.profile, 'renewal')]);
+    await core.record([issuedEvent(issued, previous.profile, 'renewal', previous.serial)]);
     return issued;
   });
 }
@@ -201,7 +201,7 @@ export function renewWithNewKey(
     await recordWithKey(
       core,
       { issued, privateKey },
-      issuedEvent(issued, previous.profile, 'renewal'),
+      issuedEvent(issued, previous.profile, 'renewal', previous.serial),
       beforeRecording,
     );
     return { issued, privateKey };
@@ -257,6 +257,8 @@ export function issuedEvent(
   issued: IssuedCertificate,
   profile: LeafProfile,
   source: 'generated-key' | 'csr' | 'renewal',
+  /** For a renewal: the certificate it renews. */
+  renewalOf?: string,
 ): JournalEvent {
   const san = issued.certificate.getExtension(x509.SubjectAlternativeNameExtension);
   return {
@@ -270,5 +272,6 @@ export function issuedEvent(
     notAfter: issued.certificate.notAfter.toISOString(),
     source,
     certificate: base64(issued.der),
+    ...(renewalOf ? { renewalOf } : {}),
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * An online CA's intermediate, signed by the offline root from the online
+ * CA's request (`intermediate sign-external`): what is asked and answered.
+ */
+import * as v from 'valibot';
+import { IntermediateGenerationSchema } from './authorities';
+import { CertificateDetailSchema, WrittenFolderSchema } from './certificates';
+import { NameConstraintsRequestSchema } from './operations';
+import { CA_PURPOSES } from './pki';
+
+export const SignExternalRequestSchema = v.strictObject({
+  /** The online CA's CSR, PEM or DER. */
+  csr: v.pipe(v.instance(Uint8Array), v.maxLength(64 * 1024, 'must be at most 64 KiB')),
+  rootPassphrase: v.pipe(v.string(), v.maxLength(1024)),
+  days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3652))),
+  purpose: v.optional(v.picklist(CA_PURPOSES)),
+  nameConstraints: v.optional(NameConstraintsRequestSchema),
+  /** The root's CRL (http:// only); by default the one the store's latest intermediate names. */
+  crlUrl: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  /** A folder to write the certificate (PEM and DER) and the chain to. */
+  destination: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))),
+  force: v.optional(v.boolean()),
+});
+
+export const SignExternalResponseSchema = v.strictObject({
+  certificate: CertificateDetailSchema,
+  generation: IntermediateGenerationSchema,
+  /** The root CRL URL written into it, if any. */
+  crlUrl: v.nullable(v.string()),
+  warnings: v.array(v.string()),
+  written: v.nullable(WrittenFolderSchema),
+});
