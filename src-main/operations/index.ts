@@ -35,6 +35,7 @@ import {
   scheduleRootCrlsOperation,
   showAuthorityOperation,
 } from './authority-ops';
+import { changeCustodyOperation, custodyStatusOperation, verifyShareOperation } from './custody-ops';
 import {
   backupOperation,
   changePassphraseOperation,
@@ -49,23 +50,23 @@ import {
 export function operationHandlers(context: OperationContext, version: string): OperationHandlers {
   return {
     appStatus: () => appStatus({ version, storeDir: context.storeDir, session: () => context.sessions.current }),
-    createStore: (request) => createStoreOperation(context, request),
+    createStore: (request) => createStoreOperation(context, request, version),
     unlock: (request) => unlockOperation(context, request),
     lock: () => lockOperation(context),
-    createIntermediate: (request) => createIntermediateOperation(context, request),
+    createIntermediate: (request) => createIntermediateOperation(context, request, version),
     requestIntermediate: (request) => requestIntermediateOperation(context, request),
     importIntermediate: (request) => importIntermediateOperation(context, request),
     issueCertificate: (request) => issueCertificateOperation(context, request),
     inspectCsr: (request) => inspectCsrOperation(context, request),
     signCsrs: (request) => signCsrsOperation(context, request),
     revoke: (request) => revokeOperation(context, request),
-    generateCrl: (request) => generateCrlOperation(context, request),
-    revokeAuthority: (request) => revokeAuthorityOperation(context, request),
+    generateCrl: (request) => generateCrlOperation(context, request, version),
+    revokeAuthority: (request) => revokeAuthorityOperation(context, request, version),
     generateIssuerCrls: (request) => generateIssuerCrlsOperation(context, request),
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
     lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
-    scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request),
+    scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request, version),
     exportRoot: (request) => exportRootOperation(context, request),
     exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),
@@ -85,5 +86,8 @@ export function operationHandlers(context: OperationContext, version: string): O
     useStoreFolder: (request) => useStoreFolderOperation(context, request, version),
     inspectImport: (request) => inspectImportOperation(context, request),
     importStore: (request) => importStoreOperation(context, request),
+    changeCustody: (request) => changeCustodyOperation(context, request, version),
+    custodyStatus: () => custodyStatusOperation(context),
+    verifyShare: (request) => verifyShareOperation(context, request),
   };
 }

@@ -6,16 +6,22 @@ import { restoreBackup, verifyBackup, writeBackup } from '../store/backup';
 import { DEFAULT_KDF_COST, type KdfCost } from '../vault/kdf';
 import { ClosedStore, createStore } from '../store/store';
 import { certificateValidity } from './summaries';
+import { ceremonyFor, custodyPlanOf, recordOf } from './custody-ops';
 import { currentSession, type OperationContext } from './context';
 
 export async function createStoreOperation(
   context: OperationContext,
   request: RequestOf<'createStore'>,
+  version = '',
 ): Promise<ResponseOf<'createStore'>> {
+  const shareFiles: string[] = [];
+  const ceremony = ceremonyFor(context, request, 'init', version);
   const created = await createStore({
     dir: context.storeDir,
     rootSubject: parseSubject(request.rootSubject),
-    rootPassphrase: request.rootPassphrase,
+    ...(request.rootPassphrase !== undefined ? { rootPassphrase: request.rootPassphrase } : {}),
+    ...(request.custody ? { custody: custodyPlanOf(context, request.custody, shareFiles) } : {}),
+    ...(ceremony ? { ceremony } : {}),
     operatorPassphrase: request.operatorPassphrase,
     ...(request.rootKey ? { rootKey: request.rootKey } : {}),
     ...(request.rootDays ? { rootDays: request.rootDays } : {}),
@@ -23,7 +29,14 @@ export async function createStoreOperation(
     ...kdfCost(request),
   });
   const { subject, notAfter } = certificateValidity(created.rootCertificate);
-  return { storeId: created.storeId, rootSubject: subject, rootSha256: created.rootSha256, rootNotAfter: notAfter };
+  return {
+    storeId: created.storeId,
+    rootSubject: subject,
+    rootSha256: created.rootSha256,
+    rootNotAfter: notAfter,
+    ...(request.custody ? { shareFiles } : {}),
+    ...recordOf(ceremony),
+  };
 }
 
 export async function unlockOperation(

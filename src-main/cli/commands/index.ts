@@ -3,6 +3,10 @@ import { auditLog, auditVerify } from './audit';
 import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
+import { custodyReshare } from './custody-reshare';
+import { custodySplit } from './custody-split';
+import { custodyStatus } from './custody-status';
+import { custodyVerifyShare } from './custody-verify-share';
 import { exportChain, exportRoot } from './export';
 import { importEasyRsa } from './import/easy-rsa';
 import { importFiles } from './import/files';
@@ -33,6 +37,10 @@ export const commands: readonly Command[] = [
   renew,
   revoke,
   crl,
+  custodySplit,
+  custodyReshare,
+  custodyVerifyShare,
+  custodyStatus,
   exportRoot,
   exportChain,
   list,

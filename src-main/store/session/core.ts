@@ -9,16 +9,18 @@ import type { CaRole, JournalEvent, JournalHead } from '../../../shared/domain/j
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Issuer } from '../../engine/profiles/common';
-import { importSigningKey } from '../../engine/keys';
 import { normaliseSerial, randomSerialNumber } from '../../engine/serial';
 import { x509, type CryptoKey } from '../../engine/x509';
 import type { KdfPolicy } from '../../vault/kdf';
 import { subkey, wipe } from '../../vault/secrets';
+import { passphraseSource } from '../../custody/passphrase';
+import type { RootKeySource, RootSigner, RootSlotAccess } from '../../custody/root-source';
 import { applyEntries, type Inventory } from '../inventory';
 import type { JournalKeys, JournalWriter } from '../journal';
-import { openSlot, type Keyring } from '../keyring';
+import { sharesSlotOf, type Keyring } from '../keyring';
+import { rootSlotAccess } from '../root-access';
 import type { StoreLock } from '../lock';
-import { throttled, type UnlockThrottle } from '../throttle';
+import type { UnlockThrottle } from '../throttle';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 
@@ -191,22 +193,27 @@ export class SessionCore {
   }
 
   /**
-   * Unlocks the root for one operation: decrypt, import as a non-extractable
-   * key, run, drop. The decrypted bytes are wiped before `use` even starts.
+   * Unlocks the root for one operation through a root key source (a string
+   * is the root passphrase): the source wipes the decrypted bytes before
+   * `use` starts, and nothing keeps the signer once `use` returns. Shares
+   * that opened it are journaled at once: the root was in use.
    */
-  async withRoot<T>(rootPassphrase: string, use: (issuer: Issuer) => Promise<T>): Promise<T> {
-    const { value: pkcs8 } = await throttled(this.parts.throttle, `${this.parts.dir}#root`, () =>
-      openSlot(this.parts.keyring, 'root-private-key', rootPassphrase, this.parts.kdfPolicy, 'root'),
-    );
-    let signingKey: CryptoKey;
-    try {
-      signingKey = await importSigningKey(pkcs8, false);
-    } finally {
-      wipe(pkcs8);
+  async withRoot<T>(root: string | RootKeySource, use: (issuer: Issuer, signer: RootSigner) => Promise<T>): Promise<T> {
+    const source = typeof root === 'string' ? passphraseSource(root) : root;
+    const signer = await source.signer(rootAccessOf(this));
+    const slot = sharesSlotOf(this.parts.keyring);
+    if (slot && signer.present.length > 0) {
+      await this.record([
+        { type: 'root-quorum', at: new Date().toISOString(), setId: slot.setId, custodians: [...signer.present] },
+      ]);
     }
-    // The key lives in this frame only: when `use` returns, nothing refers to it.
-    return use({ certificate: this.rootCertificate(), signingKey });
+    return use(signer.issuer, signer);
   }
+}
+
+/** What a root key source may see of this session's store (a function, so the core hands out nothing root-ish). */
+export function rootAccessOf(core: SessionCore): RootSlotAccess {
+  return rootSlotAccess(core.parts.dir, core.parts.keyring, core.parts.throttle, core.parts.kdfPolicy);
 }
 
 export function base64(bytes: Uint8Array): string {

@@ -3,6 +3,7 @@
  * passphrase after the current one opened it.
  */
 import { wipe } from '../../vault/secrets';
+import { rejected } from '../../../shared/errors';
 import type { KdfCost } from '../../vault/kdf';
 import { keyringText, openSlot, sealSlot, type Keyring } from '../keyring';
 import { STORE_FILE } from '../layout';
@@ -59,6 +60,8 @@ function rootSubjectWords(core: SessionCore): string[] {
 }
 
 function slotCost(keyring: Keyring, which: 'root' | 'operator'): KdfCost {
-  const { memoryKiB, passes, parallelism } = keyring.slots[which].kdf;
+  const slot = keyring.slots[which];
+  if ('kind' in slot) throw rejected('policy', 'The root is held by custodians in shares: it has no root passphrase.');
+  const { memoryKiB, passes, parallelism } = slot.kdf;
   return { memoryKiB, passes, parallelism };
 }
