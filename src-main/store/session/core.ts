@@ -195,19 +195,24 @@ export class SessionCore {
   /**
    * Unlocks the root for one operation through a root key source (a string
    * is the root passphrase): the source wipes the decrypted bytes before
-   * `use` starts, and nothing keeps the signer once `use` returns. Shares
-   * that opened it are journaled at once: the root was in use.
+   * `use` starts, the signer is released when `use` ends however it ends
+   * (a token logs out), and nothing keeps it. Shares that opened it are
+   * journaled at once: the root was in use.
    */
   async withRoot<T>(root: string | RootKeySource, use: (issuer: Issuer, signer: RootSigner) => Promise<T>): Promise<T> {
     const source = typeof root === 'string' ? passphraseSource(root) : root;
     const signer = await source.signer(rootAccessOf(this));
-    const slot = sharesSlotOf(this.parts.keyring);
-    if (slot && signer.present.length > 0) {
-      await this.record([
-        { type: 'root-quorum', at: new Date().toISOString(), setId: slot.setId, custodians: [...signer.present] },
-      ]);
+    try {
+      const slot = sharesSlotOf(this.parts.keyring);
+      if (slot && signer.present.length > 0) {
+        await this.record([
+          { type: 'root-quorum', at: new Date().toISOString(), setId: slot.setId, custodians: [...signer.present] },
+        ]);
+      }
+      return await use(signer.issuer, signer);
+    } finally {
+      await signer.release();
     }
-    return use(signer.issuer, signer);
   }
 }
 
