@@ -256,6 +256,8 @@ export const Responses = {
     rootSha256: v.string(),
     rootNotAfter: v.string(),
     shareFiles: v.optional(v.array(v.string())),
+    /** The share files and cards as written, each read back with its SHA-256. */
+    shares: v.optional(WrittenFolderSchema),
     ceremonyRecord: v.optional(WrittenRecordSchema),
   }),
   unlock: v.strictObject({ locksAt: v.string(), head: Head, notices: v.array(v.string()) }),

@@ -14,7 +14,7 @@ import type { CustodyPlan, ShareFileOut } from '../custody/share-delivery';
 import { checkShare, sharesSource, type ShareInput } from '../custody/shares';
 import { readShareText } from '../custody/share-file';
 import { ceremonyHook } from '../exports/ceremony';
-import { checkExportDestination, writeExportFolder } from '../exports/folder';
+import { checkExportDestination, writeExportFolder, type WrittenFolder } from '../exports/folder';
 import { readKeyring, sharesSlotOf } from '../store/keyring';
 import { DEFAULT_KDF_COST } from '../vault/kdf';
 import { currentSession, type OperationContext } from './context';
@@ -68,6 +68,8 @@ export function custodyPlanOf(
   context: OperationContext,
   custody: NonNullable<RequestOf<'createStore'>['custody']>,
   written: string[],
+  /** Told what was written, read back with each file's SHA-256 (for the GUI's result). */
+  onWritten?: (folder: WrittenFolder) => void,
 ): PlannedCustody {
   const folder = context.destinations.folder(custody.shareOut);
   const store = path.resolve(context.storeDir);
@@ -87,6 +89,7 @@ export function custodyPlanOf(
         files.map((file) => ({ name: file.name, data: file.data, mode: 0o600 })),
       );
       written.push(...result.files.map((file) => path.join(result.folder, file.name)));
+      onWritten?.(result);
     },
   };
 }

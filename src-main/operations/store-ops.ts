@@ -7,6 +7,7 @@ import { DEFAULT_KDF_COST, type KdfCost } from '../vault/kdf';
 import { ClosedStore, createStore } from '../store/store';
 import { certificateValidity } from './summaries';
 import { ceremonyFor, custodyPlanOf, recordOf } from './custody-ops';
+import type { WrittenFolder } from '../exports/folder';
 import { currentSession, type OperationContext } from './context';
 
 export async function createStoreOperation(
@@ -15,12 +16,15 @@ export async function createStoreOperation(
   version = '',
 ): Promise<ResponseOf<'createStore'>> {
   const shareFiles: string[] = [];
+  let shares: WrittenFolder | undefined;
   const ceremony = ceremonyFor(context, request, 'init', version);
   const created = await createStore({
     dir: context.storeDir,
     rootSubject: parseSubject(request.rootSubject),
     ...(request.rootPassphrase !== undefined ? { rootPassphrase: request.rootPassphrase } : {}),
-    ...(request.custody ? { custody: custodyPlanOf(context, request.custody, shareFiles) } : {}),
+    ...(request.custody
+      ? { custody: custodyPlanOf(context, request.custody, shareFiles, (folder) => (shares = folder)) }
+      : {}),
     ...(ceremony ? { ceremony } : {}),
     operatorPassphrase: request.operatorPassphrase,
     ...(request.rootKey ? { rootKey: request.rootKey } : {}),
@@ -35,6 +39,14 @@ export async function createStoreOperation(
     rootSha256: created.rootSha256,
     rootNotAfter: notAfter,
     ...(request.custody ? { shareFiles } : {}),
+    ...(shares
+      ? {
+          shares: {
+            folder: shares.folder,
+            files: shares.files.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })),
+          },
+        }
+      : {}),
     ...recordOf(ceremony),
   };
 }
