@@ -263,6 +263,24 @@ export const contract = {
     request: Requests.useStoreFolder,
     response: AppStatusSchema,
   },
+  changeCustody: {
+    channel: 'rootkeeper:change-custody',
+    summary: 'Puts the root in M-of-N custody, or issues its shares anew so every earlier share stops opening it.',
+    request: Requests.changeCustody,
+    response: Responses.changeCustody,
+  },
+  custodyStatus: {
+    channel: 'rootkeeper:custody-status',
+    summary: 'How the root is held: by passphrase, or M-of-N shares with their custodians and when they were made.',
+    request: EmptyRequest,
+    response: Responses.custodyStatus,
+  },
+  verifyShare: {
+    channel: 'rootkeeper:verify-share',
+    summary: "Checks that a custodian's share belongs to this store's current share set, revealing nothing of it.",
+    request: Requests.verifyShare,
+    response: Responses.verifyShare,
+  },
   convert: {
     channel: 'rootkeeper:convert',
     summary: 'Converts certificates and chains among PEM, DER and PKCS#7.',

@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { CertificateDetailSchema, WrittenFolderSchema } from './certificates';
+import { WrittenRecordSchema } from './custody';
 
 export const GENERATION_STATUSES = ['active', 'retired', 'revoked', 'expired', 'external'] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
@@ -57,6 +58,7 @@ export const RevokeAuthorityResponseSchema = v.strictObject({
   /** Whether the revoked one was the active generation: none is active until a rotation. */
   wasActive: v.boolean(),
   written: v.nullable(WrittenFolderSchema),
+  ceremonyRecord: v.optional(WrittenRecordSchema),
 });
 
 export const IssuerCrlsResponseSchema = v.strictObject({
@@ -128,4 +130,5 @@ export const RootCrlScheduleResponseSchema = v.strictObject({
   /** When the schedule it replaces was signed, if one was. */
   supersedes: v.nullable(v.string()),
   written: WrittenFolderSchema,
+  ceremonyRecord: v.optional(WrittenRecordSchema),
 });

@@ -15,6 +15,8 @@ export type CaRole = (typeof CA_ROLES)[number];
 export const IMPORT_SOURCES = ['openssl', 'easy-rsa', 'files'] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
+const CustodianRefSchema = v.strictObject({ index: v.number(), name: v.string() });
+
 const event = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ type: v.literal(type), at: Timestamp, ...entries });
 
@@ -202,6 +204,18 @@ export const JournalEventSchema = v.variant('type', [
    * listed, shown, and revocable on the root's CRL.
    */
   event('intermediate-signed-external', { serial: Hex, certificate: Base64, sha256: Hex, csrSha256: Hex }),
+  /** The root put in M-of-N custody (at the ceremony, or split from a passphrase root), or its shares issued anew. */
+  event('custody-created', {
+    threshold: v.number(),
+    total: v.number(),
+    setId: v.string(),
+    custodians: v.array(CustodianRefSchema),
+    replaces: v.nullable(v.string()),
+  }),
+  /** Shares that unlocked the root for one operation, by index and custodian. */
+  event('root-quorum', { setId: v.string(), custodians: v.array(CustodianRefSchema) }),
+  /** A signed ceremony record written: its file and the SHA-256 of its JSON. */
+  event('ceremony-recorded', { operation: v.string(), file: v.string(), sha256: Hex }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

@@ -14,6 +14,16 @@ import { AUDIT_CATEGORIES, AuditEntrySchema } from './audit';
 import { CsrReportSchema, SigningPlanSchema } from './csr-schemas';
 import { OverviewSchema } from './overview';
 import { CA_ROLES } from './journal';
+import {
+  CeremonyRequestSchema,
+  CustodyPlanSchema,
+  CustodyResultSchema,
+  CustodyStatusSchema,
+  RootShares,
+  ShareInputSchema,
+  VerifiedShareSchema,
+  WrittenRecordSchema,
+} from './custody';
 import { CA_PURPOSES, KEY_ALGORITHMS, LEAF_PROFILES, REVOCATION_REASONS, SubjectAltNameSchema } from './pki';
 
 const Passphrase = v.pipe(v.string(), v.maxLength(1024));
@@ -61,8 +71,11 @@ export const Requests = {
     rootSubject: Text,
     rootKey: v.optional(v.picklist(KEY_ALGORITHMS)),
     rootDays: v.optional(Days),
-    rootPassphrase: Passphrase,
+    /** The root passphrase; absent when `custody` puts the root in M-of-N custody instead. */
+    rootPassphrase: v.optional(Passphrase),
     operatorPassphrase: Passphrase,
+    custody: v.optional(CustodyPlanSchema),
+    ceremony: v.optional(CeremonyRequestSchema),
     /** argon2id cost: higher than the default is allowed, lower only down to the floor (64 MiB, 2 passes). */
     kdfMemoryMiB: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
     kdfPasses: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64))),
@@ -78,7 +91,10 @@ export const Requests = {
     purpose: v.optional(v.picklist(CA_PURPOSES)),
     nameConstraints: v.optional(NameConstraintsRequestSchema),
     crlUrl: v.optional(Text),
-    rootPassphrase: Passphrase,
+    /** The root passphrase, or (for a root in custody) `rootShares`. */
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    ceremony: v.optional(CeremonyRequestSchema),
     /** Replace the active generation, which is retired; without it an active one refuses. */
     rotate: v.optional(v.boolean()),
     /** This intermediate's CRL and certificate URLs, written into every certificate it issues (http:// only). */
@@ -136,6 +152,8 @@ export const Requests = {
     ca: v.picklist(CA_ROLES),
     days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
     rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    ceremony: v.optional(CeremonyRequestSchema),
     /** A folder to write the CRL to, PEM and DER. */
     destination: v.optional(Destination),
     /** For ca "intermediate": this generation's CRL instead of the active one's. */
@@ -145,7 +163,9 @@ export const Requests = {
   revokeAuthority: v.strictObject({
     serial: Serial,
     reason: v.optional(v.picklist(REVOCATION_REASONS)),
-    rootPassphrase: Passphrase,
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    ceremony: v.optional(CeremonyRequestSchema),
     days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
     /** A folder to write the root CRL to. */
     destination: v.optional(Destination),
@@ -161,7 +181,9 @@ export const Requests = {
   listIntermediates: v.strictObject({}),
   /** Root CRLs signed ahead: `count` of them, `intervalDays` apart, each overlapping the next by `graceDays`. */
   scheduleRootCrls: v.strictObject({
-    rootPassphrase: Passphrase,
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    ceremony: v.optional(CeremonyRequestSchema),
     count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)),
     intervalDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366)),
     graceDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(365))),
@@ -221,6 +243,14 @@ export const Requests = {
   verifyJournal: v.strictObject({ expectHead: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))) }),
   /** An older copy of the store put back on purpose: both passphrases, journaled. */
   acceptRollback: v.strictObject({ operatorPassphrase: Passphrase, rootPassphrase: Passphrase }),
+  /** A passphrase root put in custody (root passphrase), or a shared root's shares issued anew (a quorum). */
+  changeCustody: v.strictObject({
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    custody: CustodyPlanSchema,
+    ceremony: v.optional(CeremonyRequestSchema),
+  }),
+  verifyShare: v.strictObject({ share: ShareInputSchema }),
   convert: v.strictObject({
     input: v.pipe(v.instance(Uint8Array), v.maxLength(4 * 1024 * 1024)),
     to: v.picklist(['pem', 'der', 'p7b']),
@@ -235,10 +265,18 @@ export const Responses = {
     rootNotAfter: v.string(),
     /** The journal's head after the ceremony: for the ceremony record on paper. */
     head: v.optional(Head),
+    shareFiles: v.optional(v.array(v.string())),
+    /** The share files and cards as written, each read back with its SHA-256. */
+    shares: v.optional(WrittenFolderSchema),
+    ceremonyRecord: v.optional(WrittenRecordSchema),
   }),
   unlock: v.strictObject({ locksAt: v.string(), head: Head, notices: v.array(v.string()) }),
   lock: v.strictObject({ locked: v.literal(true) }),
-  intermediate: v.strictObject({ certificate: CertificateDetailSchema, warnings: v.array(v.string()) }),
+  intermediate: v.strictObject({
+    certificate: CertificateDetailSchema,
+    warnings: v.array(v.string()),
+    ceremonyRecord: v.optional(WrittenRecordSchema),
+  }),
   requestIntermediate: v.strictObject({
     csrPem: v.string(),
     subject: v.string(),
@@ -268,8 +306,12 @@ export const Responses = {
     entries: v.number(),
     pem: v.string(),
     written: v.nullable(WrittenFolderSchema),
+    ceremonyRecord: v.optional(WrittenRecordSchema),
   }),
   written: WrittenFolderSchema,
+  changeCustody: CustodyResultSchema,
+  custodyStatus: CustodyStatusSchema,
+  verifyShare: VerifiedShareSchema,
   exportChain: v.strictObject({ pem: v.string(), written: v.nullable(WrittenFolderSchema) }),
   listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema), total: v.number() }),
   showCertificate: v.strictObject({ summary: CertificateSummarySchema, detail: CertificateDetailSchema }),

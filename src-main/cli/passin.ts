@@ -47,7 +47,13 @@ export class PassphraseSources {
     }
   }
 
-  private async nextStdinLine(): Promise<string> {
+  /** A whole file or descriptor (a share file has several lines), checked and capped as a passphrase source is. */
+  readWhole(kind: 'file' | 'fd', rest: string, shown: string): Promise<string> {
+    return kind === 'file' ? readPassphraseFile(path.resolve(this.io.cwd, rest), shown) : readDescriptor(rest);
+  }
+
+  /** The next line of stdin: passphrases and shares given on stdin share its lines, in order. */
+  async nextStdinLine(): Promise<string> {
     this.stdinLines ??= (await readStream(this.io.stdin, 'standard input')).split(/\r?\n/);
     const line = this.stdinLines.shift();
     if (line === undefined || (line === '' && this.stdinLines.length === 0))

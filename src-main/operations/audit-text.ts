@@ -122,6 +122,21 @@ function describe(event: JournalEvent): Described {
         summary: `External intermediate signed by the root for an online CA (request SHA-256 ${event.csrSha256}), SHA-256 ${event.sha256}.`,
         serial: event.serial,
       };
+    case 'custody-created':
+      return {
+        category: 'access',
+        summary: `Root ${event.replaces ? 'shares issued anew' : 'put in custody'}: ${event.threshold} of ${event.total} shares (set ${event.setId}) for ${event.custodians.map((custodian) => custodian.name).join(', ')}${event.replaces ? `; set ${event.replaces} no longer opens it` : ''}.`,
+      };
+    case 'root-quorum':
+      return {
+        category: 'access',
+        summary: `Root unlocked by shares of ${event.custodians.map((custodian) => `${custodian.name} (${custodian.index})`).join(', ')}.`,
+      };
+    case 'ceremony-recorded':
+      return {
+        category: 'ca',
+        summary: `Ceremony record (${event.operation}) written: ${event.file}, SHA-256 ${event.sha256}.`,
+      };
   }
 }
 

@@ -13,6 +13,7 @@ import type { Inventory, IntermediateRecord } from '../store/inventory';
 import { reserveFolder, type Reservation } from '../exports/reservation';
 import { currentSession, type OperationContext } from './context';
 import { writeJournaledExport } from './export-ops';
+import { ceremonyFor, recordOf, rootSourceOf } from './custody-ops';
 
 /** A destination claimed before anything is signed or journaled; released if the operation stops before the journal. */
 async function claimedFirst<T>(reservation: Reservation | null, work: () => Promise<T>): Promise<T> {
@@ -84,8 +85,11 @@ export async function showAuthorityOperation(
 export async function revokeAuthorityOperation(
   context: OperationContext,
   request: RequestOf<'revokeAuthority'>,
+  version = '',
 ): Promise<ResponseOf<'revokeAuthority'>> {
   const session = currentSession(context);
+  const source = rootSourceOf(request);
+  const ceremony = ceremonyFor(context, request, 'intermediate-revoke', version);
   // The root CRL's folder is named by the number it will get, and claimed before the root signs it.
   const folder = request.destination
     ? path.join(
@@ -95,7 +99,7 @@ export async function revokeAuthorityOperation(
     : null;
   const reservation = folder ? reserveFolder(folder, false) : null;
   const revoked = await claimedFirst(reservation, () =>
-    session.revokeIntermediate(request.serial, request.reason ?? 'unspecified', request.rootPassphrase, request.days),
+    session.revokeIntermediate(request.serial, request.reason ?? 'unspecified', source, request.days, ceremony),
   );
   const rootCrl = crlSummary(revoked.crl);
   const written = folder
@@ -111,7 +115,14 @@ export async function revokeAuthorityOperation(
         'Sign the root CRL again (crl --ca root) and publish that one.',
       )
     : null;
-  return { serial: revoked.serial, head: revoked.head, rootCrl, wasActive: revoked.wasActive, written };
+  return {
+    serial: revoked.serial,
+    head: revoked.head,
+    rootCrl,
+    wasActive: revoked.wasActive,
+    written,
+    ...recordOf(ceremony),
+  };
 }
 
 /**
@@ -212,8 +223,11 @@ function crlSummary(crl: IssuedCrl) {
 export async function scheduleRootCrlsOperation(
   context: OperationContext,
   request: RequestOf<'scheduleRootCrls'>,
+  version = '',
 ): Promise<ResponseOf<'scheduleRootCrls'>> {
   const session = currentSession(context);
+  const source = rootSourceOf(request);
+  const ceremony = ceremonyFor(context, request, 'root-crl-schedule', version);
   const previous = session.inventory.rootSchedule;
   const graceDays = request.graceDays ?? 14;
   const chosen = context.destinations.folder(request.destination);
@@ -223,11 +237,11 @@ export async function scheduleRootCrlsOperation(
     : chosen;
   const reservation = reserveFolder(folder, request.force ?? false);
   const crls = await claimedFirst(reservation, () =>
-    session.generateRootCrlSchedule(request.rootPassphrase, {
-      count: request.count,
-      intervalDays: request.intervalDays,
-      graceDays,
-    }),
+    session.generateRootCrlSchedule(
+      source,
+      { count: request.count, intervalDays: request.intervalDays, graceDays },
+      ceremony,
+    ),
   );
   const listed = crls.map((crl) => ({
     crlNumber: crl.crlNumber,
@@ -249,7 +263,7 @@ export async function scheduleRootCrlsOperation(
     'Their numbers are used; sign the schedule again and publish that one.',
     request.force ?? false,
   );
-  return { crls: listed, supersedes: previous?.at ?? null, written };
+  return { crls: listed, supersedes: previous?.at ?? null, written, ...recordOf(ceremony) };
 }
 
 function scheduleReadme(

@@ -37,6 +37,7 @@ import {
   scheduleRootCrlsOperation,
   showAuthorityOperation,
 } from './authority-ops';
+import { changeCustodyOperation, custodyStatusOperation, verifyShareOperation } from './custody-ops';
 import {
   acceptRollbackOperation,
   backupOperation,
@@ -52,24 +53,24 @@ import {
 export function operationHandlers(context: OperationContext, version: string): OperationHandlers {
   return {
     appStatus: () => appStatus({ version, storeDir: context.storeDir, session: () => context.sessions.current }),
-    createStore: (request) => createStoreOperation(context, request),
+    createStore: (request) => createStoreOperation(context, request, version),
     unlock: (request) => unlockOperation(context, request),
     lock: () => lockOperation(context),
-    createIntermediate: (request) => createIntermediateOperation(context, request),
+    createIntermediate: (request) => createIntermediateOperation(context, request, version),
     requestIntermediate: (request) => requestIntermediateOperation(context, request),
     importIntermediate: (request) => importIntermediateOperation(context, request),
     issueCertificate: (request) => issueCertificateOperation(context, request),
     inspectCsr: (request) => inspectCsrOperation(context, request),
     signCsrs: (request) => signCsrsOperation(context, request),
     revoke: (request) => revokeOperation(context, request),
-    generateCrl: (request) => generateCrlOperation(context, request),
-    revokeAuthority: (request) => revokeAuthorityOperation(context, request),
+    generateCrl: (request) => generateCrlOperation(context, request, version),
+    revokeAuthority: (request) => revokeAuthorityOperation(context, request, version),
     generateIssuerCrls: (request) => generateIssuerCrlsOperation(context, request),
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
     signExternalIntermediate: (request) => signExternalIntermediateOperation(context, request),
     lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
-    scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request),
+    scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request, version),
     exportRoot: (request) => exportRootOperation(context, request),
     exportChain: (request) => exportChainOperation(context, request),
     exportBundle: (request) => exportBundleOperation(context, request),
@@ -91,5 +92,8 @@ export function operationHandlers(context: OperationContext, version: string): O
     useStoreFolder: (request) => useStoreFolderOperation(context, request, version),
     inspectImport: (request) => inspectImportOperation(context, request),
     importStore: (request) => importStoreOperation(context, request),
+    changeCustody: (request) => changeCustodyOperation(context, request, version),
+    custodyStatus: () => custodyStatusOperation(context),
+    verifyShare: (request) => verifyShareOperation(context, request),
   };
 }

@@ -9,23 +9,35 @@ import { parseSubject } from '../engine/names';
 import { x509 } from '../engine/x509';
 import { currentSession, type OperationContext } from './context';
 import { writeExport } from './export-ops';
+import { ceremonyFor, recordOf, rootSourceOf } from './custody-ops';
 
 export async function createIntermediateOperation(
   context: OperationContext,
   request: RequestOf<'createIntermediate'>,
+  version = '',
 ): Promise<ResponseOf<'createIntermediate'>> {
-  const issued = await currentSession(context).createIntermediate(request.rootPassphrase, {
-    subject: parseSubject(request.subject),
-    ...(request.key ? { key: request.key } : {}),
-    ...(request.days ? { days: request.days } : {}),
-    ...(request.purpose ? { purpose: request.purpose } : {}),
-    ...(request.nameConstraints ? { nameConstraints: request.nameConstraints } : {}),
-    ...(request.crlUrl ? { crlDistributionUrl: request.crlUrl } : {}),
-    ...(request.issuedCrlUrl ? { issuedCrlUrl: request.issuedCrlUrl } : {}),
-    ...(request.issuedAiaUrl ? { issuedAiaUrl: request.issuedAiaUrl } : {}),
-    ...(request.rotate ? { rotate: true } : {}),
-  });
-  return { certificate: inspectCertificate(issued.der), warnings: [...issued.warnings] };
+  const operation = request.rotate ? 'intermediate-rotate' : 'intermediate-create';
+  const ceremony = ceremonyFor(context, request, operation, version);
+  const issued = await currentSession(context).createIntermediate(
+    rootSourceOf(request),
+    {
+      subject: parseSubject(request.subject),
+      ...(request.key ? { key: request.key } : {}),
+      ...(request.days ? { days: request.days } : {}),
+      ...(request.purpose ? { purpose: request.purpose } : {}),
+      ...(request.nameConstraints ? { nameConstraints: request.nameConstraints } : {}),
+      ...(request.crlUrl ? { crlDistributionUrl: request.crlUrl } : {}),
+      ...(request.issuedCrlUrl ? { issuedCrlUrl: request.issuedCrlUrl } : {}),
+      ...(request.issuedAiaUrl ? { issuedAiaUrl: request.issuedAiaUrl } : {}),
+      ...(request.rotate ? { rotate: true } : {}),
+    },
+    ceremony,
+  );
+  return {
+    certificate: inspectCertificate(issued.der),
+    warnings: [...issued.warnings],
+    ...recordOf(ceremony),
+  };
 }
 
 export async function requestIntermediateOperation(

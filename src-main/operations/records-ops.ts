@@ -10,6 +10,8 @@ import { currentSession, type OperationContext } from './context';
 import { crlKitFiles } from '../exports/crl-kit';
 import { writeJournaledExport } from './export-ops';
 import { namesOf, reserveFolder, type Reservation } from '../exports/reservation';
+import { ceremonyFor, recordOf, rootSourceOf } from './custody-ops';
+import { rejected } from '../../shared/errors';
 import { summarise } from './summaries';
 
 export async function revokeOperation(
@@ -25,8 +27,17 @@ export async function revokeOperation(
 export async function generateCrlOperation(
   context: OperationContext,
   request: RequestOf<'generateCrl'>,
+  version = '',
 ): Promise<ResponseOf<'generateCrl'>> {
   const session = currentSession(context);
+  if (request.ca !== 'root' && (request.ceremony || request.rootShares)) {
+    throw rejected(
+      'invalid-option',
+      'The intermediate signs its own CRL: the root, its shares and a ceremony are not involved.',
+    );
+  }
+  const source = request.ca === 'root' ? rootSourceOf(request) : null;
+  const ceremony = request.ca === 'root' ? ceremonyFor(context, request, 'root-crl', version) : undefined;
   const destination = request.destination ? context.destinations.folder(request.destination) : null;
   const claimed: { reservation?: Reservation } = {};
   // A generation other than the active one is named by its serial: its CRL numbers are its own.
@@ -44,7 +55,7 @@ export async function generateCrlOperation(
   try {
     crl =
       request.ca === 'root'
-        ? await session.generateRootCrl(request.rootPassphrase ?? '', request.days, claim)
+        ? await session.generateRootCrl(source!, request.days, claim, ceremony)
         : await session.generateCrl(request.days, request.issuer, claim);
   } catch (error) {
     await claimed.reservation?.release();
@@ -69,6 +80,7 @@ export async function generateCrlOperation(
     entries: crl.entries,
     pem,
     written,
+    ...recordOf(ceremony),
   };
 }
 

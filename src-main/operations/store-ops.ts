@@ -6,16 +6,26 @@ import { restoreBackup, verifyBackup, writeBackup } from '../store/backup';
 import { DEFAULT_KDF_COST, type KdfCost } from '../vault/kdf';
 import { ClosedStore, acceptRollback, createStore } from '../store/store';
 import { certificateValidity } from './summaries';
+import { ceremonyFor, custodyPlanOf, recordOf } from './custody-ops';
+import type { WrittenFolder } from '../exports/folder';
 import { currentSession, type OperationContext } from './context';
 
 export async function createStoreOperation(
   context: OperationContext,
   request: RequestOf<'createStore'>,
+  version = '',
 ): Promise<ResponseOf<'createStore'>> {
+  const shareFiles: string[] = [];
+  let shares: WrittenFolder | undefined;
+  const ceremony = ceremonyFor(context, request, 'init', version);
   const created = await createStore({
     dir: context.storeDir,
     rootSubject: parseSubject(request.rootSubject),
-    rootPassphrase: request.rootPassphrase,
+    ...(request.rootPassphrase !== undefined ? { rootPassphrase: request.rootPassphrase } : {}),
+    ...(request.custody
+      ? { custody: custodyPlanOf(context, request.custody, shareFiles, (folder) => (shares = folder)) }
+      : {}),
+    ...(ceremony ? { ceremony } : {}),
     operatorPassphrase: request.operatorPassphrase,
     ...(request.rootKey ? { rootKey: request.rootKey } : {}),
     ...(request.rootDays ? { rootDays: request.rootDays } : {}),
@@ -29,6 +39,16 @@ export async function createStoreOperation(
     rootSha256: created.rootSha256,
     rootNotAfter: notAfter,
     head: created.head,
+    ...(request.custody ? { shareFiles } : {}),
+    ...(shares
+      ? {
+          shares: {
+            folder: shares.folder,
+            files: shares.files.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })),
+          },
+        }
+      : {}),
+    ...recordOf(ceremony),
   };
 }
 

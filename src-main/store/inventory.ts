@@ -273,6 +273,9 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'journal-recovered':
     case 'change-begun':
     case 'change-ended':
+    case 'custody-created':
+    case 'root-quorum':
+    case 'ceremony-recorded':
       return null;
   }
 }

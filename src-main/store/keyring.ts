@@ -9,7 +9,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import * as v from 'valibot';
-import { RootkeeperError } from '../../shared/errors';
+import { RootkeeperError, rejected } from '../../shared/errors';
+import { SharesSlotSchema, type SharesSlot } from '../custody/custody-slot';
 import { open, seal } from '../vault/aead';
 import {
   KdfCeilingError,
@@ -70,7 +71,8 @@ export const KeyringSchema = v.strictObject({
   version: v.picklist([1, STORE_VERSION]),
   storeId: v.pipe(v.string(), v.uuid()),
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
-  slots: v.strictObject({ operator: SlotSchema, root: SlotSchema }),
+  /** The root slot: sealed under the root passphrase, or (custody) under a key held as M-of-N shares. */
+  slots: v.strictObject({ operator: SlotSchema, root: v.union([SlotSchema, SharesSlotSchema]) }),
   certificates: v.strictObject({ root: Base64, intermediate: v.nullable(Base64) }),
   binding: v.optional(BindingSchema),
   epochs: v.optional(EpochsSchema),
@@ -78,6 +80,11 @@ export const KeyringSchema = v.strictObject({
 
 export type Keyring = v.InferOutput<typeof KeyringSchema>;
 export type Slot = Keyring['slots']['operator'];
+
+/** The custody slot, when the root is held in shares. */
+export function sharesSlotOf(keyring: Keyring): SharesSlot | null {
+  return 'kind' in keyring.slots.root ? keyring.slots.root : null;
+}
 export type SlotPurpose = 'operator-data-key' | 'root-private-key';
 
 export function keyringPath(dir: string): string {
@@ -152,6 +159,9 @@ export async function openSlot(
   what: string,
 ): Promise<Buffer> {
   const slot = purpose === 'operator-data-key' ? keyring.slots.operator : keyring.slots.root;
+  if ('kind' in slot) {
+    throw rejected('policy', 'The root is held by custodians in shares: it has no root passphrase.');
+  }
   try {
     checkKdfCeiling(slot.kdf, policy);
   } catch (error) {

@@ -22,7 +22,10 @@ import type { x509 } from '../engine/x509';
 import type { KdfCost } from '../vault/kdf';
 import type { CertificateRecord, IntermediateRecord, Inventory } from './inventory';
 import type { Keyring } from './keyring';
+import type { CeremonyHook } from '../custody/ceremony-record';
+import type { RootKeySource, SealedRootSource } from '../custody/root-source';
 import * as authorities from './session/authorities';
+import * as custody from './session/custody';
 import { SessionCore, type SessionParts } from './session/core';
 import * as external from './session/external';
 import * as issuing from './session/issuing';
@@ -170,10 +173,11 @@ export class Session {
   revokeIntermediate(
     serial: string,
     reason: RevocationReason,
-    rootPassphrase: string,
+    root: string | RootKeySource,
     days?: number,
+    ceremony?: CeremonyHook,
   ): Promise<revocation.RevokedIntermediate> {
-    return revocation.revokeIntermediate(this.core, serial, reason, rootPassphrase, days);
+    return revocation.revokeIntermediate(this.core, serial, reason, root, days, ceremony);
   }
 
   findIntermediate(serial: string): IntermediateRecord {
@@ -202,25 +206,32 @@ export class Session {
     return this.core.intermediateKeys.has(serial);
   }
 
+  /** `root`: the root passphrase, or a root key source (shares). */
   generateRootCrl(
-    rootPassphrase: string,
+    root: string | RootKeySource,
     days?: number,
     beforeRecording?: (crl: IssuedCrl) => Promise<void>,
+    ceremony?: CeremonyHook,
   ): Promise<IssuedCrl> {
-    return revocation.generateRootCrl(this.core, rootPassphrase, days, beforeRecording);
+    return revocation.generateRootCrl(this.core, root, days, beforeRecording, ceremony);
   }
 
   /** Root CRLs signed ahead in one root ceremony. */
   generateRootCrlSchedule(
-    rootPassphrase: string,
+    root: string | RootKeySource,
     schedule: { count: number; intervalDays: number; graceDays: number },
+    ceremony?: CeremonyHook,
   ): Promise<revocation.ScheduledCrl[]> {
-    return revocation.generateRootCrlSchedule(this.core, rootPassphrase, schedule);
+    return revocation.generateRootCrlSchedule(this.core, root, schedule, ceremony);
   }
 
   // Certificate authorities (session/authorities.ts)
-  createIntermediate(rootPassphrase: string, options: authorities.IntermediateOptions): Promise<IssuedCertificate> {
-    return authorities.createIntermediate(this.core, rootPassphrase, options);
+  createIntermediate(
+    root: string | RootKeySource,
+    options: authorities.IntermediateOptions,
+    ceremony?: CeremonyHook,
+  ): Promise<IssuedCertificate> {
+    return authorities.createIntermediate(this.core, root, options, ceremony);
   }
 
   requestIntermediate(
@@ -251,6 +262,15 @@ export class Session {
   /** On opening: finishes or abandons an interrupted generation, and repairs the public copy. */
   settle(): Promise<string[]> {
     return this.core.exclusive(() => authorities.settle(this.core));
+  }
+
+  // Custody of the root (session/custody.ts)
+  changeCustody(
+    source: SealedRootSource,
+    change: custody.CustodyChange,
+    ceremony?: CeremonyHook,
+  ): Promise<custody.CustodyResult> {
+    return custody.changeCustody(this.core, source, change, ceremony);
   }
 
   // Passphrases (session/passphrases.ts)

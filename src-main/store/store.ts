@@ -15,11 +15,16 @@ import { RootkeeperError, rejected } from '../../shared/errors';
 import { commonNameOf, type DistinguishedName } from '../../shared/validators/distinguished-name';
 import { systemClock, type Clock } from '../clock';
 import { fingerprints } from '../engine/formats/certificates';
+import { toArrayBuffer } from '../engine/bytes';
 import { generateKeyPair } from '../engine/keys';
 import { createRootCertificate } from '../engine/profiles/root';
-import { crypto, type CryptoKey } from '../engine/x509';
+import { crypto, x509, type CryptoKey } from '../engine/x509';
 import { DEFAULT_KDF_COST, PRODUCTION_KDF_POLICY, checkKdfFloor, type KdfCost, type KdfPolicy } from '../vault/kdf';
 import { subkey, wipe } from '../vault/secrets';
+import type { CeremonyHook } from '../custody/ceremony-record';
+import type { SharesSlot } from '../custody/custody-slot';
+import { signerFromPkcs8 } from '../custody/root-source';
+import { checkCustodyPlan, prepareCustody, type CustodyPlan, type ShareFileOut } from '../custody/share-delivery';
 import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
 import { emptyInventory, applyEntries, type Inventory } from './inventory';
@@ -76,8 +81,13 @@ export interface StoreEnvironment {
 
 export interface NewStorePassphrases extends StoreEnvironment {
   readonly dir: string;
-  readonly rootPassphrase: string;
+  /** The root passphrase; absent when the root goes straight into custody. */
+  readonly rootPassphrase?: string;
   readonly operatorPassphrase: string;
+  /** M-of-N custody instead of a root passphrase: the shares are delivered before the store exists. */
+  readonly custody?: CustodyPlan & { deliver(files: readonly ShareFileOut[]): Promise<void> };
+  /** A signed ceremony record, written once the store exists. */
+  readonly ceremony?: CeremonyHook;
 }
 
 export interface CreateStoreOptions extends NewStorePassphrases {
@@ -95,7 +105,7 @@ export interface CreatedStore {
   readonly head: JournalHead;
 }
 
-/** The key ceremony: a new root, its key sealed under the root passphrase, and an empty journal. */
+/** The key ceremony: a new root, its key sealed under the root passphrase (or custody), and an empty journal. */
 export async function createStore(options: CreateStoreOptions): Promise<CreatedStore> {
   if (!commonNameOf(options.rootSubject)) throw rejected('invalid-name', 'The root needs a common name (CN=…).');
   const context = options.rootSubject.map((component) => component.value);
@@ -104,8 +114,8 @@ export async function createStore(options: CreateStoreOptions): Promise<CreatedS
 
 /**
  * What every new store goes through, made here or imported: the passphrase
- * policy, a folder that is empty (or missing), and the store's lock held
- * while `write` runs.
+ * policy (or the custody plan), a folder that is empty (or missing), and the
+ * store's lock held while `write` runs.
  */
 export async function withNewStoreFolder<T>(
   options: NewStorePassphrases,
@@ -115,7 +125,11 @@ export async function withNewStoreFolder<T>(
   const policy = options.kdfPolicy ?? PRODUCTION_KDF_POLICY;
   const cost = options.kdfCost ?? DEFAULT_KDF_COST;
   checkKdfFloor(cost, policy);
-  checkPassphraseStrength('root', options.rootPassphrase, [...context]);
+  if ((options.rootPassphrase === undefined) === (options.custody === undefined)) {
+    throw rejected('invalid-option', 'The root needs either a root passphrase or custodians (M-of-N), and not both.');
+  }
+  if (options.custody) checkCustodyPlan(options.custody);
+  if (options.rootPassphrase !== undefined) checkPassphraseStrength('root', options.rootPassphrase, [...context]);
   checkPassphraseStrength('operator', options.operatorPassphrase, [...context]);
   if (options.rootPassphrase === options.operatorPassphrase) {
     throw rejected('policy', 'The root and operator passphrases must differ.');
@@ -137,13 +151,19 @@ export async function withNewStoreFolder<T>(
 
 async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: WriteGuard): Promise<CreatedStore> {
   let head: JournalHead;
+  const log = options.ceremony?.log;
+  log?.step(
+    `The argon2id cost (${cost.memoryKiB / 1024} MiB, ${cost.passes} passes) and the passphrase policy were checked.`,
+  );
   const storeId = randomUUID();
   const rootKeys = await generateKeyPair(options.rootKey ?? DEFAULT_CA_KEY, true);
+  log?.step(`The root key pair (${options.rootKey ?? DEFAULT_CA_KEY}) was generated on this machine.`);
   const root = await createRootCertificate({
     subject: options.rootSubject,
     keys: rootKeys,
     ...(options.rootDays ? { days: options.rootDays } : {}),
   });
+  log?.signed(`the root certificate ${root.certificate.subject} (self-signed)`, root.der);
   const rootPkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', rootKeys.privateKey));
   try {
     head = await sealNewStore(options, cost, { storeId, rootCertificate: root.der, rootPkcs8 }, guard);
@@ -166,10 +186,12 @@ export interface NewStoreContents {
 
 /**
  * Seals the keys and writes a new store's files: the root key only under the
- * root passphrase, a fresh data key under the operator passphrase, the
- * intermediate key (if any) under the data key, the journal, and the store
- * file last (bound to the journal's head, generation 1): until it exists,
- * the folder is not a store. The witness then records the new store's head.
+ * root passphrase (or a custody key split into shares, delivered first), a
+ * fresh data key under the operator passphrase, the intermediate key (if any)
+ * under the data key, the journal, and the store file last (bound to the
+ * journal's head, generation 1): until it exists, the folder is not a store.
+ * A ceremony record, if asked for, follows; the witness then records the
+ * new store's head.
  */
 export async function sealNewStore(
   options: NewStorePassphrases,
@@ -178,17 +200,29 @@ export async function sealNewStore(
   guard: WriteGuard,
 ): Promise<JournalHead> {
   const { storeId } = contents;
+  const log = options.ceremony?.log;
+  const der = contents.rootCertificate;
+  const root = { certificate: new x509.X509Certificate(toArrayBuffer(der)), der };
   const rootCertificate = Buffer.from(contents.rootCertificate).toString('base64');
   const dataKey = randomBytes(32);
   try {
     const partial = { storeId };
-    const rootSlot = await sealSlot(
-      partial,
-      'root-private-key',
-      options.rootPassphrase,
-      cost,
-      contents.rootPkcs8,
-      rootCertificate,
+    const custody = options.custody
+      ? await shareRootKey(options.custody, root, storeId, contents.rootPkcs8, cost)
+      : null;
+    for (const custodian of custody?.slot.custodians ?? []) {
+      const names = custody!.files
+        .map((file) => file.name)
+        .filter((name) => name.startsWith(`share-${custodian.index}-`));
+      log?.receiving(custodian, names);
+    }
+    const rootSlot =
+      custody?.slot ??
+      (await sealSlot(partial, 'root-private-key', options.rootPassphrase!, cost, contents.rootPkcs8, rootCertificate));
+    log?.step(
+      custody
+        ? 'The root key was sealed under the custody key, then the custody key was wiped.'
+        : 'The root key was sealed under the root passphrase.',
     );
     const operatorSlot = await sealSlot(partial, 'operator-data-key', options.operatorPassphrase, cost, dataKey);
     const intermediate = contents.intermediate;
@@ -206,6 +240,7 @@ export async function sealNewStore(
           certificate: rootCertificate,
           sha256: sha256Hex(contents.rootCertificate),
         },
+        ...(custody ? [custodyCreated(createdAt, custody.slot)] : []),
         ...(contents.events?.(createdAt) ?? []),
       ],
       1,
@@ -225,11 +260,45 @@ export async function sealNewStore(
       },
     };
     await writeKeyring(options.dir, bindKeyring(unbound, dataKey, writer.current));
+    log?.step('The store file was written: the store exists.');
+    if (options.ceremony)
+      await recordCeremony(options.ceremony, writer, root, contents.rootPkcs8, custody?.slot ?? null, storeId);
     await witnessOf(options)?.record(storeId, writer.current);
     return writer.current;
   } finally {
     wipe(dataKey);
   }
+}
+
+/** Splits a custody key into the plan's shares and delivers their files before anything of the store is written. */
+async function shareRootKey(
+  plan: NonNullable<NewStorePassphrases['custody']>,
+  root: { certificate: x509.X509Certificate; der: Uint8Array },
+  storeId: string,
+  rootPkcs8: Buffer,
+  cost: KdfCost,
+) {
+  const facts = { storeName: root.certificate.subject, storeId, rootSha256: fingerprints(root.der).sha256 };
+  const custody = await prepareCustody(
+    plan,
+    { storeId, rootCertificateSha256: sha256Hex(root.der), facts },
+    rootPkcs8,
+    cost,
+  );
+  await plan.deliver(custody.files);
+  return custody;
+}
+
+function custodyCreated(at: string, slot: SharesSlot): JournalEvent {
+  return {
+    type: 'custody-created',
+    at,
+    threshold: slot.threshold,
+    total: slot.total,
+    setId: slot.setId,
+    custodians: slot.custodians.map(({ index, name }) => ({ index, name })),
+    replaces: null,
+  };
 }
 
 async function sealIntermediateKey(
@@ -250,6 +319,36 @@ async function sealIntermediateKey(
   } finally {
     wipe(key);
   }
+}
+
+/** The key ceremony's record, signed by the new root before its key is dropped, then journaled. */
+async function recordCeremony(
+  hook: CeremonyHook,
+  writer: JournalWriter,
+  root: { certificate: x509.X509Certificate; der: Uint8Array },
+  rootPkcs8: Buffer,
+  slot: SharesSlot | null,
+  storeId: string,
+): Promise<void> {
+  const signer = await signerFromPkcs8(Buffer.from(rootPkcs8), root.certificate, []);
+  const written = await hook.write(
+    {
+      store: { id: storeId, rootSubject: root.certificate.subject, rootSha256: fingerprints(root.der).sha256 },
+      custody: slot ? { threshold: slot.threshold, total: slot.total, setId: slot.setId } : null,
+      journal: { before: null, after: writer.current },
+    },
+    signer,
+    root.der,
+  );
+  await writer.append([
+    {
+      type: 'ceremony-recorded',
+      at: new Date().toISOString(),
+      operation: 'init',
+      file: written.json,
+      sha256: written.sha256,
+    },
+  ]);
 }
 
 export function journalKeys(dataKey: Buffer, storeId: string) {

@@ -21,6 +21,8 @@ import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { days as daysOption, flag, integer, optional, required } from '../values';
 import { checkExportDestination } from '../../exports/folder';
+import { CEREMONY, CEREMONY_HELP, ROOT_SHARE, ROOT_SHARE_HELP, ceremonyOf, readRootCredential } from '../custody-args';
+import { printRecord } from '../custody-output';
 
 /** --out names a folder when it ends in a slash or is one already. */
 async function isFolder(target: string, given: string): Promise<boolean> {
@@ -35,7 +37,7 @@ export const crl: Command = {
   name: 'crl',
   summary: 'sign the CRL of every intermediate that still signs (a folder ready to publish), or of one CA',
   synopsis:
-    'crl --store DIR [--ca root|intermediate|SERIAL] [--days N | --schedule COUNTxDAYS [--grace DAYS]] --out DIR|FILE --operator-passin SRC [--root-passin SRC]',
+    'crl --store DIR [--ca root|intermediate|SERIAL] [--days N | --schedule COUNTxDAYS [--grace DAYS]] --out DIR|FILE --operator-passin SRC [--root-passin SRC | --root-share SRC…] [--ceremony-record DIR [--witness NAME]…]',
   help: [
     STORE_HELP,
     '--ca CA                  root, intermediate (the active one) or the serial of an intermediate generation;',
@@ -51,6 +53,8 @@ export const crl: Command = {
     '                         a .crl named with its publication date, plus a README.txt of when to publish which',
     "--grace DAYS             with --schedule: how long each CRL stays valid past the next one's date (default 14)",
     '--root-passin SRC        the root passphrase, for --ca root (read before the operator passphrase)',
+    ...ROOT_SHARE_HELP,
+    ...CEREMONY_HELP,
     OPERATOR_HELP,
     FORCE_HELP,
     JSON_HELP,
@@ -66,6 +70,8 @@ export const crl: Command = {
     schedule: { type: 'string' },
     grace: { type: 'string' },
     'root-passin': { type: 'string' },
+    ...ROOT_SHARE,
+    ...CEREMONY,
   },
   async run(context) {
     const { values } = context;
@@ -84,6 +90,7 @@ export const crl: Command = {
 
 async function publishFolder(context: CommandContext, out: string): Promise<void> {
   const { io, values } = context;
+  if (ceremonyOf(values, io.cwd)) throw new UsageError('--ceremony-record goes with --ca root: the root signs');
   const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
   checkExportDestination(path.resolve(io.cwd, out));
   const result = await withSession(context, (operations) =>
@@ -103,15 +110,17 @@ async function publishFolder(context: CommandContext, out: string): Promise<void
 }
 
 async function oneCrl(context: CommandContext, caText: string, out: string): Promise<void> {
-  const { io, values, passphrases } = context;
+  const { io, values } = context;
   const days = daysOption(values, VALIDITY_DAYS.crl.max, 'a CRL');
+  const ceremony = ceremonyOf(values, io.cwd);
+  if (ceremony && caText !== 'root') throw new UsageError('--ceremony-record goes with --ca root: the root signs');
   const issuer = caText === 'root' || caText === 'intermediate' ? undefined : normaliseSerial(caText);
   if (caText !== 'root' && caText !== 'intermediate' && !issuer)
     throw new UsageError('--ca must be root, intermediate or the hex serial of an intermediate');
   const ca = caText === 'root' ? 'root' : 'intermediate';
   const folder = out !== '-' && (await isFolder(path.resolve(io.cwd, out), out));
   if (folder) checkExportDestination(path.resolve(io.cwd, out));
-  let rootPassphrase: string | undefined;
+  let root: Awaited<ReturnType<typeof readRootCredential>> | undefined;
   // A file is claimed before the CRL number is used up: an existing one refuses the command with nothing changed.
   const output = folder ? null : await reserveOutput(io, out, flag(values, 'force'));
   const sign = () =>
@@ -122,19 +131,21 @@ async function oneCrl(context: CommandContext, caText: string, out: string): Pro
         return operations.call('generateCrl', {
           ca,
           ...(days ? { days } : {}),
-          ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
+          ...(root ?? {}),
+          ...(ceremony ? { ceremony } : {}),
           ...(issuer ? { issuer } : {}),
           ...(folder ? { destination: path.resolve(io.cwd, out) } : {}),
         });
       },
       async () => {
-        if (ca === 'root') rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+        if (ca === 'root') root = await readRootCredential(context);
       },
     );
   const result = output ? await output.around(sign) : await sign();
   const which = issuer ? `intermediate ${issuer}` : ca;
   if (result.written || !output) {
     if (flag(values, 'json')) return printJson(io, result);
+    printRecord(io, result.ceremonyRecord);
     print(
       io,
       `Wrote the ${which} CRL number ${result.crlNumber} (${result.entries} revoked) to ${result.written?.folder}:`,
@@ -151,6 +162,7 @@ async function oneCrl(context: CommandContext, caText: string, out: string): Pro
   );
   if (out === '-') return progress(io, `wrote the ${which} CRL number ${result.crlNumber} to standard output`);
   if (flag(values, 'json')) return printJson(io, { ...result, file });
+  printRecord(io, result.ceremonyRecord);
   print(
     io,
     `Wrote the ${which} CRL number ${result.crlNumber} (${result.entries} revoked) to ${file}; next update ${textDate(result.nextUpdate)}.`,
@@ -158,18 +170,20 @@ async function oneCrl(context: CommandContext, caText: string, out: string): Pro
 }
 
 async function rootSchedule(context: CommandContext, schedule: string, out: string): Promise<void> {
-  const { io, values, passphrases } = context;
+  const { io, values } = context;
+  const ceremony = ceremonyOf(values, io.cwd);
   const match = /^([0-9]+)x([0-9]+)$/.exec(schedule);
   if (!match) throw new UsageError('--schedule takes COUNTxDAYS, e.g. 4x90');
   const graceDays = integer(values, 'grace');
   checkExportDestination(path.resolve(io.cwd, out));
-  let rootPassphrase = '';
+  let root: Awaited<ReturnType<typeof readRootCredential>> | undefined;
   const result = await withSession(
     context,
     (operations) => {
       progress(io, 'unlocking the root to sign its CRL schedule (argon2id)…');
       return operations.call('scheduleRootCrls', {
-        rootPassphrase,
+        ...root!,
+        ...(ceremony ? { ceremony } : {}),
         count: Number(match[1]),
         intervalDays: Number(match[2]),
         ...(graceDays !== undefined ? { graceDays } : {}),
@@ -178,10 +192,11 @@ async function rootSchedule(context: CommandContext, schedule: string, out: stri
       });
     },
     async () => {
-      rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+      root = await readRootCredential(context);
     },
   );
   if (flag(values, 'json')) return printJson(io, result);
+  printRecord(io, result.ceremonyRecord);
   print(io, `Wrote ${result.crls.length} root CRLs to ${result.written.folder}; publish each on its date:`);
   for (const crl of result.crls)
     print(io, `  ${crl.publishOn.slice(0, 10)}  ${crl.file}  (number ${crl.crlNumber}, valid until ${crl.nextUpdate})`);

@@ -3,6 +3,10 @@ import { auditAcceptRollback, auditLog, auditVerify } from './audit';
 import { backup, restore, verifyBackup } from './backup';
 import { convert } from './convert';
 import { crl } from './crl';
+import { custodyReshare } from './custody-reshare';
+import { custodySplit } from './custody-split';
+import { custodyStatus } from './custody-status';
+import { custodyVerifyShare } from './custody-verify-share';
 import { exportChain, exportRoot } from './export';
 import { importEasyRsa } from './import/easy-rsa';
 import { importFiles } from './import/files';
@@ -36,6 +40,10 @@ export const commands: readonly Command[] = [
   renew,
   revoke,
   crl,
+  custodySplit,
+  custodyReshare,
+  custodyVerifyShare,
+  custodyStatus,
   exportRoot,
   exportChain,
   list,

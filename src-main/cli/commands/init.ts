@@ -8,21 +8,26 @@ import { JSON_FLAG, JSON_HELP, STORE, STORE_HELP, type Command, type Values } fr
 import { UsageError, print, printJson, progress, textDate } from '../io';
 import { CliOperations } from '../operations';
 import { choice, days, flag, integer, optional, required, storeDir } from '../values';
+import { CEREMONY, CEREMONY_HELP, NEW_CUSTODY, NEW_CUSTODY_HELP, ceremonyOf, newCustodyOf } from '../custody-args';
+import { printCustody, printRecord } from '../custody-output';
+import { checkExportDestination } from '../../exports/folder';
 
 export const init: Command = {
   name: 'init',
   summary: 'create a store: the key ceremony that makes the root CA',
   synopsis:
-    'init --store DIR --root-subject DN [--root-key ALG] [--root-days N] --root-passout SRC --operator-passout SRC',
+    'init --store DIR --root-subject DN [--root-key ALG] [--root-days N] (--root-passout SRC | --root-custody M-of-N --custodian NAME… --share-out DIR [--custodian-pin SRC…]) --operator-passout SRC [--ceremony-record DIR [--witness NAME]…]',
   help: [
     STORE_HELP,
     '--root-subject DN        the root\'s name, e.g. "CN=Acme Root CA, O=Acme, C=GB"',
     `--root-key ALG           ${KEY_ALGORITHMS.join('|')} (default ec-p384)`,
     `--root-days N            validity in days (default ${VALIDITY_DAYS.root.default}, at most ${VALIDITY_DAYS.root.max})`,
-    '--root-passout SRC       the new root passphrase (asked twice when not given; --root-passin is the old name)',
+    '--root-passout SRC       the new root passphrase (asked twice when not given; --root-passin is the old name), or instead:',
+    ...NEW_CUSTODY_HELP,
     '--operator-passout SRC   the new operator passphrase (asked twice when not given; --operator-passin is the old name)',
     '--kdf-memory MIB         argon2id memory in MiB (default 256, at least 64)',
     '--kdf-passes N           argon2id passes (default 3, at least 2)',
+    ...CEREMONY_HELP,
     JSON_HELP,
   ],
   options: {
@@ -37,8 +42,11 @@ export const init: Command = {
     'operator-passin': { type: 'string' },
     'kdf-memory': { type: 'string' },
     'kdf-passes': { type: 'string' },
+    ...NEW_CUSTODY,
+    ...CEREMONY,
   },
-  async run({ io, values, passphrases }) {
+  async run(cli) {
+    const { io, values, passphrases } = cli;
     // Everything that can be checked is checked before a passphrase is asked or a key made.
     const rootSubject = required(values, 'root-subject');
     const context = parseSubject(rootSubject).map((component) => component.value);
@@ -58,8 +66,17 @@ export const init: Command = {
     if (state === 'initialized') throw rejected('exists', `${dir} already holds a Rootkeeper store.`);
     if (state === 'foreign')
       throw rejected('policy', `${dir} holds other files; choose an empty folder for the store.`);
-    const rootPassphrase = await passphrases.read(newPassphraseSource(values, 'root'), 'Root passphrase', true);
-    checkPassphraseStrength('root', rootPassphrase, context);
+    const ceremony = ceremonyOf(values, io.cwd);
+    if (ceremony) checkExportDestination(ceremony.destination);
+    const custody = await newCustodyOf(cli);
+    if (custody && newPassphraseSource(values, 'root') !== undefined)
+      throw new UsageError('give --root-passout or --root-custody, not both');
+    if (custody) checkExportDestination(custody.shareOut);
+    let rootPassphrase: string | undefined;
+    if (!custody) {
+      rootPassphrase = await passphrases.read(newPassphraseSource(values, 'root'), 'Root passphrase', true);
+      checkPassphraseStrength('root', rootPassphrase, context);
+    }
     const operatorPassphrase = await passphrases.read(
       newPassphraseSource(values, 'operator'),
       'Operator passphrase',
@@ -71,7 +88,9 @@ export const init: Command = {
     progress(io, 'generating the root key and sealing it (argon2id)…');
     const created = await new CliOperations(dir, io).call('createStore', {
       rootSubject,
-      rootPassphrase,
+      ...(rootPassphrase !== undefined ? { rootPassphrase } : {}),
+      ...(custody ? { custody } : {}),
+      ...(ceremony ? { ceremony } : {}),
       operatorPassphrase,
       ...(rootKey ? { rootKey } : {}),
       ...(rootDays ? { rootDays } : {}),
@@ -85,6 +104,8 @@ export const init: Command = {
     if (created.head) print(io, `Journal head: record ${created.head.sequence}, chain hash ${created.head.chainHash}`);
     print(io, 'Write the SHA-256 fingerprint down: it is how anyone can check the root they were given.');
     print(io, 'Write the journal head down too: "rootkeeper audit verify --expect-head HASH" checks it later.');
+    printCustody(io, created.shareFiles, custody?.threshold);
+    printRecord(io, created.ceremonyRecord);
   },
 };
 

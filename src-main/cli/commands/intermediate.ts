@@ -20,6 +20,8 @@ import { readInputFile } from '../input-file';
 import { reserveOutput } from '../output-file';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, list, optional, required } from '../values';
+import { CEREMONY, CEREMONY_HELP, ROOT_SHARE, ROOT_SHARE_HELP, ceremonyOf, readRootCredential } from '../custody-args';
+import { printRecord } from '../custody-output';
 
 const LINKS = { 'issued-crl-url': { type: 'string' }, 'issued-aia-url': { type: 'string' } } as const;
 const ROTATE = { rotate: { type: 'boolean' } } as const;
@@ -44,7 +46,7 @@ export const intermediateCreate: Command = {
   name: 'intermediate create',
   summary: 'create the intermediate CA, signed by the root (needs the root passphrase)',
   synopsis:
-    'intermediate create --store DIR --subject DN [--key ALG] [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--permit-email DOMAIN]… [--crl-url URL] [--issued-crl-url URL] [--issued-aia-url URL] [--rotate] --root-passin SRC --operator-passin SRC',
+    'intermediate create --store DIR --subject DN [--key ALG] [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--permit-email DOMAIN]… [--crl-url URL] [--issued-crl-url URL] [--issued-aia-url URL] [--rotate] (--root-passin SRC | --root-share SRC…) --operator-passin SRC [--ceremony-record DIR [--witness NAME]…]',
   help: [
     STORE_HELP,
     '--subject DN             the intermediate\'s name, e.g. "CN=Acme Issuing CA 1, O=Acme"',
@@ -61,6 +63,8 @@ export const intermediateCreate: Command = {
     ISSUED_AIA_HELP,
     ROTATE_HELP,
     '--root-passin SRC        the root passphrase (read before the operator passphrase)',
+    ...ROOT_SHARE_HELP,
+    ...CEREMONY_HELP,
     OPERATOR_HELP,
     JSON_HELP,
   ],
@@ -81,9 +85,11 @@ export const intermediateCreate: Command = {
     ...LINKS,
     ...ROTATE,
     'root-passin': { type: 'string' },
+    ...ROOT_SHARE,
+    ...CEREMONY,
   },
   async run(context) {
-    const { io, values, passphrases } = context;
+    const { io, values } = context;
     const subject = required(values, 'subject');
     parseSubject(subject);
     const key = choice(values, 'key', KEY_ALGORITHMS);
@@ -98,14 +104,16 @@ export const intermediateCreate: Command = {
       excludedIp: list(values, 'exclude-ip'),
       permittedEmail: list(values, 'permit-email'),
     };
-    let rootPassphrase = '';
+    const ceremony = ceremonyOf(values, io.cwd);
+    let root: Awaited<ReturnType<typeof readRootCredential>> | undefined;
     const result = await withSession(
       context,
       async (operations) => {
         progress(io, 'unlocking the root to sign the intermediate (argon2id)…');
         return operations.call('createIntermediate', {
           subject,
-          rootPassphrase,
+          ...root!,
+          ...(ceremony ? { ceremony } : {}),
           nameConstraints,
           ...(key ? { key } : {}),
           ...(purpose ? { purpose } : {}),
@@ -116,10 +124,11 @@ export const intermediateCreate: Command = {
         });
       },
       async () => {
-        rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+        root = await readRootCredential(context);
       },
     );
     if (flag(values, 'json')) return printJson(io, result);
+    printRecord(io, result.ceremonyRecord);
     for (const warning of result.warnings) progress(io, `warning: ${warning}`);
     print(io, `Created the intermediate ${result.certificate.subject}`);
     print(io, `Serial:   ${result.certificate.serial}`);

@@ -6,19 +6,31 @@ import { print, printJson, progress } from '../io';
 import { reserveOutput } from '../output-file';
 import { rejected } from '../../../shared/errors';
 import { withSession } from '../session';
-import { choice, flag, optional } from '../values';
+import { choice, flag, list, optional } from '../values';
+import {
+  CEREMONY,
+  CEREMONY_HELP,
+  ROOT_SHARE,
+  ROOT_SHARE_HELP,
+  ceremonyOf,
+  readRootCredential,
+  type RootCredential,
+} from '../custody-args';
+import { printRecord } from '../custody-output';
 
 const REASONS = REVOCATION_REASONS.filter((reason) => reason !== 'unspecified');
 
 export const revoke: Command = {
   name: 'revoke',
   summary: 'revoke a certificate or an intermediate CA (a CA with the root, which signs its new CRL at once)',
-  synopsis: `revoke --store DIR SERIAL [--reason ${REASONS.join('|')}] [--root-passin SRC] [--crl-out FILE] --operator-passin SRC`,
+  synopsis: `revoke --store DIR SERIAL [--reason ${REASONS.join('|')}] [--root-passin SRC | --root-share SRC…] [--crl-out FILE] [--ceremony-record DIR [--witness NAME]…] --operator-passin SRC`,
   help: [
     STORE_HELP,
     'SERIAL                   hex, as `openssl x509 -serial` prints it (case and colons ignored): a certificate of any generation, or an intermediate',
     `--reason R               ${REASONS.join(', ')} (default: none given)`,
     '--root-passin SRC        the root passphrase, to revoke an intermediate (read before the operator passphrase; else asked)',
+    ...ROOT_SHARE_HELP,
+    ...CEREMONY_HELP,
     "--crl-out FILE           for an intermediate: where to write the root's new CRL (PEM if it ends in .pem, else DER)",
     OPERATOR_HELP,
     JSON_HELP,
@@ -29,16 +41,19 @@ export const revoke: Command = {
     ...JSON_FLAG,
     reason: { type: 'string' },
     'root-passin': { type: 'string' },
+    ...ROOT_SHARE,
+    ...CEREMONY,
     'crl-out': { type: 'string' },
     force: { type: 'boolean' },
   },
   positionals: { min: 1, max: 1 },
   async run(context) {
-    const { io, values, positionals, passphrases } = context;
+    const { io, values, positionals } = context;
     const reason = choice(values, 'reason', REASONS);
     const serial = positionals[0]!;
-    const rootSource = optional(values, 'root-passin');
-    let rootPassphrase: string | undefined;
+    const rootGiven = optional(values, 'root-passin') !== undefined || list(values, 'root-share').length > 0;
+    const ceremony = ceremonyOf(values, io.cwd);
+    let root: RootCredential | undefined;
     const crlOut = optional(values, 'crl-out');
     // The root CRL's file is claimed before anything is revoked or signed: an existing one changes nothing.
     const output = crlOut ? await reserveOutput(io, crlOut, flag(values, 'force')) : null;
@@ -51,20 +66,26 @@ export const revoke: Command = {
           if (!authority) {
             if (output)
               throw rejected('invalid-option', '--crl-out is for revoking an intermediate; nothing was revoked.');
+            if (ceremony)
+              throw rejected(
+                'invalid-option',
+                '--ceremony-record is for revoking an intermediate; nothing was revoked.',
+              );
             const revoked = await operations.call('revoke', { serial, ...(reason ? { reason } : {}) });
             return { kind: 'certificate' as const, ...revoked };
           }
-          rootPassphrase ??= await passphrases.read(undefined, 'Root passphrase');
+          root ??= await readRootCredential(context);
           progress(io, 'unlocking the root to sign its new CRL (argon2id)…');
           const revoked = await operations.call('revokeAuthority', {
             serial,
-            rootPassphrase,
+            ...root,
+            ...(ceremony ? { ceremony } : {}),
             ...(reason ? { reason } : {}),
           });
           return { kind: 'intermediate' as const, ...revoked };
         },
         async () => {
-          if (rootSource !== undefined) rootPassphrase = await passphrases.read(rootSource, 'Root passphrase');
+          if (rootGiven) root = await readRootCredential(context);
         },
       );
     const result = output ? await output.around(change) : await change();
@@ -82,6 +103,7 @@ export const revoke: Command = {
         )
       : null;
     if (flag(values, 'json')) return printJson(io, { ...result, file });
+    printRecord(io, result.ceremonyRecord);
     print(
       io,
       `Revoked the intermediate ${result.serial}; the root signed its CRL number ${result.rootCrl.crlNumber} (${result.rootCrl.entries} revoked)` +

@@ -37,6 +37,9 @@ import { INTERMEDIATE_KEY_FILE, PENDING_KEY_FILE, STORE_FILE, generationKeyFile 
 import { readKeyFileOfAnyEpoch } from '../epochs';
 import { changeStoreFiles as changeFiles } from '../transaction';
 import { base64, type SessionCore } from './core';
+import { finishCeremony, rootUnlocked } from './ceremony';
+import type { CeremonyHook } from '../../custody/ceremony-record';
+import type { RootKeySource } from '../../custody/root-source';
 
 /** Links a generation writes into every certificate it issues. */
 export interface IssuedLinks {
@@ -58,18 +61,26 @@ export interface IntermediateOptions extends IssuedLinks {
   readonly rotate?: boolean;
 }
 
-/** A new intermediate signed by the root, which is unlocked for this alone. */
+/**
+ * A new intermediate signed by the root, which is unlocked for this alone
+ * (a string is the root passphrase). With a ceremony, the record is written
+ * and signed before the root is dropped.
+ */
 export function createIntermediate(
   core: SessionCore,
-  rootPassphrase: string,
+  root: string | RootKeySource,
   options: IntermediateOptions,
+  ceremony?: CeremonyHook,
 ): Promise<IssuedCertificate> {
   return core.exclusive(async () => {
+    const before = core.parts.writer.current;
     const retiring = rotationTarget(core, options.rotate);
     const links = checkedLinks(options);
     const keys = await generateKeyPair(options.key ?? DEFAULT_CA_KEY, true);
-    const issued = await core.withRoot(rootPassphrase, (issuer) =>
-      createIntermediateCertificate({
+    ceremony?.log.step('The intermediate CA’s key pair was generated.');
+    return core.withRoot(root, async (issuer, signer) => {
+      rootUnlocked(ceremony, signer);
+      const issued = await createIntermediateCertificate({
         subject: options.subject,
         ...(options.days ? { days: options.days } : {}),
         ...(options.purpose ? { purpose: options.purpose } : {}),
@@ -78,15 +89,20 @@ export function createIntermediate(
         publicKey: keys.publicKey,
         issuer,
         serialNumber: core.freshSerial('root'),
-      }),
-    );
-    const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
-    try {
-      await installGeneration(core, { der: issued.der, origin: 'issued', retiring, links }, pkcs8);
-    } finally {
-      wipe(pkcs8);
-    }
-    return issued;
+      });
+      ceremony?.log.signed(
+        `the intermediate CA certificate ${issued.certificate.subject} (serial ${issued.serialNumber})${retiring ? `, retiring ${retiring}` : ''}`,
+        issued.der,
+      );
+      const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+      try {
+        await installGeneration(core, { der: issued.der, origin: 'issued', retiring, links }, pkcs8);
+      } finally {
+        wipe(pkcs8);
+      }
+      await finishCeremony(core, ceremony, signer, before);
+      return issued;
+    });
   });
 }
 

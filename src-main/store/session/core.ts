@@ -9,20 +9,22 @@ import type { CaRole, JournalEvent, JournalHead } from '../../../shared/domain/j
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Issuer } from '../../engine/profiles/common';
-import { importSigningKey } from '../../engine/keys';
 import { normaliseSerial, randomSerialNumber } from '../../engine/serial';
 import { x509, type CryptoKey } from '../../engine/x509';
 import type { KdfPolicy } from '../../vault/kdf';
 import { subkey, wipe } from '../../vault/secrets';
+import { passphraseSource } from '../../custody/passphrase';
+import type { RootKeySource, RootSigner, RootSlotAccess } from '../../custody/root-source';
 import { applyEntries, type Inventory } from '../inventory';
 import type { JournalKeys, JournalWriter } from '../journal';
 import { bindKeyring, generationOf, journalKeysFor } from '../epochs';
-import { keyringText, openSlot, type Keyring } from '../keyring';
+import { keyringText, sharesSlotOf, type Keyring } from '../keyring';
 import { STORE_FILE } from '../layout';
 import { changeStoreFiles, type StagedFile } from '../transaction';
 import type { Witness } from '../witness';
+import { rootSlotAccess, type RootOpened } from '../root-access';
 import type { StoreLock } from '../lock';
-import { throttled, type FailureSummary, type UnlockThrottle } from '../throttle';
+import type { FailureSummary, UnlockThrottle } from '../throttle';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 
@@ -273,29 +275,33 @@ export class SessionCore {
   }
 
   /**
-   * Unlocks the root for one operation: decrypt, import as a non-extractable
-   * key, run, drop. The decrypted bytes are wiped before `use` even starts.
+   * Unlocks the root for one operation through a root key source (a string
+   * is the root passphrase): the source wipes the decrypted bytes before
+   * `use` starts, the signer is released when `use` ends however it ends
+   * (a token logs out), and nothing keeps it. Shares that opened it are
+   * journaled at once: the root was in use.
    */
-  async withRoot<T>(rootPassphrase: string, use: (issuer: Issuer) => Promise<T>): Promise<T> {
-    const opened = await throttled(this.parts.throttle, { dir: this.parts.dir, which: 'root' }, () =>
-      openSlot(this.parts.keyring, 'root-private-key', rootPassphrase, this.parts.kdfPolicy, 'root'),
-    );
-    const pkcs8 = opened.value;
+  async withRoot<T>(root: string | RootKeySource, use: (issuer: Issuer, signer: RootSigner) => Promise<T>): Promise<T> {
+    const source = typeof root === 'string' ? passphraseSource(root) : root;
+    let opened: RootOpened | null = null;
+    const signer = await source.signer(rootAccessOf(this, (result) => (opened = result)));
     try {
-      await this.recordFailures('root', opened.failures);
-      await opened.clear();
-    } catch (error) {
-      wipe(pkcs8);
-      throw error;
-    }
-    let signingKey: CryptoKey;
-    try {
-      signingKey = await importSigningKey(pkcs8, false);
+      // The wrong root secrets before this success go on the record, then the count starts again.
+      const result = opened as RootOpened | null;
+      if (result) {
+        await this.recordFailures('root', result.failures);
+        await result.clear();
+      }
+      const slot = sharesSlotOf(this.parts.keyring);
+      if (slot && signer.present.length > 0) {
+        await this.record([
+          { type: 'root-quorum', at: new Date().toISOString(), setId: slot.setId, custodians: [...signer.present] },
+        ]);
+      }
+      return await use(signer.issuer, signer);
     } finally {
-      wipe(pkcs8);
+      await signer.release();
     }
-    // The key lives in this frame only: when `use` returns, nothing refers to it.
-    return use({ certificate: this.rootCertificate(), signingKey });
   }
 }
 
@@ -305,6 +311,11 @@ function sessionKeys(keyring: Keyring, dataKey: Buffer): JournalKeys & { interme
 
 function wipeKeys(keys: JournalKeys & { intermediate: Buffer }): void {
   wipe(keys.record, keys.head, keys.intermediate, ...(keys.older ?? []).flatMap((epoch) => [epoch.record, epoch.head]));
+}
+
+/** What a root key source may see of this session's store (a function, so the core hands out nothing root-ish). */
+export function rootAccessOf(core: SessionCore, opened?: (result: RootOpened) => void): RootSlotAccess {
+  return rootSlotAccess(core.parts.dir, core.parts.keyring, core.parts.throttle, core.parts.kdfPolicy, opened);
 }
 
 export function base64(bytes: Uint8Array): string {

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { subkey, wipe } from '../../vault/secrets';
+import { rejected } from '../../../shared/errors';
 import type { KdfCost } from '../../vault/kdf';
 import { keyFileText, readKeyFile } from '../key-file';
 import { nextEpoch } from '../epochs';
@@ -139,6 +140,8 @@ function rootSubjectWords(core: SessionCore): string[] {
 }
 
 function slotCost(keyring: Keyring, which: 'root' | 'operator'): KdfCost {
-  const { memoryKiB, passes, parallelism } = keyring.slots[which].kdf;
+  const slot = keyring.slots[which];
+  if ('kind' in slot) throw rejected('policy', 'The root is held by custodians in shares: it has no root passphrase.');
+  const { memoryKiB, passes, parallelism } = slot.kdf;
   return { memoryKiB, passes, parallelism };
 }

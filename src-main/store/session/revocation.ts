@@ -12,7 +12,10 @@ import { createCrl, type IssuedCrl } from '../../engine/crl';
 import { normaliseSerial } from '../../engine/serial';
 import type { IntermediateRecord, Revocation } from '../inventory';
 import { sha256Hex } from '../keyring';
+import type { CeremonyHook } from '../../custody/ceremony-record';
+import type { RootKeySource } from '../../custody/root-source';
 import { recordWithPublicCopy } from './authorities';
+import { finishCeremony, rootUnlocked } from './ceremony';
 import { parsedCertificate, type SessionCore } from './core';
 import { findCertificate } from './issuing';
 
@@ -58,10 +61,12 @@ export function revokeIntermediate(
   core: SessionCore,
   serialText: string,
   reason: RevocationReason,
-  rootPassphrase: string,
+  root: string | RootKeySource,
   days = 365,
+  ceremony?: CeremonyHook,
 ): Promise<RevokedIntermediate> {
   return core.exclusive(async () => {
+    const before = core.parts.writer.current;
     const { intermediates, rootLeaves } = core.parts.inventory;
     const serial = normaliseSerial(serialText);
     // Leaves an imported single-tier root signed are revoked the same way, on the root's CRL.
@@ -73,17 +78,23 @@ export function revokeIntermediate(
     const at = new Date().toISOString();
     const entries = rootEntries(core);
     entries.push({ serialNumber: serial, revokedAt: new Date(at), reason });
-    const crl = await core.withRoot(rootPassphrase, (issuer) =>
-      createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
-    );
-    const wasActive = core.parts.inventory.intermediate?.serial === serial;
-    await core.record([{ type: 'certificate-revoked', at, ca: 'root', serial, reason }]);
-    // The root CRL commits the store file without the revoked active intermediate's clear copy.
-    const activeAfter = core.parts.inventory.intermediate?.certificate ?? null;
-    await recordWithPublicCopy(core, 'intermediate-revocation', crlEvent('root', crl, entries.length), activeAfter);
-    const head = core.parts.writer.current;
-    core.intermediateKeys.delete(serial);
-    return { serial, head, crl, wasActive };
+    return core.withRoot(root, async (issuer, signer) => {
+      rootUnlocked(ceremony, signer);
+      const crl = await createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days });
+      ceremony?.log.signed(
+        `the root CRL number ${crl.crlNumber} revoking the intermediate ${serial} (${reason})`,
+        crl.der,
+      );
+      const wasActive = core.parts.inventory.intermediate?.serial === serial;
+      await core.record([{ type: 'certificate-revoked', at, ca: 'root', serial, reason }]);
+      // The root CRL commits the store file without the revoked active intermediate's clear copy.
+      const activeAfter = core.parts.inventory.intermediate?.certificate ?? null;
+      await recordWithPublicCopy(core, 'intermediate-revocation', crlEvent('root', crl, entries.length), activeAfter);
+      const head = core.parts.writer.current;
+      core.intermediateKeys.delete(serial);
+      await finishCeremony(core, ceremony, signer, before);
+      return { serial, head, crl, wasActive };
+    });
   });
 }
 
@@ -158,21 +169,33 @@ function activeSerial(core: SessionCore): string {
   return core.parts.inventory.intermediate!.serial;
 }
 
-/** The root's CRL (revoked intermediates), signed by the root unlocked for this alone. */
+/**
+ * The root's CRL (revoked intermediates), signed by the root unlocked for
+ * this alone (a string is its passphrase). `beforeRecording` claims its
+ * destination before the number is used up.
+ */
 export function generateRootCrl(
   core: SessionCore,
-  rootPassphrase: string,
+  root: string | RootKeySource,
   days = 365,
   beforeRecording?: (crl: IssuedCrl) => Promise<void>,
+  ceremony?: CeremonyHook,
 ): Promise<IssuedCrl> {
   return core.exclusive(async () => {
+    const before = core.parts.writer.current;
     const entries = rootEntries(core);
-    const crl = await core.withRoot(rootPassphrase, (issuer) =>
-      createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days }),
-    );
-    await beforeRecording?.(crl);
-    await core.record([crlEvent('root', crl, entries.length)]);
-    return crl;
+    return core.withRoot(root, async (issuer, signer) => {
+      rootUnlocked(ceremony, signer);
+      const crl = await createCrl({ issuer, crlNumber: core.parts.inventory.crls.root.lastNumber + 1, entries, days });
+      ceremony?.log.signed(
+        `the root CRL number ${crl.crlNumber} (${entries.length} revoked, next update ${crl.nextUpdate.toISOString()})`,
+        crl.der,
+      );
+      await beforeRecording?.(crl);
+      await core.record([crlEvent('root', crl, entries.length)]);
+      await finishCeremony(core, ceremony, signer, before);
+      return crl;
+    });
   });
 }
 
@@ -231,10 +254,12 @@ export interface ScheduledCrl extends IssuedCrl {
  */
 export function generateRootCrlSchedule(
   core: SessionCore,
-  rootPassphrase: string,
+  root: string | RootKeySource,
   schedule: { count: number; intervalDays: number; graceDays: number },
+  ceremony?: CeremonyHook,
 ): Promise<ScheduledCrl[]> {
   return core.exclusive(async () => {
+    const before = core.parts.writer.current;
     const { count, intervalDays, graceDays } = schedule;
     if (count < 1 || count > 12 || intervalDays < 1 || graceDays < 0 || intervalDays + graceDays > 366)
       throw rejected(
@@ -244,30 +269,35 @@ export function generateRootCrlSchedule(
     const entries = rootEntries(core);
     const first = core.parts.inventory.crls.root.lastNumber + 1;
     const start = Date.now();
-    const crls = await core.withRoot(rootPassphrase, async (issuer) => {
-      const signed: ScheduledCrl[] = [];
+    return core.withRoot(root, async (issuer, signer) => {
+      rootUnlocked(ceremony, signer);
+      const crls: ScheduledCrl[] = [];
       for (let index = 0; index < count; index++) {
         const now = new Date(start + index * intervalDays * 86_400_000);
         const crl = await createCrl({ issuer, crlNumber: first + index, entries, days: intervalDays + graceDays, now });
-        signed.push({ ...crl, publishOn: crl.thisUpdate });
+        crls.push({ ...crl, publishOn: crl.thisUpdate });
+        ceremony?.log.signed(
+          `the root CRL number ${crl.crlNumber} to publish on ${crl.thisUpdate.toISOString()} (next update ${crl.nextUpdate.toISOString()})`,
+          crl.der,
+        );
       }
-      return signed;
+      const last = crls[crls.length - 1]!;
+      await core.record([
+        ...crls.map((crl) => crlEvent('root', crl, entries.length)),
+        {
+          type: 'root-crl-scheduled',
+          at: new Date().toISOString(),
+          count,
+          intervalDays,
+          graceDays,
+          firstNumber: first,
+          lastNumber: last.crlNumber,
+          lastThisUpdate: last.thisUpdate.toISOString(),
+          lastNextUpdate: last.nextUpdate.toISOString(),
+        },
+      ]);
+      await finishCeremony(core, ceremony, signer, before);
+      return crls;
     });
-    const last = crls[crls.length - 1]!;
-    await core.record([
-      ...crls.map((crl) => crlEvent('root', crl, entries.length)),
-      {
-        type: 'root-crl-scheduled',
-        at: new Date().toISOString(),
-        count,
-        intervalDays,
-        graceDays,
-        firstNumber: first,
-        lastNumber: last.crlNumber,
-        lastThisUpdate: last.thisUpdate.toISOString(),
-        lastNextUpdate: last.nextUpdate.toISOString(),
-      },
-    ]);
-    return crls;
   });
 }

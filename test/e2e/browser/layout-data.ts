@@ -240,6 +240,31 @@ export const ANSWERS: ScriptedAnswers = {
   overview: () => OVERVIEW,
   listIntermediates: () => GENERATIONS,
   lifecycleStatus: () => LIFECYCLE,
+  custodyStatus: () => ({
+    mode: 'shares',
+    threshold: 2,
+    total: 3,
+    setId: 'a1b2c3d4e5f60718',
+    sharesMadeAt: '2026-11-20T09:30:00.000Z',
+    custodians: [
+      { index: 1, name: 'Ada Lovelace', pin: false },
+      { index: 2, name: 'Alan Turing', pin: true },
+      { index: 3, name: 'Грейс Хоппер', pin: false },
+    ],
+  }),
+  journalEntries: () => ({
+    entries: [
+      {
+        sequence: 41,
+        at: '2026-11-27T10:05:00.000Z',
+        type: 'ceremony-recorded',
+        category: 'ca',
+        summary: `Ceremony record (root-crl) written: ceremony-2026-11-27T10-04-12Z-root-crl.json, SHA-256 ${hex(7, 64)}.`,
+        serial: null,
+      },
+    ],
+    total: 1,
+  }),
   listCertificates: (request) => {
     const offset = request.offset ?? 0;
     return { certificates: CERTIFICATES.slice(offset, offset + (request.limit ?? 200)), total: CERTIFICATES.length };

@@ -1,0 +1,23 @@
+import type { RequestOf } from '../../../shared/contract';
+
+/** One custodian's share as typed in the root dialog: the words (or a share file's text), and the PIN if it has one. */
+export type ShareEntry = RequestOf<'verifyShare'>['share'];
+
+/**
+ * What a root dialog hands its screen for one root operation: the root
+ * passphrase or the custodians' shares, and the ceremony record if one was
+ * asked for. Spread into the request; the screen keeps none of it.
+ */
+export interface RootCredential {
+  rootPassphrase?: string;
+  rootShares?: ShareEntry[];
+  ceremony?: { destination: string; witnesses: string[] };
+}
+
+/** Witness names as typed: one per line or separated by commas, blanks dropped. */
+export function witnessNames(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
