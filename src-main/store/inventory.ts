@@ -15,6 +15,8 @@ export interface Revocation {
   /** An officer's reasons, or any RFC 5280 reason an imported CA carried. */
   readonly reason: CrlReason;
   readonly at: string;
+  /** The invalidity date an imported CA recorded (openssl ca -crl_compromise, a CRL entry's invalidityDate). */
+  readonly invalidityDate?: string;
 }
 
 export interface CertificateRecord {

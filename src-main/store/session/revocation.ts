@@ -189,6 +189,7 @@ function revokedEntries(records: Iterable<{ serial: string; revocation?: Revocat
       serialNumber: record.serial,
       revokedAt: new Date(record.revocation!.at),
       reason: record.revocation!.reason,
+      ...(record.revocation!.invalidityDate ? { invalidityDate: new Date(record.revocation!.invalidityDate) } : {}),
     }));
 }
 
