@@ -29,7 +29,7 @@ export const show: Command = {
     const { detail } = result;
     const status =
       result.kind === 'certificate'
-        ? `${result.summary.status}${result.summary.revocationReason ? ` (${result.summary.revocationReason}, ${textDate(result.summary.revokedAt ?? '')})` : ''}`
+        ? `${result.summary.status}${result.summary.revocationReason ? ` (${result.summary.revocationReason}, ${textDate(result.summary.revokedAt ?? '')})` : ''}${result.summary.issuedBy === 'root' ? '; signed by the root itself (revoking it needs --root-passin)' : ''}`
         : result.kind === 'root'
           ? 'root CA'
           : `intermediate CA, ${result.generation!.status}${result.generation!.revokedAt ? ` (${textDate(result.generation!.revokedAt)})` : ''}; issued ${result.generation!.issued}, CRL number ${result.generation!.crlNumber || 'never published'}`;
