@@ -42,15 +42,7 @@ function serialOf(file: string): string {
 }
 
 function verdict(crl: string, certificate: string) {
-  return run('openssl', [
-    'verify',
-    '-crl_check',
-    '-CAfile',
-    path.join(pki, 'ca.crt'),
-    '-CRLfile',
-    crl,
-    certificate,
-  ]);
+  return run('openssl', ['verify', '-crl_check', '-CAfile', path.join(pki, 'ca.crt'), '-CRLfile', crl, certificate]);
 }
 
 async function bobFile(): Promise<string> {
