@@ -257,6 +257,13 @@ export const contract = {
     request: Requests.choosePath,
     response: Responses.choosePath,
   },
+  useDroppedPath: {
+    channel: 'rootkeeper:use-dropped-path',
+    summary:
+      'Takes a folder or file dropped on the window as an import source; answers an opaque handle (the page gives the File, the preload its path).',
+    request: Requests.useDroppedPath,
+    response: Responses.useDroppedPath,
+  },
   useStoreFolder: {
     channel: 'rootkeeper:use-store-folder',
     summary: 'Makes a chosen folder the store folder (while locked), and remembers it.',

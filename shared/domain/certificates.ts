@@ -20,6 +20,11 @@ export const CertificateSummarySchema = v.strictObject({
   status: v.picklist(CERTIFICATE_STATUSES),
   revocationReason: v.nullable(v.picklist(CRL_REASONS)),
   revokedAt: v.nullable(v.string()),
+  /**
+   * Present on a leaf an imported single-tier CA (easy-rsa) signed with its
+   * root: revoking it needs the root, which signs its new CRL at once.
+   */
+  issuedBy: v.optional(v.literal('root')),
 });
 export type CertificateSummary = v.InferOutput<typeof CertificateSummarySchema>;
 

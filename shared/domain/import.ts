@@ -48,7 +48,9 @@ export const ImportReportSchema = v.strictObject({
       notBefore: v.string(),
       notAfter: v.string(),
       status: v.picklist(['valid', 'expired', 'revoked']),
-      revocation: v.nullable(v.strictObject({ at: v.string(), reason: v.picklist(CRL_REASONS) })),
+      revocation: v.nullable(
+        v.strictObject({ at: v.string(), reason: v.picklist(CRL_REASONS), invalidityDate: v.optional(v.string()) }),
+      ),
       file: v.string(),
       sha256: v.string(),
     }),

@@ -126,7 +126,14 @@ export const JournalEventSchema = v.variant('type', [
     notAfter: Timestamp,
     certificate: Base64,
     sha256: Hex,
-    revocation: v.nullable(v.strictObject({ at: Timestamp, reason: v.picklist(CRL_REASONS) })),
+    revocation: v.nullable(
+      v.strictObject({
+        at: Timestamp,
+        reason: v.picklist(CRL_REASONS),
+        /** When the key is known or suspected to have been compromised (RFC 5280 §5.3.2), as the source recorded it. */
+        invalidityDate: v.optional(Timestamp),
+      }),
+    ),
   }),
   /**
    * A change of several store files begins (store/transaction.ts): the new

@@ -55,6 +55,9 @@ export const CHOICE_PURPOSES = [
 ] as const;
 export type ChoicePurpose = (typeof CHOICE_PURPOSES)[number];
 
+/** What a dropped folder or file may be used for: read only, as the source of an import. */
+export const DROP_PURPOSES = ['import-source'] as const;
+
 const Head = v.strictObject({ sequence: v.number(), chainHash: v.string() });
 
 export const NameConstraintsRequestSchema = v.strictObject({
@@ -233,6 +236,15 @@ export const Requests = {
   }),
   exportAudit: v.strictObject({ destination: Destination }),
   choosePath: v.strictObject({ purpose: v.picklist(CHOICE_PURPOSES) }),
+  /**
+   * A folder or file dropped on the window, as an import source. The page
+   * never supplies `path`: the window API takes the dropped File, and only
+   * the preload can turn it into its path (shared/window-api.ts).
+   */
+  useDroppedPath: v.strictObject({
+    purpose: v.picklist(DROP_PURPOSES),
+    path: v.pipe(v.string(), v.minLength(1, 'a dropped file that has a path on disk'), v.maxLength(4096)),
+  }),
   useStoreFolder: v.strictObject({ destination: Destination }),
   backup: v.strictObject({ destination: Destination }),
   /** A backup file (chosen on the main side) and the passphrase that opens it. */
@@ -325,6 +337,7 @@ export const Responses = {
   overview: OverviewSchema,
   journalEntries: v.strictObject({ entries: v.array(AuditEntrySchema), total: v.number() }),
   choosePath: v.strictObject({ choice: v.nullable(v.strictObject({ destination: v.string(), label: v.string() })) }),
+  useDroppedPath: v.strictObject({ destination: v.string(), label: v.string() }),
   backup: v.strictObject({ file: v.string(), sha256: v.string(), head: Head }),
   verifyBackup: v.strictObject({ storeId: v.string(), head: Head }),
   changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']) }),

@@ -23,6 +23,8 @@ export interface RevokedEntry {
   readonly serialNumber: string;
   readonly revokedAt: Date;
   readonly reason: CrlReason;
+  /** RFC 5280 §5.3.2: when the key was known or suspected to be compromised (carried over from an imported CA). */
+  readonly invalidityDate?: Date;
 }
 
 export interface CrlOptions {
@@ -175,20 +177,33 @@ function toEntry(entry: RevokedEntry): asn.RevokedCertificate {
   const serialNumber = normaliseSerial(entry.serialNumber);
   if (!serialNumber) throw rejected('invalid-option', `"${entry.serialNumber}" is not a serial number.`);
   const reason = REASON_CODES[entry.reason];
+  const extensions = [
+    ...(reason === undefined
+      ? []
+      : [
+          new asn.Extension({
+            extnID: asn.id_ce_cRLReasons,
+            critical: false,
+            extnValue: new OctetString(AsnConvert.serialize(new asn.CRLReason(reason))),
+          }),
+        ]),
+    // Non-critical (RFC 5280 §5.3.2), a GeneralizedTime.
+    ...(entry.invalidityDate
+      ? [
+          new asn.Extension({
+            extnID: asn.id_ce_invalidityDate,
+            critical: false,
+            extnValue: new OctetString(
+              AsnConvert.serialize(new asn.InvalidityDate(wholeSeconds(entry.invalidityDate))),
+            ),
+          }),
+        ]
+      : []),
+  ];
   return new asn.RevokedCertificate({
     // The entry must match the certificate's serial byte for byte, sign byte included.
     userCertificate: toArrayBuffer(Buffer.from(serialIntegerHex(serialNumber), 'hex')),
     revocationDate: new asn.Time(wholeSeconds(entry.revokedAt)),
-    ...(reason === undefined
-      ? {}
-      : {
-          crlEntryExtensions: [
-            new asn.Extension({
-              extnID: asn.id_ce_cRLReasons,
-              critical: false,
-              extnValue: new OctetString(AsnConvert.serialize(new asn.CRLReason(reason))),
-            }),
-          ],
-        }),
+    ...(extensions.length > 0 ? { crlEntryExtensions: extensions } : {}),
   });
 }

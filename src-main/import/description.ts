@@ -16,6 +16,8 @@ export interface IndexEntry {
   readonly revokedAt: Date | null;
   /** OpenSSL's reason text, as written (keyCompromise, CACompromise, …), or null. */
   readonly reasonText: string | null;
+  /** The compromise time of `keyTime`/`CAkeyTime` entries (openssl ca -crl_compromise / -crl_CA_compromise). */
+  readonly invalidityDate: Date | null;
   /** Hex, normalised. */
   readonly serial: string;
   /** The file column; "unknown" in practice. */

@@ -10,7 +10,7 @@
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { RootkeeperError } from '../../shared/errors';
+import { RootkeeperError, rejected } from '../../shared/errors';
 import { identifyDer } from '../engine/formats/input';
 import { readPkcs12 } from '../engine/formats/pkcs12';
 import { x509 } from '../engine/x509';
@@ -25,7 +25,8 @@ import type {
 } from './description';
 import { isEncrypted, openSourceKey, publicKeyOf } from './keys';
 import { objectsIn } from './pem-files';
-import { SourceFiles } from './source-files';
+import { checkInput } from '../store/bounded-read';
+import { MAX_SOURCE_FILE_BYTES, SourceFiles } from './source-files';
 
 interface OpenedKey {
   readonly file: string;
@@ -53,7 +54,7 @@ export async function readFilesSource(
   const files = new SourceFiles(cwd);
   const collected: Collected = { certificates: [], crls: [], keys: [], unopened: [], limits: [] };
   try {
-    for (const file of await expand(paths.map((entry) => path.resolve(cwd, entry)))) {
+    for (const file of await checkFilesSource(paths, cwd)) {
       await collect(files, file, passphrases, collected);
     }
     return rebuild(files, paths.join(' '), collected);
@@ -63,13 +64,41 @@ export async function readFilesSource(
   }
 }
 
-async function expand(paths: readonly string[]): Promise<string[]> {
+/**
+ * Every file under the paths given, folders walked; each checked by type and
+ * size (a FIFO, a device or an oversized file is refused, naming it) before
+ * anything is read. The command runs this before it asks for a passphrase.
+ */
+export async function checkFilesSource(paths: readonly string[], cwd: string): Promise<string[]> {
+  return expand(
+    paths.map((entry) => path.resolve(cwd, entry)),
+    new SourceFiles(cwd),
+  );
+}
+
+async function expand(paths: readonly string[], files: SourceFiles): Promise<string[]> {
   const out: string[] = [];
   for (const entry of paths) {
-    if ((await stat(entry)).isDirectory()) {
+    let info;
+    try {
+      info = await stat(entry);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw rejected('not-found', `${files.name(entry)}: there is no such file or folder.`);
+      throw error;
+    }
+    if (info.isDirectory()) {
       const children = await readdir(entry);
-      out.push(...(await expand(children.sort().map((child) => path.join(entry, child)))));
-    } else out.push(entry);
+      out.push(
+        ...(await expand(
+          children.sort().map((child) => path.join(entry, child)),
+          files,
+        )),
+      );
+    } else {
+      checkInput(info, { maxBytes: MAX_SOURCE_FILE_BYTES, shown: files.name(entry) }, entry);
+      out.push(entry);
+    }
   }
   return out;
 }

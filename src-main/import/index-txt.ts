@@ -1,7 +1,8 @@
 /**
  * OpenSSL's CA database, index.txt (easy-rsa keeps the same file): one line
  * per certificate, six tab-separated fields — status (V, R, E), expiry,
- * revocation date[,reason], serial (hex), file name, subject.
+ * revocation date[,reason[,compromise time or hold instruction]], serial
+ * (hex), file name, subject.
  */
 import type { CrlReason } from '../../shared/domain/pki';
 import { normaliseSerial } from '../engine/serial';
@@ -71,14 +72,21 @@ function parseLine(text: string): Omit<IndexEntry, 'file' | 'line'> | string {
   if (!expires) return `the expiry "${expiry}" is not a date`;
   let revokedAt: Date | null = null;
   let reasonText: string | null = null;
+  let invalidityDate: Date | null = null;
   if (status === 'R') {
-    const [date, reason] = revocation.split(',');
+    const [date, reason, extra] = revocation.split(',');
     revokedAt = parseAsn1Time(date ?? '');
     if (!revokedAt) return `serial ${serial} is revoked but its revocation date "${revocation}" is not a date`;
     reasonText = reason ?? null;
     if (!reasonFromOpenssl(reasonText)) return `serial ${serial} has an unknown revocation reason "${reasonText}"`;
+    // apps/ca.c writes "date,keyTime,YYYYMMDDHHMMSSZ": the time the key was compromised.
+    if (reasonText === 'keyTime' || reasonText === 'CAkeyTime') {
+      invalidityDate = parseAsn1Time(extra ?? '');
+      if (!invalidityDate)
+        return `serial ${serial} is revoked ${reasonText} but its compromise time "${extra ?? ''}" is not a date`;
+    }
   } else if (revocation !== '') {
     return `serial ${serial} is not revoked (${status}) but has a revocation date`;
   }
-  return { status, expires, revokedAt, reasonText, serial, filename, subject };
+  return { status, expires, revokedAt, reasonText, invalidityDate, serial, filename, subject };
 }

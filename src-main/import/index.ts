@@ -7,5 +7,6 @@ export { writeImport } from './write';
 export type { ImportReport } from './plan';
 export { readEasyRsaSource } from './easy-rsa';
 export { detectSourceKind, isMkcertCaroot, readMkcertSource } from './mkcert';
-export { readFilesSource } from './files';
+export { checkFilesSource, readFilesSource } from './files';
+export { checkSourceFolder } from './source-files';
 export { matchPassphrases, readAnySource } from './detect';

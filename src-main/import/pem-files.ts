@@ -5,10 +5,17 @@ import type { SourceFiles } from './source-files';
 
 const MAX_OBJECT_FILE = 64 * 1024 * 1024;
 
+/**
+ * ASN.1 nodes a source file may hold: a CRL entry is about seven, so this
+ * reads CRLs of over a hundred thousand entries while still bounding the
+ * memory a crafted file could make the parser spend.
+ */
+export const MAX_SOURCE_NODES = 1_000_000;
+
 /** The objects in a file, or null when it is neither PEM nor DER of a known kind. */
 export function objectsIn(bytes: Uint8Array): DecodedObject[] | null {
   try {
-    return decodeObjects(bytes, MAX_OBJECT_FILE);
+    return decodeObjects(bytes, MAX_OBJECT_FILE, MAX_SOURCE_NODES);
   } catch {
     return null;
   }

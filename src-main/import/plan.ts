@@ -20,7 +20,12 @@ export interface PlannedCertificate {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly status: ImportedStatus;
-  readonly revocation: { readonly at: string; readonly reason: CrlReason } | null;
+  readonly revocation: {
+    readonly at: string;
+    readonly reason: CrlReason;
+    /** The invalidity date the source recorded (index.txt keyTime, a CRL entry's invalidityDate). */
+    readonly invalidityDate?: string;
+  } | null;
   readonly file: string;
   readonly sha256: string;
   readonly der: Uint8Array;

@@ -14,7 +14,7 @@ export function reportText(report: ImportReport): string {
   lines.push('', `Certificates (${report.certificates.length}):`);
   for (const certificate of report.certificates) {
     const revocation = certificate.revocation
-      ? ` on ${certificate.revocation.at} (${certificate.revocation.reason})`
+      ? ` on ${certificate.revocation.at} (${certificate.revocation.reason}${certificate.revocation.invalidityDate ? `, invalid since ${certificate.revocation.invalidityDate}` : ''})`
       : '';
     lines.push(
       `  ${certificate.issuer.padEnd(12)} ${certificate.serial.padEnd(12)} ${certificate.status}${revocation}  ${certificate.subject}${certificate.kind === 'ca' ? ' [CA]' : ''}  (${certificate.file})`,

@@ -13,6 +13,7 @@ import { normaliseSerial } from '../engine/serial';
 import { x509 } from '../engine/x509';
 import type { ImportProblem, IndexEntry, SourceCa, SourceCertificate, SourceDescription } from './description';
 import { reasonFromOpenssl } from './index-txt';
+import { MAX_SOURCE_NODES } from './pem-files';
 import type { PlannedCertificate } from './plan';
 
 type Role = 'root' | 'intermediate';
@@ -30,6 +31,7 @@ interface Found {
 interface Revoked {
   readonly at: Date;
   readonly reason: CrlReason;
+  invalidity?: Date;
 }
 
 interface ReadCrl {
@@ -114,7 +116,11 @@ function checkIndex(ca: SourceCa, mine: Map<string, Found>, problems: ImportProb
     if (entry.expires && Math.abs(entry.expires.getTime() - notAfter.getTime()) >= 1000)
       at(`the expiry is ${entry.expires.toISOString()} here but ${notAfter.toISOString()} in ${found.source.file}`);
     if (entry.status === 'R')
-      revoked.set(entry.serial, { at: entry.revokedAt!, reason: reasonFromOpenssl(entry.reasonText)! });
+      revoked.set(entry.serial, {
+        at: entry.revokedAt!,
+        reason: reasonFromOpenssl(entry.reasonText)!,
+        ...(entry.invalidityDate ? { invalidity: entry.invalidityDate } : {}),
+      });
   }
   for (const [serial, found] of mine) {
     if (!seen.has(serial))
@@ -144,7 +150,8 @@ async function readCrls(
     }
     let crl: x509.X509Crl;
     try {
-      crl = new x509.X509Crl(Buffer.from(source.der));
+      // A CA's CRL may list thousands: asn1js's default guard of 10,000 nodes stops at about 1,400 entries.
+      crl = new x509.X509Crl(Buffer.from(source.der), { berOptions: { maxNodes: MAX_SOURCE_NODES } });
     } catch {
       problems.push({ file: source.file, message: 'it is not a readable CRL (damaged or truncated?)' });
       continue;
@@ -202,6 +209,13 @@ function checkCrls(
         at(
           `the CRL says revoked ${entry.revocationDate.toISOString()} (${reason}) but ${ca.index.file} line ${line.line} says ${known.at.toISOString()} (${known.reason})`,
         );
+      // A signed CRL's invalidity date fills in what the database left out; where both have one, they must agree.
+      const invalidity = entry.invalidity;
+      if (invalidity && !known.invalidity) known.invalidity = invalidity;
+      else if (invalidity && known.invalidity && Math.abs(known.invalidity.getTime() - invalidity.getTime()) >= 1000)
+        at(
+          `the CRL says invalid since ${invalidity.toISOString()} but ${ca.index.file} line ${line.line} says ${known.invalidity.toISOString()}`,
+        );
     }
   }
   if (ca.index || lists.length === 0) return;
@@ -210,7 +224,12 @@ function checkCrls(
   )[0]!;
   for (const entry of newest.crl.entries) {
     const serial = normaliseSerial(entry.serialNumber)!;
-    if (mine.has(serial)) revoked.set(serial, { at: entry.revocationDate, reason: crlReasonName(entry.reason) });
+    if (mine.has(serial))
+      revoked.set(serial, {
+        at: entry.revocationDate,
+        reason: crlReasonName(entry.reason),
+        ...(entry.invalidity ? { invalidity: entry.invalidity } : {}),
+      });
   }
 }
 
@@ -257,7 +276,13 @@ function planned(
     notBefore: certificate.notBefore.toISOString(),
     notAfter: certificate.notAfter.toISOString(),
     status: revoked ? 'revoked' : certificate.notAfter < now ? 'expired' : 'valid',
-    revocation: revoked ? { at: revoked.at.toISOString(), reason: revoked.reason } : null,
+    revocation: revoked
+      ? {
+          at: revoked.at.toISOString(),
+          reason: revoked.reason,
+          ...(revoked.invalidity ? { invalidityDate: revoked.invalidity.toISOString() } : {}),
+        }
+      : null,
     file: found.source.file,
     sha256: createHash('sha256').update(found.source.der).digest('hex'),
     der: found.source.der,

@@ -32,7 +32,8 @@ function describe(event: JournalEvent): Described {
     case 'certificate-revoked':
       return {
         category: 'revocation',
-        summary: `${event.ca === 'root' ? 'Intermediate' : 'Certificate'} revoked (${event.reason}).`,
+        // The root revokes intermediates, and the leaves an imported single-tier root signed itself.
+        summary: `${event.ca === 'root' ? 'Revoked by the root' : 'Certificate revoked'} (${event.reason}).`,
         serial: event.serial,
       };
     case 'crl-generated':

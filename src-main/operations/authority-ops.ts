@@ -111,7 +111,7 @@ export async function revokeAuthorityOperation(
           { name: 'root.crl', data: revoked.crl.der },
         ],
         'crl',
-        `Intermediate ${revoked.serial} was revoked and the root CRL number ${revoked.crl.crlNumber} signed and journaled`,
+        `${session.inventory.rootLeaves.has(revoked.serial) ? 'Certificate' : 'Intermediate'} ${revoked.serial} was revoked and the root CRL number ${revoked.crl.crlNumber} signed and journaled`,
         'Sign the root CRL again (crl --ca root) and publish that one.',
       )
     : null;

@@ -24,7 +24,7 @@ import {
   signCsrsOperation,
 } from './issuing-ops';
 import { exportAuditOperation, journalEntriesOperation } from './audit-ops';
-import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
+import { choosePathOperation, useDroppedPathOperation, useStoreFolderOperation } from './choice-ops';
 import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
 import { lifecycleStatusOperation } from './lifecycle-status';
@@ -89,6 +89,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     journalEntries: (request) => journalEntriesOperation(context, request),
     exportAudit: (request) => exportAuditOperation(context, request),
     choosePath: (request) => choosePathOperation(context, request),
+    useDroppedPath: (request) => useDroppedPathOperation(context, request),
     useStoreFolder: (request) => useStoreFolderOperation(context, request, version),
     inspectImport: (request) => inspectImportOperation(context, request),
     importStore: (request) => importStoreOperation(context, request),

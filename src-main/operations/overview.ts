@@ -12,7 +12,9 @@ export async function overviewOperation(context: OperationContext): Promise<Resp
   const inventory = session.inventory;
   const counts: Record<CertificateStatus, number> = { valid: 0, expiring: 0, expired: 0, revoked: 0 };
   const now = Date.now();
+  // Leaves an imported single-tier root signed are in the list too, so they are counted.
   for (const record of inventory.certificates.values()) counts[statusOf(record, now)]++;
+  for (const record of inventory.rootLeaves.values()) counts[statusOf(record, now)]++;
   const pending = inventory.pendingRequest;
   return {
     root: inspectCertificate(Buffer.from(inventory.root!.certificate, 'base64')),
@@ -30,7 +32,7 @@ export async function overviewOperation(context: OperationContext): Promise<Resp
         }
       : null,
     crls: { root: crlState(inventory.crls.root), intermediate: crlState(inventory.crls.intermediate) },
-    counts: { total: inventory.certificates.size, ...counts },
+    counts: { total: inventory.certificates.size + inventory.rootLeaves.size, ...counts },
     head: session.head,
   };
 }

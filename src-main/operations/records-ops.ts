@@ -13,12 +13,20 @@ import { namesOf, reserveFolder, type Reservation } from '../exports/reservation
 import { ceremonyFor, recordOf, rootSourceOf } from './custody-ops';
 import { rejected } from '../../shared/errors';
 import { summarise } from './summaries';
+import { normaliseSerial } from '../engine/serial';
+import type { CertificateRecord, Inventory, RootLeafRecord } from '../store/inventory';
 
 export async function revokeOperation(
   context: OperationContext,
   request: RequestOf<'revoke'>,
 ): Promise<ResponseOf<'revoke'>> {
   const session = currentSession(context);
+  const rootLeaf = findRootLeaf(session.inventory, request.serial);
+  if (rootLeaf)
+    throw rejected(
+      'policy',
+      `Certificate ${rootLeaf.serial} was signed by the root itself (imported from a single-tier CA): revoking it needs the root passphrase, and the root signs its new CRL at once (rootkeeper revoke ${rootLeaf.serial} --root-passin …; in the app, Revoke… asks for it).`,
+    );
   const serial = session.findCertificate(request.serial).serial;
   const head = await session.revoke(serial, request.reason ?? 'unspecified');
   return { serial, head };
@@ -89,18 +97,28 @@ export async function listCertificatesOperation(
   request: RequestOf<'listCertificates'>,
 ): Promise<ResponseOf<'listCertificates'>> {
   const { query, ...rest } = request;
-  return queryCertificates(
-    currentSession(context).inventory.certificates.values(),
-    { text: query, ...rest },
-    Date.now(),
-  );
+  const { certificates, rootLeaves } = currentSession(context).inventory;
+  return queryCertificates(both(certificates.values(), rootLeaves.values()), { text: query, ...rest }, Date.now());
+}
+
+/** The intermediates' leaves, then the leaves an imported root signed itself. */
+function* both(first: Iterable<CertificateRecord>, second: Iterable<CertificateRecord>): Iterable<CertificateRecord> {
+  yield* first;
+  yield* second;
+}
+
+/** A leaf an imported single-tier root signed, by serial (any case, colons allowed). */
+export function findRootLeaf(inventory: Inventory, serialText: string): RootLeafRecord | undefined {
+  const serial = normaliseSerial(serialText);
+  return serial ? inventory.rootLeaves.get(serial) : undefined;
 }
 
 export async function showCertificateOperation(
   context: OperationContext,
   request: RequestOf<'showCertificate'>,
 ): Promise<ResponseOf<'showCertificate'>> {
-  const record = currentSession(context).findCertificate(request.serial);
+  const session = currentSession(context);
+  const record = findRootLeaf(session.inventory, request.serial) ?? session.findCertificate(request.serial);
   return {
     summary: summarise(record, Date.now()),
     detail: inspectCertificate(Buffer.from(record.certificate, 'base64')),

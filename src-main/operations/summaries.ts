@@ -23,6 +23,7 @@ export function summarise(record: CertificateRecord, now: number, expiringDays?:
     status: statusOf(record, now, expiringDays),
     revocationReason: record.revocation?.reason ?? null,
     revokedAt: record.revocation?.at ?? null,
+    ...(record.rootSigned ? { issuedBy: 'root' as const } : {}),
   };
 }
 

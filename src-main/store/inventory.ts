@@ -15,6 +15,8 @@ export interface Revocation {
   /** An officer's reasons, or any RFC 5280 reason an imported CA carried. */
   readonly reason: CrlReason;
   readonly at: string;
+  /** The invalidity date an imported CA recorded (openssl ca -crl_compromise, a CRL entry's invalidityDate). */
+  readonly invalidityDate?: string;
 }
 
 export interface CertificateRecord {
@@ -36,6 +38,8 @@ export interface CertificateRecord {
   readonly renewalOf?: string;
   /** The latest certificate that renews this one, if any. */
   renewedBy?: string;
+  /** A leaf an imported single-tier root signed itself (kept in `rootLeaves`): revoked by the root, on its CRL. */
+  readonly rootSigned?: true;
   revocation?: Revocation;
 }
 
@@ -67,11 +71,10 @@ export interface IntermediateRecord extends CaCertificate {
   revocation?: Revocation;
 }
 
-/** A leaf an imported root signed itself. */
-export interface RootLeafRecord extends CaCertificate {
-  readonly serial: string;
-  readonly issuedAt: string;
-  revocation?: Revocation;
+/** A leaf an imported root signed itself: listed, shown and revoked (by the root) like any certificate. */
+export interface RootLeafRecord extends CertificateRecord {
+  readonly sha256: string;
+  readonly rootSigned: true;
 }
 
 /** A new generation journaled but not yet finished (its key file may or may not be on disk). */
@@ -357,7 +360,7 @@ function applyImportedCertificate(
   const issuer = inventory.intermediate?.serial;
   if (!issuer) return 'an intermediate leaf is imported without an intermediate';
   inventory.intermediates.get(issuer)!.issued++;
-  const searchText = [event.serial, event.subject, ...event.sans.map((san) => san.value)].join('\n').toLowerCase();
+  const searchText = searchTextOf(event);
   inventory.certificates.set(event.serial, {
     serial: event.serial,
     profile: event.profile,
@@ -400,7 +403,18 @@ function importRootIssued(
     issuedAt: event.at,
     ...(revocation ? { revocation } : {}),
   };
-  if (event.kind === 'leaf') inventory.rootLeaves.set(event.serial, common);
+  if (event.kind === 'leaf')
+    inventory.rootLeaves.set(event.serial, {
+      ...common,
+      profile: event.profile,
+      subject: event.subject,
+      sans: event.sans,
+      notBefore: event.notBefore,
+      notAfter: event.notAfter,
+      source: 'imported',
+      searchText: searchTextOf(event),
+      rootSigned: true,
+    });
   else
     inventory.intermediates.set(event.serial, {
       ...common,
@@ -497,6 +511,11 @@ function addExternal(
     crl: { lastNumber: 0 },
   });
   return null;
+}
+
+/** Serial, subject and names, lower case: what a search matches. */
+function searchTextOf(record: { serial: string; subject: string; sans: readonly SubjectAltName[] }): string {
+  return [record.serial, record.subject, ...record.sans.map((san) => san.value)].join('\n').toLowerCase();
 }
 
 /** The serial of a certificate, as the store keeps serials. */

@@ -45,3 +45,14 @@ export async function choose(
 ): Promise<{ destination: string; label: string } | null> {
   return (await call('choosePath', { purpose })).choice;
 }
+
+/**
+ * A folder or file dropped on the window, as an import source: the page
+ * hands the File over; the preload alone turns it into its path on disk,
+ * and the main side answers with a handle and the path to show.
+ */
+export async function useDropped(file: File): Promise<{ destination: string; label: string }> {
+  const result = await windowApi().useDroppedPath({ purpose: 'import-source', file });
+  if (!result.ok) throw new RootkeeperError(result.error.code, result.error.message);
+  return result.value;
+}

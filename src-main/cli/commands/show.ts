@@ -37,7 +37,7 @@ export const show: Command = {
     if (flag(values, 'pem')) return print(io, detail.pem);
     const status =
       result.kind === 'certificate'
-        ? `${result.summary.status}${result.summary.revocationReason ? ` (${result.summary.revocationReason}, ${textDate(result.summary.revokedAt ?? '')})` : ''}`
+        ? `${result.summary.status}${result.summary.revocationReason ? ` (${result.summary.revocationReason}, ${textDate(result.summary.revokedAt ?? '')})` : ''}${result.summary.issuedBy === 'root' ? '; signed by the root itself (revoking it needs --root-passin)' : ''}`
         : result.kind === 'root'
           ? 'root CA'
           : result.generation!.external

@@ -56,17 +56,25 @@ export interface DecodedObject {
   readonly encoding: 'pem' | 'der';
 }
 
-/** Every object in the input: each PEM block, or the one DER object. */
-export function decodeObjects(input: Uint8Array | string, maxBytes = MAX_INPUT_BYTES): DecodedObject[] {
+/**
+ * Every object in the input: each PEM block, or the one DER object.
+ * `maxNodes` raises asn1js's guard of 10,000 ASN.1 nodes for a caller that
+ * reads large CRLs (an imported CA's: five thousand entries are 35,000 nodes).
+ */
+export function decodeObjects(
+  input: Uint8Array | string,
+  maxBytes = MAX_INPUT_BYTES,
+  maxNodes?: number,
+): DecodedObject[] {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   if (bytes.length > maxBytes) {
     throw rejected('too-large', `The file is ${bytes.length} bytes; at most ${maxBytes} are accepted here.`);
   }
   if (bytes.length === 0) throw rejected('not-pem-or-der', 'The file is empty.');
   const text = looksLikeText(bytes) ? new TextDecoder().decode(bytes) : null;
-  if (text !== null && text.includes('-----BEGIN ')) return decodePem(text);
-  const der = checkDer(bytes);
-  const kind = identifyDer(der);
+  if (text !== null && text.includes('-----BEGIN ')) return decodePem(text, maxNodes);
+  const der = checkDer(bytes, maxNodes);
+  const kind = identifyDer(der, maxNodes);
   if (!kind)
     throw rejected('not-pem-or-der', 'The file is DER, but not a certificate, request, key, CRL, PKCS#7 or PKCS#12.');
   return [{ kind, der, encoding: 'der' }];
@@ -92,14 +100,14 @@ function looksLikeText(bytes: Uint8Array): boolean {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----\r?\n([\s\S]*?)-----END ([A-Z0-9 #]+)-----/g;
 
-function decodePem(text: string): DecodedObject[] {
+function decodePem(text: string, maxNodes?: number): DecodedObject[] {
   const objects: DecodedObject[] = [];
   for (const match of text.matchAll(PEM_BLOCK)) {
     const [, label, body, endLabel] = match;
     if (label !== endLabel) throw rejected('malformed', `A PEM block begins as "${label}" but ends as "${endLabel}".`);
     const kind = PEM_LABELS[label!];
     if (!kind) throw rejected('not-pem-or-der', `"${label}" PEM blocks are not something Rootkeeper reads.`);
-    const der = checkDer(base64Body(body!, label!));
+    const der = checkDer(base64Body(body!, label!), maxNodes);
     objects.push({ kind, der, encoding: 'pem' });
   }
   if (objects.length === 0) throw rejected('malformed', 'The PEM block is cut short: its END line is missing.');
@@ -122,10 +130,10 @@ function base64Body(body: string, label: string): Uint8Array {
 }
 
 /** One complete ASN.1 object: no truncation, no bytes after it. */
-function checkDer(bytes: Uint8Array): Uint8Array {
+function checkDer(bytes: Uint8Array, maxNodes?: number): Uint8Array {
   let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
-    parsed = asn1js.fromBER(bytes);
+    parsed = asn1js.fromBER(bytes, maxNodes ? { maxNodes } : {});
   } catch {
     // asn1js throws, rather than reports, on some malformed primitives (bad times, for one).
     throw rejected('malformed', 'The DER data is damaged: it holds a value that cannot be decoded.');
@@ -157,10 +165,10 @@ const DER_SHAPES: readonly [ObjectKind, new () => object, ((value: never) => boo
   ['public-key', SubjectPublicKeyInfo],
 ];
 
-export function identifyDer(der: Uint8Array): ObjectKind | null {
+export function identifyDer(der: Uint8Array, maxNodes?: number): ObjectKind | null {
   for (const [kind, schema, accept] of DER_SHAPES) {
     try {
-      const value = AsnConvert.parse(der, schema);
+      const value = AsnConvert.parse(der, schema, maxNodes ? { berOptions: { maxNodes } } : undefined);
       if (!accept || accept(value as never)) return kind;
     } catch {
       // not this shape; try the next

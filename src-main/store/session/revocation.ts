@@ -73,8 +73,9 @@ export function revokeIntermediate(
     const existing = serial ? (intermediates.get(serial) ?? rootLeaves.get(serial)) : undefined;
     if (!serial || !existing)
       throw rejected('not-found', `No intermediate with serial ${serialText} was issued by this root.`);
+    const what = rootLeaves.has(serial) ? 'Certificate' : 'Intermediate';
     if (existing.revocation)
-      throw rejected('exists', `Intermediate ${serial} was already revoked on ${existing.revocation.at}.`);
+      throw rejected('exists', `${what} ${serial} was already revoked on ${existing.revocation.at}.`);
     const at = new Date().toISOString();
     const entries = rootEntries(core);
     entries.push({ serialNumber: serial, revokedAt: new Date(at), reason });
@@ -212,6 +213,7 @@ function revokedEntries(records: Iterable<{ serial: string; revocation?: Revocat
       serialNumber: record.serial,
       revokedAt: new Date(record.revocation!.at),
       reason: record.revocation!.reason,
+      ...(record.revocation!.invalidityDate ? { invalidityDate: new Date(record.revocation!.invalidityDate) } : {}),
     }));
 }
 

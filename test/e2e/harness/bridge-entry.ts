@@ -4,7 +4,7 @@
  * binding instead of IPC.
  */
 import { WINDOW_API_KEY, buildWindowApi } from '../../../shared/window-api';
-import { HARNESS_BINDING, HARNESS_MENU } from './constants';
+import { HARNESS_BINDING, HARNESS_DROP_PATHS, HARNESS_MENU } from './constants';
 
 type Binding = (operation: string, request: unknown) => Promise<unknown>;
 
@@ -16,6 +16,11 @@ const api = buildWindowApi(
     return binding!(operation, request);
   },
   (deliver) => menuListeners.push(deliver),
+  // Stands in for webUtils.getPathForFile: only a File the test dropped, and registered by name, has a path.
+  (file) => {
+    const paths = (window as unknown as Record<string, Record<string, string> | undefined>)[HARNESS_DROP_PATHS];
+    return file instanceof File && paths ? (paths[file.name] ?? '') : '';
+  },
 );
 
 // What the Electron shell's menu sends over MENU_CHANNEL, the tests send through this.

@@ -290,6 +290,35 @@ describe('writing to a folder', () => {
   });
 });
 
+describe('a folder or file dropped as an import source', () => {
+  it('is taken only when it is a folder or a plain file on disk, and answers a handle', async () => {
+    const folder = path.join(dir, 'old-ca');
+    await mkdir(folder);
+    const taken = await call('useDroppedPath', { purpose: 'import-source', path: folder });
+    expect(taken.label).toBe(folder);
+    expect(taken.destination).toMatch(/^destination:/);
+    const refusal = async (request: unknown) => {
+      const result = await host.dispatch('useDroppedPath', request);
+      return result.ok ? null : result.error.message;
+    };
+    const fifo = path.join(dir, 'fifo');
+    expect(run('mkfifo', [fifo]).status).toBe(0);
+    expect(await refusal({ purpose: 'import-source', path: fifo })).toBe(
+      `${fifo}: this is a pipe (FIFO), not a folder or a file.`,
+    );
+    expect(await refusal({ purpose: 'import-source', path: '/dev/zero' })).toBe(
+      '/dev/zero: this is a device, not a folder or a file.',
+    );
+    expect(await refusal({ purpose: 'import-source', path: 'relative/ca' })).toMatch(/dropped from disk/);
+    expect(await refusal({ purpose: 'import-source', path: path.join(dir, 'gone') })).toMatch(/not there/);
+    // A File with no path on disk (made in the page) arrives as '': refused by the contract.
+    expect(await refusal({ purpose: 'import-source', path: '' })).not.toBeNull();
+    // Only an import source may be dropped.
+    expect(await refusal({ purpose: 'export-folder', path: folder })).not.toBeNull();
+    expect(opened).toEqual([]);
+  });
+});
+
 describe('the native dialogs and the store folder', () => {
   it('hands back an opaque handle for what the officer chose, or nothing when they cancelled', async () => {
     answers.push(null);

@@ -29,4 +29,20 @@ describe('buildWindowApi', () => {
     for (const command of ['locked', 'issue', 'rm -rf', 42, null, 'backup']) deliver(command);
     expect(heard).toEqual(['locked', 'issue', 'backup']);
   });
+
+  it('sends a dropped path only as pathOf finds it for the dropped File: a path the page names is not sent', async () => {
+    const transport = vi.fn(async () => ({ ok: true, value: null }));
+    const file = { name: 'pki' };
+    const pathOf = vi.fn((candidate: unknown) => (candidate === file ? '/media/usb/pki' : ''));
+    const api = buildWindowApi(transport, vi.fn(), pathOf);
+    await api.useDroppedPath({ purpose: 'import-source', file });
+    expect(transport).toHaveBeenLastCalledWith('useDroppedPath', { purpose: 'import-source', path: '/media/usb/pki' });
+    await api.useDroppedPath({ purpose: 'import-source', file: null, path: '/etc' } as never);
+    expect(transport).toHaveBeenLastCalledWith('useDroppedPath', { purpose: 'import-source', path: '' });
+    const throwing = buildWindowApi(transport, vi.fn(), () => {
+      throw new TypeError('not a File');
+    });
+    await throwing.useDroppedPath({ purpose: 'import-source', file: 'a string' });
+    expect(transport).toHaveBeenLastCalledWith('useDroppedPath', { purpose: 'import-source', path: '' });
+  });
 });

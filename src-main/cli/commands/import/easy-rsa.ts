@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isMkcertCaroot, readEasyRsaSource, readMkcertSource } from '../../../import';
+import { checkSourceFolder, isMkcertCaroot, readEasyRsaSource, readMkcertSource } from '../../../import';
 import type { Command } from '../../command';
 import { required } from '../../values';
 import { NEW_STORE_HELP, NEW_STORE_OPTIONS, keyPassphrases, runImport } from './common';
@@ -16,7 +16,9 @@ export const importEasyRsa: Command = {
   ],
   options: { ...NEW_STORE_OPTIONS, pki: { type: 'string' }, 'ca-key-passin': { type: 'string' } },
   async run(context) {
-    const pki = path.resolve(context.io.cwd, required(context.values, 'pki'));
+    const given = required(context.values, 'pki');
+    const pki = path.resolve(context.io.cwd, given);
+    await checkSourceFolder(pki, given);
     // A mkcert CAROOT handed over by mistake is read as what it is, and refused for what it is.
     const description = (await isMkcertCaroot(pki)) ? await readMkcertSource(pki) : await readEasyRsaSource(pki);
     const passphrases = await keyPassphrases(context, { root: 'ca-key-passin' }, false);

@@ -1,4 +1,4 @@
-import { readFilesSource } from '../../../import';
+import { checkFilesSource, readFilesSource } from '../../../import';
 import type { Command } from '../../command';
 import { list } from '../../values';
 import { NEW_STORE_HELP, NEW_STORE_OPTIONS, runImport } from './common';
@@ -17,6 +17,8 @@ export const importFiles: Command = {
   options: { ...NEW_STORE_OPTIONS, 'key-passin': { type: 'string', multiple: true } },
   positionals: { min: 1, max: 10_000 },
   async run(context) {
+    // Every path is judged by type and size before a passphrase is asked.
+    await checkFilesSource(context.positionals, context.io.cwd);
     const sources = list(context.values, 'key-passin');
     const passphrases: string[] = [];
     for (const source of sources) passphrases.push(await context.passphrases.read(source, 'Key passphrase'));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isMkcertCaroot, readMkcertSource, readOpensslSource } from '../../../import';
+import { checkSourceFolder, isMkcertCaroot, readMkcertSource, readOpensslSource } from '../../../import';
 import type { Command } from '../../command';
 import { optional, required } from '../../values';
 import { NEW_STORE_HELP, NEW_STORE_OPTIONS, keyPassphrases, runImport } from './common';
@@ -27,6 +27,8 @@ export const importOpenssl: Command = {
     const rootDir = required(context.values, 'root-dir');
     const intermediateDir = optional(context.values, 'intermediate-dir');
     const resolve = (value: string) => path.resolve(context.io.cwd, value);
+    await checkSourceFolder(resolve(rootDir), rootDir);
+    if (intermediateDir) await checkSourceFolder(resolve(intermediateDir), intermediateDir);
     const description = (await isMkcertCaroot(resolve(rootDir)))
       ? await readMkcertSource(resolve(rootDir))
       : await readOpensslSource({

@@ -5,10 +5,12 @@ import { MENU_CHANNEL } from '../../../../shared/menu';
 const exposed = new Map<string, unknown>();
 const invoke = vi.fn(async (..._args: unknown[]) => ({ ok: true, value: null }));
 const on = vi.fn();
+const getPathForFile = vi.fn((file: unknown) => `/dropped/${(file as { name: string }).name}`);
 
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
   ipcRenderer: { invoke, send: vi.fn(), on, sendSync: vi.fn() },
+  webUtils: { getPathForFile },
 }));
 
 describe('the preload', () => {
@@ -46,5 +48,16 @@ describe('the preload', () => {
     relay(event, 'format-the-disk');
     relay(event, { toString: () => 'lock' });
     expect(heard).toEqual([['issue']]);
+  });
+
+  it('turns a dropped File into its path with webUtils.getPathForFile, and sends only that', async () => {
+    const api = exposed.get('rootkeeper') as Record<string, (request: unknown) => Promise<unknown>>;
+    const file = { name: 'pki' };
+    await api.useDroppedPath!({ purpose: 'import-source', file, path: '/etc' });
+    expect(getPathForFile).toHaveBeenCalledWith(file);
+    expect(invoke).toHaveBeenLastCalledWith(contract.useDroppedPath.channel, {
+      purpose: 'import-source',
+      path: '/dropped/pki',
+    });
   });
 });
