@@ -5,7 +5,7 @@
 import { wipe } from '../../vault/secrets';
 import { rejected } from '../../../shared/errors';
 import type { KdfCost } from '../../vault/kdf';
-import { keyringText, openSlot, sealSlot, type Keyring } from '../keyring';
+import { keyringText, noRootPassphrase, openSlot, sealSlot, type Keyring } from '../keyring';
 import { STORE_FILE } from '../layout';
 import { changeStoreFiles as changeFiles } from '../transaction';
 import { checkNewPassphrase } from '../passphrase-policy';
@@ -61,7 +61,7 @@ function rootSubjectWords(core: SessionCore): string[] {
 
 function slotCost(keyring: Keyring, which: 'root' | 'operator'): KdfCost {
   const slot = keyring.slots[which];
-  if ('kind' in slot) throw rejected('policy', 'The root is held by custodians in shares: it has no root passphrase.');
+  if ('kind' in slot) throw rejected('policy', noRootPassphrase(slot)!);
   const { memoryKiB, passes, parallelism } = slot.kdf;
   return { memoryKiB, passes, parallelism };
 }
