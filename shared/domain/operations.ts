@@ -53,6 +53,7 @@ export const CHOICE_PURPOSES = [
   'backup-save',
   'backup-open',
   'import-source',
+  'pkcs11-module',
 ] as const;
 export type ChoicePurpose = (typeof CHOICE_PURPOSES)[number];
 

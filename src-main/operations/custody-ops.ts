@@ -30,8 +30,20 @@ type RootCredential = {
 };
 type ShareRequest = { text: string; label: string; pin?: string | undefined };
 
+/**
+ * A PKCS#11 module is a library the main process loads: in the app it is one
+ * of the usual modules found on this machine, or a file the officer picked in
+ * the main side's own dialog (named by its handle) — never a path the
+ * renderer made up. The command line takes paths.
+ */
+export function modulePathOf(context: OperationContext | undefined, module: string): string {
+  if (!context?.chooser) return path.resolve(module);
+  if (knownModules().some((known) => known.path === module)) return module;
+  return context.destinations.file(module);
+}
+
 /** The root key source a request names: exactly one of the root passphrase, the shares and a token's PIN. */
-export function rootSourceOf(request: RootCredential): RootKeySource {
+export function rootSourceOf(request: RootCredential, context: OperationContext): RootKeySource {
   if (request.rootTokenPin !== undefined) {
     if (request.rootShares || request.rootPassphrase !== undefined) {
       throw rejected(
@@ -39,7 +51,8 @@ export function rootSourceOf(request: RootCredential): RootKeySource {
         'Give the token’s PIN, the root passphrase or the custodians’ shares: only one.',
       );
     }
-    const modulePath = request.rootPkcs11Module;
+    const modulePath =
+      request.rootPkcs11Module === undefined ? undefined : modulePathOf(context, request.rootPkcs11Module);
     return tokenSource({ pin: request.rootTokenPin, ...(modulePath ? { modulePath } : {}) });
   }
   if (request.rootPkcs11Module !== undefined) {
@@ -152,7 +165,7 @@ export async function moveRootToTokenOperation(
   return session.moveRootToToken(
     sealedRootSourceOf(request),
     {
-      modulePath: request.module,
+      modulePath: modulePathOf(context, request.module),
       serial: request.serial,
       pin: request.pin,
       ...(request.keyId !== undefined ? { keyId: request.keyId } : {}),
@@ -162,10 +175,13 @@ export async function moveRootToTokenOperation(
 }
 
 /** The modules found here, and the tokens `module` sees (none asked: none listed). Nothing is logged in. */
-export function tokenChoicesOperation(request: RequestOf<'tokenChoices'>): ResponseOf<'tokenChoices'> {
+export function tokenChoicesOperation(
+  context: OperationContext,
+  request: RequestOf<'tokenChoices'>,
+): ResponseOf<'tokenChoices'> {
   return {
     modules: knownModules().map(({ name, path: modulePath }) => ({ name, path: modulePath })),
-    tokens: request.module ? listTokens(request.module) : [],
+    tokens: request.module ? listTokens(modulePathOf(context, request.module)) : [],
   };
 }
 

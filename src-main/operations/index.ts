@@ -95,7 +95,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     changeCustody: (request) => changeCustodyOperation(context, request, version),
     custodyStatus: () => custodyStatusOperation(context),
     moveRootToToken: (request) => moveRootToTokenOperation(context, request),
-    tokenChoices: async (request) => tokenChoicesOperation(request),
+    tokenChoices: async (request) => tokenChoicesOperation(context, request),
     verifyShare: (request) => verifyShareOperation(context, request),
   };
 }

@@ -8,7 +8,7 @@ import { ClosedStore, createStore } from '../store/store';
 import { createTokenStore, type RootTokenPlan } from '../store/token-ceremony';
 import { tokenSlotOf } from '../store/keyring';
 import { certificateValidity } from './summaries';
-import { ceremonyFor, custodyPlanOf, recordOf } from './custody-ops';
+import { ceremonyFor, custodyPlanOf, modulePathOf, recordOf } from './custody-ops';
 import { currentSession, type OperationContext } from './context';
 
 export async function createStoreOperation(
@@ -22,7 +22,7 @@ export async function createStoreOperation(
     ? await createTokenStore({
         dir: context.storeDir,
         rootSubject: parseSubject(request.rootSubject),
-        rootToken: tokenPlanOf(request.rootToken),
+        rootToken: tokenPlanOf(request.rootToken, modulePathOf(context, request.rootToken.module)),
         ...(ceremony ? { ceremony } : {}),
         operatorPassphrase: request.operatorPassphrase,
         ...(request.rootKey ? { rootKey: request.rootKey } : {}),
@@ -100,11 +100,11 @@ export async function backupOperation(
   };
 }
 
-function tokenPlanOf(plan: NonNullable<RequestOf<'createStore'>['rootToken']>): RootTokenPlan {
+function tokenPlanOf(plan: NonNullable<RequestOf<'createStore'>['rootToken']>, modulePath: string): RootTokenPlan {
   if (plan.useExistingKey && plan.keyId === undefined)
     throw rejected('invalid-option', 'An existing key on the token is named by its id.');
   return {
-    modulePath: plan.module,
+    modulePath,
     serial: plan.serial,
     pin: plan.pin,
     ...(plan.soPin !== undefined ? { soPin: plan.soPin } : {}),
