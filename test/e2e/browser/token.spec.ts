@@ -37,6 +37,10 @@ test('the ceremony makes the root on a token, and the root dialog asks for its P
   await page.getByTestId('root-on-token').check();
   // The usual modules found on this machine are offered; SoftHSM2's is one.
   await page.getByTestId('token-module').selectOption(SOFTHSM_MODULE!);
+  // A module path the renderer makes up is never loaded: only the usual modules, or a file picked in the main side's dialog.
+  await expect(hostCall(harness, 'tokenChoices', { module: path.join(tokenDir, 'made-up.so') })).rejects.toThrow(
+    /Choose the destination again/,
+  );
   await page.getByTestId('token-find').click();
   await expect(page.getByTestId('token-serial').locator('option')).toHaveText([`${serial} — App root token`]);
   await expect(page.getByTestId('root-pass')).toHaveCount(0);
