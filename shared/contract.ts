@@ -276,6 +276,19 @@ export const contract = {
     request: Requests.changeCustody,
     response: Responses.changeCustody,
   },
+  tokenChoices: {
+    channel: 'rootkeeper:token-choices',
+    summary: 'The usual PKCS#11 modules present on this machine, and the tokens a chosen module sees (by serial).',
+    request: Requests.tokenChoices,
+    response: Responses.tokenChoices,
+  },
+  moveRootToToken: {
+    channel: 'rootkeeper:move-root-to-token',
+    summary:
+      "Copies the sealed root key onto a PKCS#11 token (never back), optionally replacing the store's root slot.",
+    request: Requests.moveRootToToken,
+    response: Responses.moveRootToToken,
+  },
   custodyStatus: {
     channel: 'rootkeeper:custody-status',
     summary: 'How the root is held: by passphrase, or M-of-N shares with their custodians and when they were made.',

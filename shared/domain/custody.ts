@@ -20,6 +20,18 @@ export const ShareInputSchema = v.strictObject({
 
 export const RootShares = v.pipe(v.array(ShareInputSchema), v.minLength(1), v.maxLength(16));
 
+/** A root made on a PKCS#11 token: which module and token, the PIN(s), and the key id (new or existing). */
+export const RootTokenPlanSchema = v.strictObject({
+  /** The module's absolute path (a known one, or chosen by the officer). */
+  module: Destination,
+  serial: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  pin: Secret,
+  soPin: v.optional(Secret),
+  keyId: v.optional(v.pipe(v.string(), v.regex(/^(?:[0-9A-Fa-f]{2}){1,64}$/, 'must be a key id in hex'))),
+  /** Use the key already on the token with `keyId` instead of generating one. */
+  useExistingKey: v.optional(v.boolean()),
+});
+
 /** The custodians of a new share set: M of these N rebuild the root key. */
 export const CustodyPlanSchema = v.strictObject({
   threshold: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(16)),
@@ -54,7 +66,9 @@ export const CustodyResultSchema = v.strictObject({
 });
 
 export const CustodyStatusSchema = v.strictObject({
-  mode: v.picklist(['passphrase', 'shares']),
+  mode: v.picklist(['passphrase', 'shares', 'token']),
+  /** Where the root key lives when `mode` is token: nothing secret. */
+  token: v.optional(v.strictObject({ serial: v.string(), keyId: v.string(), moduleHint: v.string() })),
   threshold: v.nullable(v.number()),
   total: v.nullable(v.number()),
   setId: v.nullable(v.string()),

@@ -221,6 +221,8 @@ export const JournalEventSchema = v.variant('type', [
   }),
   /** Shares that unlocked the root for one operation, by index and custodian. */
   event('root-quorum', { setId: v.string(), custodians: v.array(CustodianRefSchema) }),
+  /** The root key used on its PKCS#11 token for one operation (or put there): which token and which key. */
+  event('root-token', { serial: v.string(), keyId: v.string(), action: v.picklist(['created', 'used', 'imported']) }),
   /** A signed ceremony record written: its file and the SHA-256 of its JSON. */
   event('ceremony-recorded', { operation: v.string(), file: v.string(), sha256: Hex }),
 ]);

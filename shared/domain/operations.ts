@@ -20,6 +20,7 @@ import {
   CustodyResultSchema,
   CustodyStatusSchema,
   RootShares,
+  RootTokenPlanSchema,
   ShareInputSchema,
   VerifiedShareSchema,
   WrittenRecordSchema,
@@ -52,6 +53,7 @@ export const CHOICE_PURPOSES = [
   'backup-save',
   'backup-open',
   'import-source',
+  'pkcs11-module',
 ] as const;
 export type ChoicePurpose = (typeof CHOICE_PURPOSES)[number];
 
@@ -59,6 +61,8 @@ export type ChoicePurpose = (typeof CHOICE_PURPOSES)[number];
 export const DROP_PURPOSES = ['import-source'] as const;
 
 const Head = v.strictObject({ sequence: v.number(), chainHash: v.string() });
+/** Where a root key on a PKCS#11 token lives: the token's serial and the key's CKA_ID. Nothing secret. */
+const RootTokenRef = v.strictObject({ serial: v.string(), keyId: v.string() });
 
 export const NameConstraintsRequestSchema = v.strictObject({
   permittedDns: v.optional(v.array(Text)),
@@ -78,6 +82,8 @@ export const Requests = {
     rootPassphrase: v.optional(Passphrase),
     operatorPassphrase: Passphrase,
     custody: v.optional(CustodyPlanSchema),
+    /** The root key on a PKCS#11 token instead of a root passphrase or custody. */
+    rootToken: v.optional(RootTokenPlanSchema),
     ceremony: v.optional(CeremonyRequestSchema),
     /** argon2id cost: higher than the default is allowed, lower only down to the floor (64 MiB, 2 passes). */
     kdfMemoryMiB: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
@@ -97,6 +103,9 @@ export const Requests = {
     /** The root passphrase, or (for a root in custody) `rootShares`. */
     rootPassphrase: v.optional(Passphrase),
     rootShares: v.optional(RootShares),
+    /** For a root on a PKCS#11 token: its PIN, and a module path overriding the store's hint. */
+    rootTokenPin: v.optional(Passphrase),
+    rootPkcs11Module: v.optional(Text),
     ceremony: v.optional(CeremonyRequestSchema),
     /** Replace the active generation, which is retired; without it an active one refuses. */
     rotate: v.optional(v.boolean()),
@@ -156,6 +165,9 @@ export const Requests = {
     days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
     rootPassphrase: v.optional(Passphrase),
     rootShares: v.optional(RootShares),
+    /** For a root on a PKCS#11 token: its PIN, and a module path overriding the store's hint. */
+    rootTokenPin: v.optional(Passphrase),
+    rootPkcs11Module: v.optional(Text),
     ceremony: v.optional(CeremonyRequestSchema),
     /** A folder to write the CRL to, PEM and DER. */
     destination: v.optional(Destination),
@@ -168,6 +180,9 @@ export const Requests = {
     reason: v.optional(v.picklist(REVOCATION_REASONS)),
     rootPassphrase: v.optional(Passphrase),
     rootShares: v.optional(RootShares),
+    /** For a root on a PKCS#11 token: its PIN, and a module path overriding the store's hint. */
+    rootTokenPin: v.optional(Passphrase),
+    rootPkcs11Module: v.optional(Text),
     ceremony: v.optional(CeremonyRequestSchema),
     days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366))),
     /** A folder to write the root CRL to. */
@@ -186,6 +201,9 @@ export const Requests = {
   scheduleRootCrls: v.strictObject({
     rootPassphrase: v.optional(Passphrase),
     rootShares: v.optional(RootShares),
+    /** For a root on a PKCS#11 token: its PIN, and a module path overriding the store's hint. */
+    rootTokenPin: v.optional(Passphrase),
+    rootPkcs11Module: v.optional(Text),
     ceremony: v.optional(CeremonyRequestSchema),
     count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)),
     intervalDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366)),
@@ -259,10 +277,25 @@ export const Requests = {
   changeCustody: v.strictObject({
     rootPassphrase: v.optional(Passphrase),
     rootShares: v.optional(RootShares),
+    /** For a root on a PKCS#11 token: its PIN, and a module path overriding the store's hint. */
+    rootTokenPin: v.optional(Passphrase),
+    rootPkcs11Module: v.optional(Text),
     custody: CustodyPlanSchema,
     ceremony: v.optional(CeremonyRequestSchema),
   }),
   verifyShare: v.strictObject({ share: ShareInputSchema }),
+  /** The usual PKCS#11 modules found here, and the tokens one module sees (for the ceremony's token choice). */
+  tokenChoices: v.strictObject({ module: v.optional(Destination) }),
+  /** The sealed root copied onto a PKCS#11 token; with `replaceRootSlot` the store then keeps only the token slot. */
+  moveRootToToken: v.strictObject({
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    module: Destination,
+    serial: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    pin: Passphrase,
+    keyId: v.optional(v.pipe(v.string(), v.regex(/^(?:[0-9A-Fa-f]{2}){1,64}$/, 'must be a key id in hex'))),
+    replaceRootSlot: v.boolean(),
+  }),
   convert: v.strictObject({
     input: v.pipe(v.instance(Uint8Array), v.maxLength(4 * 1024 * 1024)),
     to: v.picklist(['pem', 'der', 'p7b']),
@@ -324,6 +357,13 @@ export const Responses = {
   changeCustody: CustodyResultSchema,
   custodyStatus: CustodyStatusSchema,
   verifyShare: VerifiedShareSchema,
+  moveRootToToken: v.strictObject({ serial: v.string(), keyId: v.string(), rootSlotReplaced: v.boolean() }),
+  tokenChoices: v.strictObject({
+    modules: v.array(v.strictObject({ name: v.string(), path: v.string() })),
+    tokens: v.array(
+      v.strictObject({ serial: v.string(), label: v.string(), manufacturer: v.string(), model: v.string() }),
+    ),
+  }),
   exportChain: v.strictObject({ pem: v.string(), written: v.nullable(WrittenFolderSchema) }),
   listCertificates: v.strictObject({ certificates: v.array(CertificateSummarySchema), total: v.number() }),
   showCertificate: v.strictObject({ summary: CertificateSummarySchema, detail: CertificateDetailSchema }),
@@ -338,8 +378,9 @@ export const Responses = {
   journalEntries: v.strictObject({ entries: v.array(AuditEntrySchema), total: v.number() }),
   choosePath: v.strictObject({ choice: v.nullable(v.strictObject({ destination: v.string(), label: v.string() })) }),
   useDroppedPath: v.strictObject({ destination: v.string(), label: v.string() }),
-  backup: v.strictObject({ file: v.string(), sha256: v.string(), head: Head }),
-  verifyBackup: v.strictObject({ storeId: v.string(), head: Head }),
+  /** `rootToken`: the root key is not in the backup; it lives on this token, without which the root cannot sign. */
+  backup: v.strictObject({ file: v.string(), sha256: v.string(), head: Head, rootToken: v.optional(RootTokenRef) }),
+  verifyBackup: v.strictObject({ storeId: v.string(), head: Head, rootToken: v.optional(RootTokenRef) }),
   changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']) }),
   convert: v.strictObject({ output: v.instance(Uint8Array) }),
 };

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { needsPin } from '../custody/share-file';
-import { readKeyring, sharesSlotOf } from '../store/keyring';
+import { readKeyring, sharesSlotOf, tokenSlotOf } from '../store/keyring';
 import type { CommandContext, Values } from './command';
 import { UsageError } from './io';
 import { list, optional, storeDir } from './values';
@@ -16,6 +16,8 @@ import { list, optional, storeDir } from './values';
 export const ROOT_SHARE = {
   'root-share': { type: 'string', multiple: true },
   'share-pin': { type: 'string', multiple: true },
+  'root-pin-passin': { type: 'string' },
+  'root-pkcs11-module': { type: 'string' },
 } as const;
 export const CEREMONY = {
   'ceremony-record': { type: 'string' },
@@ -33,6 +35,8 @@ export const ROOT_SHARE_HELP = [
   '                         (the whole share file), env:VAR, pass:WORDS, stdin (one share per line), ask',
   '                         (asked on the terminal without echo); with no root source, asked one at a time',
   '--share-pin SRC          the PIN of each PIN-protected share, in order (else asked)',
+  "--root-pin-passin SRC    the PIN of the token the root key lives on (else asked when the store's root is on one)",
+  "--root-pkcs11-module PATH  the token's PKCS#11 module, instead of the one the store remembers",
 ];
 export const CEREMONY_HELP = [
   '--ceremony-record DIR    write a signed ceremony record (JSON, .sig, PDF, README) to DIR',
@@ -97,9 +101,12 @@ async function readShareSource(context: CommandContext, source: string, position
  * given, or — with neither — whatever the store's custody needs, asked on
  * the terminal (each custodian's share in turn, or the root passphrase).
  */
-export type RootCredential = { rootPassphrase: string } | { rootShares: ShareRequest[] };
+export type RootCredential =
+  { rootPassphrase: string } | { rootShares: ShareRequest[] } | { rootTokenPin: string; rootPkcs11Module?: string };
 
 export async function readRootCredential(context: CommandContext): Promise<RootCredential> {
+  const token = await readTokenCredential(context);
+  if (token) return token;
   const shares = await readRootShares(context);
   const passin = optional(context.values, 'root-passin');
   if (shares && passin !== undefined) throw new UsageError('give --root-passin or --root-share, not both');
@@ -116,6 +123,33 @@ export async function readRootCredential(context: CommandContext): Promise<RootC
     }
   }
   return { rootPassphrase: await context.passphrases.read(passin, 'Root passphrase') };
+}
+
+/**
+ * The token's PIN (and module) when --root-pin-passin is given, or when the
+ * store's root is on a token and no other root source was given (asked).
+ */
+async function readTokenCredential(context: CommandContext): Promise<RootCredential | undefined> {
+  const { values, io, passphrases } = context;
+  const pinSource = optional(values, 'root-pin-passin');
+  const module = optional(values, 'root-pkcs11-module');
+  const others = optional(values, 'root-passin') !== undefined || list(values, 'root-share').length > 0;
+  if (pinSource !== undefined && others)
+    throw new UsageError('give --root-pin-passin, --root-passin or --root-share: only one');
+  if (pinSource === undefined) {
+    if (others) {
+      if (module !== undefined) throw new UsageError('--root-pkcs11-module goes with a root on a token');
+      return undefined;
+    }
+    const keyring = await readKeyring(storeDir(values, io)).catch(() => null);
+    if (!keyring || !tokenSlotOf(keyring)) {
+      if (module !== undefined) throw new UsageError('--root-pkcs11-module goes with a root on a token');
+      return undefined;
+    }
+  }
+  const modulePath = module === undefined ? undefined : path.resolve(io.cwd, module);
+  const pin = await passphrases.read(pinSource, 'Token PIN');
+  return { rootTokenPin: pin, ...(modulePath ? { rootPkcs11Module: modulePath } : {}) };
 }
 
 export function ceremonyOf(values: Values, cwd: string): { destination: string; witnesses: string[] } | undefined {

@@ -13,6 +13,7 @@ export function passphraseSource(passphrase: string): SealedRootSource {
           `The root is held by custodians, ${access.sharesSlot.threshold} of ${access.sharesSlot.total} shares needed: give their shares (--root-share) instead of a root passphrase.`,
         );
       }
+      if (access.tokenSlot) throw tokenHeld(access.tokenSlot.serial);
       const pkcs8 = await access.throttled(() => access.openPassphraseSlot(passphrase));
       return { pkcs8, present: [] };
     },
@@ -26,4 +27,12 @@ export function passphraseSource(passphrase: string): SealedRootSource {
 
 export function rootCertificateOf(access: RootSlotAccess): x509.X509Certificate {
   return new x509.X509Certificate(Buffer.from(access.rootCertificate, 'base64'));
+}
+
+/** The refusal a sealed source gives when the root key lives on a token. */
+export function tokenHeld(serial: string) {
+  return rejected(
+    'policy',
+    `The root key lives on PKCS#11 token ${serial}: give the token's PIN (--root-pin-passin) instead of a root passphrase or shares.`,
+  );
 }

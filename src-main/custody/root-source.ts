@@ -16,6 +16,7 @@ import { crypto, x509, type CryptoKey } from '../engine/x509';
 import type { KdfPolicy } from '../vault/kdf';
 import { wipe } from '../vault/secrets';
 import type { CustodianRef, SharesSlot } from './custody-slot';
+import type { TokenSlot } from './token/token-slot';
 
 /** What a source may see of the store: its root slot, and the store's own ways to open and throttle. */
 export interface RootSlotAccess {
@@ -24,6 +25,8 @@ export interface RootSlotAccess {
   readonly rootCertificate: string;
   /** The custody slot when the root is held in shares; null when it is sealed under a passphrase. */
   readonly sharesSlot: SharesSlot | null;
+  /** Where the root key lives when it is on a PKCS#11 token; null otherwise. */
+  readonly tokenSlot: TokenSlot | null;
   readonly kdfPolicy?: KdfPolicy;
   /** Runs an attempt under the store's unlock throttle: a WRONG_PASSPHRASE counts as a failure. */
   throttled<T>(attempt: () => Promise<T>): Promise<T>;
@@ -43,6 +46,8 @@ export interface RootSigner {
   signDetached(data: Uint8Array): Promise<Uint8Array>;
   /** The custodians whose shares opened the root; empty for a passphrase (or a token). */
   readonly present: readonly CustodianRef[];
+  /** The token the key stayed on, for the journal; absent for a key from the store. */
+  readonly token?: { readonly serial: string; readonly keyId: string };
   /** Called once when the operation ends, however it ends: the source lets go of the key. */
   release(): Promise<void>;
 }
@@ -81,6 +86,7 @@ export interface KeySignerOptions {
   readonly provider?: SigningProvider;
   readonly certificate: x509.X509Certificate;
   readonly present: readonly CustodianRef[];
+  readonly token?: { readonly serial: string; readonly keyId: string };
   /** What ends the source's hold on the key (a token's logout); nothing by default. */
   readonly release?: () => void | Promise<void>;
 }
@@ -95,6 +101,7 @@ export function signerFromKey(options: KeySignerOptions): RootSigner {
     issuer: { certificate: options.certificate, signingKey: key, ...(provider ? { provider } : {}) },
     digest: algorithm.hash === 'SHA-256' ? 'sha256' : 'sha384',
     present: options.present,
+    ...(options.token ? { token: options.token } : {}),
     signDetached: (data) => signDetached(provider ?? crypto, recordKey, algorithm, data),
     async release() {
       if (released) return;

@@ -9,7 +9,7 @@ import { RootkeeperError, rejected } from '../../shared/errors';
 import type { KdfPolicy } from '../vault/kdf';
 import { wipe } from '../vault/secrets';
 import { openSharesSlot, shareDigest, type CustodianRef, type SharesSlot } from './custody-slot';
-import { rootCertificateOf } from './passphrase';
+import { rootCertificateOf, tokenHeld } from './passphrase';
 import type { RootSlotAccess, SealedRootSource } from './root-source';
 import { signerFromPkcs8 } from './root-source';
 import { storeTagOf, type Share } from './share-codec';
@@ -89,6 +89,7 @@ export function sharesSource(inputs: readonly ShareInput[]): SealedRootSource {
     kind: 'shares',
     async unseal(access: RootSlotAccess) {
       const slot = access.sharesSlot;
+      if (access.tokenSlot) throw tokenHeld(access.tokenSlot.serial);
       if (!slot) {
         throw rejected(
           'policy',

@@ -58,6 +58,16 @@ export function dialogFor(purpose: ChoicePurpose, today = new Date()): Choice {
           properties: ['openFile', 'dontAddToRecent'],
         },
       };
+    case 'pkcs11-module':
+      return {
+        kind: 'open',
+        options: {
+          title: "Choose the token's PKCS#11 module (opensc-pkcs11, libykcs11, libsofthsm2, …)",
+          buttonLabel: 'Use this module',
+          filters: [{ name: 'PKCS#11 module', extensions: ['so', 'dylib', 'dll'] }],
+          properties: ['openFile', 'dontAddToRecent'],
+        },
+      };
   }
 }
 

@@ -133,6 +133,11 @@ function describe(event: JournalEvent): Described {
         category: 'access',
         summary: `Root unlocked by shares of ${event.custodians.map((custodian) => `${custodian.name} (${custodian.index})`).join(', ')}.`,
       };
+    case 'root-token':
+      return {
+        category: 'access',
+        summary: `Root key ${TOKEN_ACTIONS[event.action]} PKCS#11 token ${event.serial} (key id ${event.keyId}).`,
+      };
     case 'ceremony-recorded':
       return {
         category: 'ca',
@@ -140,6 +145,8 @@ function describe(event: JournalEvent): Described {
       };
   }
 }
+
+const TOKEN_ACTIONS = { created: 'generated on', used: 'used on', imported: 'copied onto' } as const;
 
 const SOURCES: Readonly<Record<Extract<JournalEvent, { type: 'certificate-issued' }>['source'], string>> = {
   'generated-key': 'key made here',

@@ -88,7 +88,7 @@ export async function revokeAuthorityOperation(
   version = '',
 ): Promise<ResponseOf<'revokeAuthority'>> {
   const session = currentSession(context);
-  const source = rootSourceOf(request);
+  const source = rootSourceOf(request, context);
   const ceremony = ceremonyFor(context, request, 'intermediate-revoke', version);
   // The root CRL's folder is named by the number it will get, and claimed before the root signs it.
   const folder = request.destination
@@ -226,7 +226,7 @@ export async function scheduleRootCrlsOperation(
   version = '',
 ): Promise<ResponseOf<'scheduleRootCrls'>> {
   const session = currentSession(context);
-  const source = rootSourceOf(request);
+  const source = rootSourceOf(request, context);
   const ceremony = ceremonyFor(context, request, 'root-crl-schedule', version);
   const previous = session.inventory.rootSchedule;
   const graceDays = request.graceDays ?? 14;

@@ -9,21 +9,63 @@ import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { RootkeeperError, rejected } from '../../shared/errors';
 import { CeremonyLog, type CeremonyHook, type CeremonyOperation } from '../custody/ceremony-record';
 import { passphraseSource } from '../custody/passphrase';
-import type { SealedRootSource } from '../custody/root-source';
+import type { RootKeySource, SealedRootSource } from '../custody/root-source';
+import { tokenSource } from '../custody/token/token-source';
+import { knownModules } from '../custody/token/modules';
+import { listTokens } from '../custody/token/pkcs11-token';
 import type { CustodyPlan, ShareFileOut } from '../custody/share-delivery';
 import { checkShare, sharesSource, type ShareInput } from '../custody/shares';
 import { readShareText } from '../custody/share-file';
 import { ceremonyHook } from '../exports/ceremony';
 import { checkExportDestination, writeExportFolder, type WrittenFolder } from '../exports/folder';
-import { readKeyring, sharesSlotOf } from '../store/keyring';
+import { readKeyring, sharesSlotOf, tokenSlotOf } from '../store/keyring';
 import { DEFAULT_KDF_COST } from '../vault/kdf';
 import { currentSession, type OperationContext } from './context';
 
-type RootCredential = { rootPassphrase?: string | undefined; rootShares?: readonly ShareRequest[] | undefined };
+type RootCredential = {
+  rootPassphrase?: string | undefined;
+  rootShares?: readonly ShareRequest[] | undefined;
+  rootTokenPin?: string | undefined;
+  rootPkcs11Module?: string | undefined;
+};
 type ShareRequest = { text: string; label: string; pin?: string | undefined };
 
-/** The root key source a request names: exactly one of the root passphrase and the shares. */
-export function rootSourceOf(request: RootCredential): SealedRootSource {
+/**
+ * A PKCS#11 module is a library the main process loads: in the app it is one
+ * of the usual modules found on this machine, or a file the officer picked in
+ * the main side's own dialog (named by its handle) — never a path the
+ * renderer made up. The command line takes paths.
+ */
+export function modulePathOf(context: OperationContext | undefined, module: string): string {
+  if (!context?.chooser) return path.resolve(module);
+  if (knownModules().some((known) => known.path === module)) return module;
+  return context.destinations.file(module);
+}
+
+/** The root key source a request names: exactly one of the root passphrase, the shares and a token's PIN. */
+export function rootSourceOf(request: RootCredential, context: OperationContext): RootKeySource {
+  if (request.rootTokenPin !== undefined) {
+    if (request.rootShares || request.rootPassphrase !== undefined) {
+      throw rejected(
+        'invalid-option',
+        'Give the token’s PIN, the root passphrase or the custodians’ shares: only one.',
+      );
+    }
+    const modulePath =
+      request.rootPkcs11Module === undefined ? undefined : modulePathOf(context, request.rootPkcs11Module);
+    return tokenSource({ pin: request.rootTokenPin, ...(modulePath ? { modulePath } : {}) });
+  }
+  if (request.rootPkcs11Module !== undefined) {
+    throw rejected('invalid-option', 'A PKCS#11 module goes with the token’s PIN.');
+  }
+  return sealedRootSourceOf(request);
+}
+
+/** The root key source of an operation that re-seals the root (custody): never a token's, whose key cannot leave it. */
+export function sealedRootSourceOf(request: RootCredential): SealedRootSource {
+  if (request.rootTokenPin !== undefined) {
+    throw rejected('policy', 'The root key lives on a token: it cannot be split into shares or sealed again.');
+  }
   if (request.rootShares && request.rootPassphrase !== undefined) {
     throw rejected('invalid-option', 'Give the root passphrase or the custodians’ shares, not both.');
   }
@@ -105,7 +147,7 @@ export async function changeCustodyOperation(
   const ceremony = ceremonyFor(context, request, resharing ? 'custody-reshare' : 'custody-split', version);
   const plan = custodyPlanOf(context, request.custody, written);
   const result = await session.changeCustody(
-    rootSourceOf(request),
+    sealedRootSourceOf(request),
     { ...plan, deliver: plan.deliver, pinCost: context.environment.kdfCost ?? DEFAULT_KDF_COST },
     ceremony,
   );
@@ -117,10 +159,52 @@ export async function changeCustodyOperation(
   };
 }
 
+/** The sealed root copied onto a token; the PIN and the passphrase stay here. */
+export async function moveRootToTokenOperation(
+  context: OperationContext,
+  request: RequestOf<'moveRootToToken'>,
+): Promise<ResponseOf<'moveRootToToken'>> {
+  const session = currentSession(context);
+  return session.moveRootToToken(
+    sealedRootSourceOf(request),
+    {
+      modulePath: modulePathOf(context, request.module),
+      serial: request.serial,
+      pin: request.pin,
+      ...(request.keyId !== undefined ? { keyId: request.keyId } : {}),
+    },
+    request.replaceRootSlot,
+  );
+}
+
+/** The modules found here, and the tokens `module` sees (none asked: none listed). Nothing is logged in. */
+export function tokenChoicesOperation(
+  context: OperationContext,
+  request: RequestOf<'tokenChoices'>,
+): ResponseOf<'tokenChoices'> {
+  return {
+    modules: knownModules().map(({ name, path: modulePath }) => ({ name, path: modulePath })),
+    tokens: request.module ? listTokens(modulePathOf(context, request.module)) : [],
+  };
+}
+
 /** How the root is held, from the store file: no passphrase needed. */
 export async function custodyStatusOperation(context: OperationContext): Promise<ResponseOf<'custodyStatus'>> {
   const keyring = await readKeyring(context.storeDir);
   if (!keyring) throw rejected('not-found', `${context.storeDir} does not hold a Rootkeeper store.`);
+  const token = tokenSlotOf(keyring);
+  if (token) {
+    const { serial, keyId, moduleHint } = token;
+    return {
+      mode: 'token',
+      token: { serial, keyId, moduleHint },
+      threshold: null,
+      total: null,
+      setId: null,
+      sharesMadeAt: null,
+      custodians: [],
+    };
+  }
   const slot = sharesSlotOf(keyring);
   if (!slot) {
     return { mode: 'passphrase', threshold: null, total: null, setId: null, sharesMadeAt: null, custodians: [] };

@@ -37,7 +37,13 @@ import {
   scheduleRootCrlsOperation,
   showAuthorityOperation,
 } from './authority-ops';
-import { changeCustodyOperation, custodyStatusOperation, verifyShareOperation } from './custody-ops';
+import {
+  changeCustodyOperation,
+  custodyStatusOperation,
+  moveRootToTokenOperation,
+  tokenChoicesOperation,
+  verifyShareOperation,
+} from './custody-ops';
 import {
   acceptRollbackOperation,
   backupOperation,
@@ -95,6 +101,8 @@ export function operationHandlers(context: OperationContext, version: string): O
     importStore: (request) => importStoreOperation(context, request),
     changeCustody: (request) => changeCustodyOperation(context, request, version),
     custodyStatus: () => custodyStatusOperation(context),
+    moveRootToToken: (request) => moveRootToTokenOperation(context, request),
+    tokenChoices: async (request) => tokenChoicesOperation(context, request),
     verifyShare: (request) => verifyShareOperation(context, request),
   };
 }

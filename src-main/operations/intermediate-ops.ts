@@ -19,7 +19,7 @@ export async function createIntermediateOperation(
   const operation = request.rotate ? 'intermediate-rotate' : 'intermediate-create';
   const ceremony = ceremonyFor(context, request, operation, version);
   const issued = await currentSession(context).createIntermediate(
-    rootSourceOf(request),
+    rootSourceOf(request, context),
     {
       subject: parseSubject(request.subject),
       ...(request.key ? { key: request.key } : {}),

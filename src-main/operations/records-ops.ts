@@ -38,13 +38,13 @@ export async function generateCrlOperation(
   version = '',
 ): Promise<ResponseOf<'generateCrl'>> {
   const session = currentSession(context);
-  if (request.ca !== 'root' && (request.ceremony || request.rootShares)) {
+  if (request.ca !== 'root' && (request.ceremony || request.rootShares || request.rootTokenPin !== undefined)) {
     throw rejected(
       'invalid-option',
       'The intermediate signs its own CRL: the root, its shares and a ceremony are not involved.',
     );
   }
-  const source = request.ca === 'root' ? rootSourceOf(request) : null;
+  const source = request.ca === 'root' ? rootSourceOf(request, context) : null;
   const ceremony = request.ca === 'root' ? ceremonyFor(context, request, 'root-crl', version) : undefined;
   const destination = request.destination ? context.destinations.folder(request.destination) : null;
   const claimed: { reservation?: Reservation } = {};

@@ -1,12 +1,14 @@
 /** The key ceremony, unlocking and locking, passphrase changes, the journal, backups. */
 import type { RequestOf, ResponseOf } from '../../shared/contract';
-import { RootkeeperError } from '../../shared/errors';
+import { RootkeeperError, rejected } from '../../shared/errors';
 import { parseSubject } from '../engine/names';
 import { restoreBackup, verifyBackup, writeBackup } from '../store/backup';
 import { DEFAULT_KDF_COST, type KdfCost } from '../vault/kdf';
 import { ClosedStore, acceptRollback, createStore } from '../store/store';
+import { createTokenStore, type RootTokenPlan } from '../store/token-ceremony';
+import { tokenSlotOf } from '../store/keyring';
 import { certificateValidity } from './summaries';
-import { ceremonyFor, custodyPlanOf, recordOf } from './custody-ops';
+import { ceremonyFor, custodyPlanOf, modulePathOf, recordOf } from './custody-ops';
 import type { WrittenFolder } from '../exports/folder';
 import { currentSession, type OperationContext } from './context';
 
@@ -18,20 +20,32 @@ export async function createStoreOperation(
   const shareFiles: string[] = [];
   let shares: WrittenFolder | undefined;
   const ceremony = ceremonyFor(context, request, 'init', version);
-  const created = await createStore({
-    dir: context.storeDir,
-    rootSubject: parseSubject(request.rootSubject),
-    ...(request.rootPassphrase !== undefined ? { rootPassphrase: request.rootPassphrase } : {}),
-    ...(request.custody
-      ? { custody: custodyPlanOf(context, request.custody, shareFiles, (folder) => (shares = folder)) }
-      : {}),
-    ...(ceremony ? { ceremony } : {}),
-    operatorPassphrase: request.operatorPassphrase,
-    ...(request.rootKey ? { rootKey: request.rootKey } : {}),
-    ...(request.rootDays ? { rootDays: request.rootDays } : {}),
-    ...context.environment,
-    ...kdfCost(request),
-  });
+  const created = request.rootToken
+    ? await createTokenStore({
+        dir: context.storeDir,
+        rootSubject: parseSubject(request.rootSubject),
+        rootToken: tokenPlanOf(request.rootToken, modulePathOf(context, request.rootToken.module)),
+        ...(ceremony ? { ceremony } : {}),
+        operatorPassphrase: request.operatorPassphrase,
+        ...(request.rootKey ? { rootKey: request.rootKey } : {}),
+        ...(request.rootDays ? { rootDays: request.rootDays } : {}),
+        ...context.environment,
+        ...kdfCost(request),
+      })
+    : await createStore({
+        dir: context.storeDir,
+        rootSubject: parseSubject(request.rootSubject),
+        ...(request.rootPassphrase !== undefined ? { rootPassphrase: request.rootPassphrase } : {}),
+        ...(request.custody
+          ? { custody: custodyPlanOf(context, request.custody, shareFiles, (folder) => (shares = folder)) }
+          : {}),
+        ...(ceremony ? { ceremony } : {}),
+        operatorPassphrase: request.operatorPassphrase,
+        ...(request.rootKey ? { rootKey: request.rootKey } : {}),
+        ...(request.rootDays ? { rootDays: request.rootDays } : {}),
+        ...context.environment,
+        ...kdfCost(request),
+      });
   const { subject, notAfter } = certificateValidity(created.rootCertificate);
   return {
     storeId: created.storeId,
@@ -112,7 +126,26 @@ export async function backupOperation(
   request: RequestOf<'backup'>,
 ): Promise<ResponseOf<'backup'>> {
   const summary = await writeBackup(currentSession(context), context.destinations.file(request.destination));
-  return { file: summary.file, sha256: summary.sha256, head: summary.head };
+  const token = tokenSlotOf(currentSession(context).keyring);
+  return {
+    file: summary.file,
+    sha256: summary.sha256,
+    head: summary.head,
+    ...(token ? { rootToken: { serial: token.serial, keyId: token.keyId } } : {}),
+  };
+}
+
+function tokenPlanOf(plan: NonNullable<RequestOf<'createStore'>['rootToken']>, modulePath: string): RootTokenPlan {
+  if (plan.useExistingKey && plan.keyId === undefined)
+    throw rejected('invalid-option', 'An existing key on the token is named by its id.');
+  return {
+    modulePath,
+    serial: plan.serial,
+    pin: plan.pin,
+    ...(plan.soPin !== undefined ? { soPin: plan.soPin } : {}),
+    ...(plan.keyId !== undefined ? { keyId: plan.keyId } : {}),
+    ...(plan.useExistingKey ? { existing: true } : {}),
+  };
 }
 
 function kdfCost(request: RequestOf<'createStore'>): { kdfCost?: KdfCost } {

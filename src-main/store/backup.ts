@@ -17,7 +17,7 @@ import { reserveFile } from '../exports/reservation';
 import { writeFileAtomic } from './atomic-write';
 import { decodeChecked } from './checked-file';
 import { inspectStoreFolder } from './folder';
-import { KeyringSchema, openSlot, sha256Hex } from './keyring';
+import { KeyringSchema, openSlot, sha256Hex, tokenSlotOf } from './keyring';
 import { STORE_FILE, isStoreFile } from './layout';
 import { resolveInterruptedRestore, restoreFiles } from './restore-staging';
 import { partialSuccess } from './transaction';
@@ -201,11 +201,17 @@ export async function verifyBackup(
   file: string,
   operatorPassphrase: string,
   environment: StoreEnvironment = {},
-): Promise<{ storeId: string; head: JournalHead }> {
+): Promise<{ storeId: string; head: JournalHead; rootToken?: { serial: string; keyId: string } }> {
   const backup = await openBackup(file, operatorPassphrase, environment);
   try {
     await checkOpened(backup);
-    return { storeId: backup.storeId, head: backup.head };
+    const keyring = decodeChecked(backup.files.get(STORE_FILE)!.toString('utf8'), STORE_FILE, KeyringSchema);
+    const token = tokenSlotOf(keyring);
+    return {
+      storeId: backup.storeId,
+      head: backup.head,
+      ...(token ? { rootToken: { serial: token.serial, keyId: token.keyId } } : {}),
+    };
   } finally {
     wipe(backup.dataKey);
   }

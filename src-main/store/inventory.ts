@@ -278,6 +278,7 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'change-ended':
     case 'custody-created':
     case 'root-quorum':
+    case 'root-token':
     case 'ceremony-recorded':
       return null;
   }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import * as v from 'valibot';
 import { RootkeeperError, rejected } from '../../shared/errors';
 import { SharesSlotSchema, type SharesSlot } from '../custody/custody-slot';
+import { TokenSlotSchema, type TokenSlot } from '../custody/token/token-slot';
 import { open, seal } from '../vault/aead';
 import {
   KdfCeilingError,
@@ -71,8 +72,11 @@ export const KeyringSchema = v.strictObject({
   version: v.picklist([1, STORE_VERSION]),
   storeId: v.pipe(v.string(), v.uuid()),
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
-  /** The root slot: sealed under the root passphrase, or (custody) under a key held as M-of-N shares. */
-  slots: v.strictObject({ operator: SlotSchema, root: v.union([SlotSchema, SharesSlotSchema]) }),
+  /**
+   * The root slot: sealed under the root passphrase, or (custody) under a key
+   * held as M-of-N shares, or (a token) no key at all, only where it lives.
+   */
+  slots: v.strictObject({ operator: SlotSchema, root: v.union([SlotSchema, SharesSlotSchema, TokenSlotSchema]) }),
   certificates: v.strictObject({ root: Base64, intermediate: v.nullable(Base64) }),
   binding: v.optional(BindingSchema),
   epochs: v.optional(EpochsSchema),
@@ -83,7 +87,22 @@ export type Slot = Keyring['slots']['operator'];
 
 /** The custody slot, when the root is held in shares. */
 export function sharesSlotOf(keyring: Keyring): SharesSlot | null {
-  return 'kind' in keyring.slots.root ? keyring.slots.root : null;
+  const slot = keyring.slots.root;
+  return 'kind' in slot && slot.kind === 'shares' ? slot : null;
+}
+
+/** The token slot, when the root key lives on a PKCS#11 token. */
+export function tokenSlotOf(keyring: Keyring): TokenSlot | null {
+  const slot = keyring.slots.root;
+  return 'kind' in slot && slot.kind === 'token' ? slot : null;
+}
+
+/** Why a root slot has no root passphrase, or null when it has one. */
+export function noRootPassphrase(slot: Keyring['slots']['root']): string | null {
+  if (!('kind' in slot)) return null;
+  return slot.kind === 'token'
+    ? `The root key lives on PKCS#11 token ${slot.serial}: it has no root passphrase; give the token's PIN (--root-pin-passin).`
+    : 'The root is held by custodians in shares: it has no root passphrase.';
 }
 export type SlotPurpose = 'operator-data-key' | 'root-private-key';
 
@@ -159,9 +178,7 @@ export async function openSlot(
   what: string,
 ): Promise<Buffer> {
   const slot = purpose === 'operator-data-key' ? keyring.slots.operator : keyring.slots.root;
-  if ('kind' in slot) {
-    throw rejected('policy', 'The root is held by custodians in shares: it has no root passphrase.');
-  }
+  if ('kind' in slot) throw rejected('policy', noRootPassphrase(slot)!);
   try {
     checkKdfCeiling(slot.kdf, policy);
   } catch (error) {

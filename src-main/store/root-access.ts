@@ -1,7 +1,7 @@
 /** What a root key source may see and use of a store: its root slot, the unlock throttle, the passphrase slot's opener. */
 import type { RootSlotAccess } from '../custody/root-source';
 import type { KdfPolicy } from '../vault/kdf';
-import { openSlot, sharesSlotOf, type Keyring } from './keyring';
+import { openSlot, sharesSlotOf, tokenSlotOf, type Keyring } from './keyring';
 import { throttled, type FailureSummary, type UnlockThrottle } from './throttle';
 
 /** A successful root unlock's earlier failures, and how to clear them once they are journaled. */
@@ -25,6 +25,7 @@ export function rootSlotAccess(
     storeId: keyring.storeId,
     rootCertificate: keyring.certificates.root,
     sharesSlot: sharesSlotOf(keyring),
+    tokenSlot: tokenSlotOf(keyring),
     ...(kdfPolicy ? { kdfPolicy } : {}),
     throttled: async (attempt) => {
       const result = await throttled(throttle, { dir, which: 'root' }, attempt);

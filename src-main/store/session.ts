@@ -33,6 +33,7 @@ import * as renewal from './session/renewal';
 import * as journal from './session/journal-access';
 import * as passphrases from './session/passphrases';
 import * as revocation from './session/revocation';
+import * as toToken from './session/to-token';
 
 export { DEFAULT_IDLE_TIMEOUT_MS, type SessionParts } from './session/core';
 export { BatchRefusal, issuedEvent, type BatchIssued, type IssueOptions, type IssuedWithKey } from './session/issuing';
@@ -271,6 +272,11 @@ export class Session {
     ceremony?: CeremonyHook,
   ): Promise<custody.CustodyResult> {
     return custody.changeCustody(this.core, source, change, ceremony);
+  }
+
+  // The root onto a token (session/to-token.ts)
+  moveRootToToken(source: SealedRootSource, target: toToken.TokenTarget, replaceSlot: boolean) {
+    return toToken.moveRootToToken(this.core, source, target, replaceSlot);
   }
 
   // Passphrases (session/passphrases.ts)

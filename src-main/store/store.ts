@@ -23,7 +23,8 @@ import { DEFAULT_KDF_COST, PRODUCTION_KDF_POLICY, checkKdfFloor, type KdfCost, t
 import { subkey, wipe } from '../vault/secrets';
 import type { CeremonyHook } from '../custody/ceremony-record';
 import type { SharesSlot } from '../custody/custody-slot';
-import { signerFromPkcs8 } from '../custody/root-source';
+import { signerFromPkcs8, type RootSigner } from '../custody/root-source';
+import type { TokenSlot } from '../custody/token/token-slot';
 import { checkCustodyPlan, prepareCustody, type CustodyPlan, type ShareFileOut } from '../custody/share-delivery';
 import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
@@ -84,6 +85,8 @@ export interface NewStorePassphrases extends StoreEnvironment {
   /** The root passphrase; absent when the root goes straight into custody. */
   readonly rootPassphrase?: string;
   readonly operatorPassphrase: string;
+  /** The root key on a PKCS#11 token instead (token-ceremony.ts): no root passphrase, no custody. */
+  readonly rootOnToken?: boolean;
   /** M-of-N custody instead of a root passphrase: the shares are delivered before the store exists. */
   readonly custody?: CustodyPlan & { deliver(files: readonly ShareFileOut[]): Promise<void> };
   /** A signed ceremony record, written once the store exists. */
@@ -125,8 +128,12 @@ export async function withNewStoreFolder<T>(
   const policy = options.kdfPolicy ?? PRODUCTION_KDF_POLICY;
   const cost = options.kdfCost ?? DEFAULT_KDF_COST;
   checkKdfFloor(cost, policy);
-  if ((options.rootPassphrase === undefined) === (options.custody === undefined)) {
-    throw rejected('invalid-option', 'The root needs either a root passphrase or custodians (M-of-N), and not both.');
+  const ways = [options.rootPassphrase !== undefined, options.custody !== undefined, options.rootOnToken === true];
+  if (ways.filter(Boolean).length !== 1) {
+    throw rejected(
+      'invalid-option',
+      'The root needs exactly one of a root passphrase, custodians (M-of-N) or a PKCS#11 token.',
+    );
   }
   if (options.custody) checkCustodyPlan(options.custody);
   if (options.rootPassphrase !== undefined) checkPassphraseStrength('root', options.rootPassphrase, [...context]);
@@ -176,8 +183,10 @@ async function ceremony(options: CreateStoreOptions, cost: KdfCost, guard: Write
 export interface NewStoreContents {
   readonly storeId: string;
   readonly rootCertificate: Uint8Array;
-  /** The root's PKCS#8; the caller wipes it. */
-  readonly rootPkcs8: Buffer;
+  /** The root's PKCS#8; the caller wipes it. Absent when the root key is on a token. */
+  readonly rootPkcs8?: Buffer;
+  /** The root on a token: its slot, and a signer through the token for the ceremony record. */
+  readonly rootToken?: { readonly slot: TokenSlot; readonly signer: RootSigner };
   /** An intermediate that issues from the start (an import); its PKCS#8 the caller wipes. */
   readonly intermediate?: { readonly certificate: Uint8Array; readonly pkcs8: Buffer };
   /** Events after store-created and root-created, in the same first append. */
@@ -208,7 +217,7 @@ export async function sealNewStore(
   try {
     const partial = { storeId };
     const custody = options.custody
-      ? await shareRootKey(options.custody, root, storeId, contents.rootPkcs8, cost)
+      ? await shareRootKey(options.custody, root, storeId, pkcs8Of(contents), cost)
       : null;
     for (const custodian of custody?.slot.custodians ?? []) {
       const names = custody!.files
@@ -216,13 +225,17 @@ export async function sealNewStore(
         .filter((name) => name.startsWith(`share-${custodian.index}-`));
       log?.receiving(custodian, names);
     }
+    const tokenSlot = contents.rootToken?.slot;
     const rootSlot =
       custody?.slot ??
-      (await sealSlot(partial, 'root-private-key', options.rootPassphrase!, cost, contents.rootPkcs8, rootCertificate));
+      tokenSlot ??
+      (await sealSlot(partial, 'root-private-key', options.rootPassphrase!, cost, pkcs8Of(contents), rootCertificate));
     log?.step(
       custody
         ? 'The root key was sealed under the custody key, then the custody key was wiped.'
-        : 'The root key was sealed under the root passphrase.',
+        : tokenSlot
+          ? `The root key stays on PKCS#11 token ${tokenSlot.serial} (key id ${tokenSlot.keyId}); the store keeps only where it is.`
+          : 'The root key was sealed under the root passphrase.',
     );
     const operatorSlot = await sealSlot(partial, 'operator-data-key', options.operatorPassphrase, cost, dataKey);
     const intermediate = contents.intermediate;
@@ -241,6 +254,17 @@ export async function sealNewStore(
           sha256: sha256Hex(contents.rootCertificate),
         },
         ...(custody ? [custodyCreated(createdAt, custody.slot)] : []),
+        ...(tokenSlot
+          ? [
+              {
+                type: 'root-token' as const,
+                at: createdAt,
+                serial: tokenSlot.serial,
+                keyId: tokenSlot.keyId,
+                action: 'created' as const,
+              },
+            ]
+          : []),
         ...(contents.events?.(createdAt) ?? []),
       ],
       1,
@@ -261,13 +285,22 @@ export async function sealNewStore(
     };
     await writeKeyring(options.dir, bindKeyring(unbound, dataKey, writer.current));
     log?.step('The store file was written: the store exists.');
-    if (options.ceremony)
-      await recordCeremony(options.ceremony, writer, root, contents.rootPkcs8, custody?.slot ?? null, storeId);
+    if (options.ceremony) {
+      const signer =
+        contents.rootToken?.signer ?? (await signerFromPkcs8(Buffer.from(pkcs8Of(contents)), root.certificate, []));
+      await recordCeremony(options.ceremony, writer, root, signer, custody?.slot ?? null, storeId);
+    }
     await witnessOf(options)?.record(storeId, writer.current);
     return writer.current;
   } finally {
     wipe(dataKey);
   }
+}
+
+function pkcs8Of(contents: NewStoreContents): Buffer {
+  if (!contents.rootPkcs8)
+    throw rejected('invalid-option', 'The root key is on a token: it cannot be sealed or shared.');
+  return contents.rootPkcs8;
 }
 
 /** Splits a custody key into the plan's shares and delivers their files before anything of the store is written. */
@@ -326,11 +359,10 @@ async function recordCeremony(
   hook: CeremonyHook,
   writer: JournalWriter,
   root: { certificate: x509.X509Certificate; der: Uint8Array },
-  rootPkcs8: Buffer,
+  signer: RootSigner,
   slot: SharesSlot | null,
   storeId: string,
 ): Promise<void> {
-  const signer = await signerFromPkcs8(Buffer.from(rootPkcs8), root.certificate, []);
   const written = await hook.write(
     {
       store: { id: storeId, rootSubject: root.certificate.subject, rootSha256: fingerprints(root.der).sha256 },

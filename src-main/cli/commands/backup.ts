@@ -1,6 +1,6 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, OUT, STORE, STORE_HELP, type Command } from '../command';
 import { checkInputFile } from '../input-file';
-import { print, printJson, progress } from '../io';
+import { print, printJson, progress, type Io } from '../io';
 import { checkOutput } from '../output-file';
 import { CliOperations } from '../operations';
 import { withSession } from '../session';
@@ -33,6 +33,7 @@ export const backup: Command = {
     print(io, `Wrote the backup ${result.file}`);
     print(io, `SHA-256:  ${result.sha256}`);
     print(io, `Journal head: sequence ${result.head.sequence}, chain hash ${result.head.chainHash}`);
+    printTokenNotice(io, result.rootToken);
   },
 };
 
@@ -79,5 +80,15 @@ export const verifyBackup: Command = {
       io,
       `The backup of store ${result.storeId} verifies; journal head ${result.head.sequence}, ${result.head.chainHash}.`,
     );
+    printTokenNotice(io, result.rootToken);
   },
 };
+
+/** A backup of a store whose root key lives on a token holds no root key: said every time. */
+function printTokenNotice(io: Io, token: { serial: string; keyId: string } | undefined): void {
+  if (!token) return;
+  print(
+    io,
+    `The root key is not in this backup: it lives on PKCS#11 token ${token.serial} (key id ${token.keyId}). A store restored from it cannot sign as the root without that token.`,
+  );
+}

@@ -17,6 +17,11 @@ export const custodyStatus: Command = {
       print(io, 'The root is sealed under the root passphrase (no custodians).');
       return;
     }
+    if (status.token) {
+      print(io, `The root key lives on PKCS#11 token ${status.token.serial} (key id ${status.token.keyId}).`);
+      print(io, `Module hint: ${status.token.moduleHint}. Root operations need the token and its PIN.`);
+      return;
+    }
     print(io, `The root is held by custodians: any ${status.threshold} of ${status.total} shares unlock it.`);
     print(io, `Share set ${status.setId}, made ${status.sharesMadeAt}.`);
     for (const custodian of status.custodians) {

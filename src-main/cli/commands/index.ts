@@ -6,6 +6,7 @@ import { crl } from './crl';
 import { custodyReshare } from './custody-reshare';
 import { custodySplit } from './custody-split';
 import { custodyStatus } from './custody-status';
+import { custodyToToken } from './custody-to-token';
 import { custodyVerifyShare } from './custody-verify-share';
 import { exportChain, exportRoot } from './export';
 import { importEasyRsa } from './import/easy-rsa';
@@ -44,6 +45,7 @@ export const commands: readonly Command[] = [
   custodyReshare,
   custodyVerifyShare,
   custodyStatus,
+  custodyToToken,
   exportRoot,
   exportChain,
   list,

@@ -53,7 +53,10 @@ export const revoke: Command = {
     const { io, values, positionals } = context;
     const reason = choice(values, 'reason', REASONS);
     const serial = positionals[0]!;
-    const rootGiven = optional(values, 'root-passin') !== undefined || list(values, 'root-share').length > 0;
+    const rootGiven =
+      optional(values, 'root-passin') !== undefined ||
+      optional(values, 'root-pin-passin') !== undefined ||
+      list(values, 'root-share').length > 0;
     const ceremony = ceremonyOf(values, io.cwd);
     let root: RootCredential | undefined;
     const crlOut = optional(values, 'crl-out');

@@ -17,7 +17,12 @@ export function custodyFacts(keyring: Keyring) {
 /** The first lines of a root operation's record: who opened the root, and that it was opened. */
 export function rootUnlocked(ceremony: CeremonyHook | undefined, signer: RootSigner): void {
   ceremony?.log.present(signer.present);
-  ceremony?.log.step('The root key was unlocked for this operation.');
+  const token = signer.token;
+  ceremony?.log.step(
+    token
+      ? `The root key was used on PKCS#11 token ${token.serial} (key id ${token.keyId}), logged in with its PIN.`
+      : 'The root key was unlocked for this operation.',
+  );
 }
 
 export async function finishCeremony(

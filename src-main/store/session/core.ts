@@ -298,6 +298,10 @@ export class SessionCore {
           { type: 'root-quorum', at: new Date().toISOString(), setId: slot.setId, custodians: [...signer.present] },
         ]);
       }
+      if (signer.token) {
+        const { serial, keyId } = signer.token;
+        await this.record([{ type: 'root-token', at: new Date().toISOString(), serial, keyId, action: 'used' }]);
+      }
       return await use(signer.issuer, signer);
     } finally {
       await signer.release();

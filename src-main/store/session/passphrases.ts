@@ -20,7 +20,7 @@ import { rejected } from '../../../shared/errors';
 import type { KdfCost } from '../../vault/kdf';
 import { keyFileText, readKeyFile } from '../key-file';
 import { nextEpoch } from '../epochs';
-import { openSlot, sealSlot, sha256Hex, type Keyring } from '../keyring';
+import { noRootPassphrase, openSlot, sealSlot, sha256Hex, type Keyring } from '../keyring';
 import { PENDING_KEY_FILE } from '../layout';
 import { checkNewPassphrase } from '../passphrase-policy';
 import { throttled } from '../throttle';
@@ -141,7 +141,7 @@ function rootSubjectWords(core: SessionCore): string[] {
 
 function slotCost(keyring: Keyring, which: 'root' | 'operator'): KdfCost {
   const slot = keyring.slots[which];
-  if ('kind' in slot) throw rejected('policy', 'The root is held by custodians in shares: it has no root passphrase.');
+  if ('kind' in slot) throw rejected('policy', noRootPassphrase(slot)!);
   const { memoryKiB, passes, parallelism } = slot.kdf;
   return { memoryKiB, passes, parallelism };
 }

@@ -5,11 +5,13 @@ export type ShareEntry = RequestOf<'verifyShare'>['share'];
 
 /**
  * What a root dialog hands its screen for one root operation: the root
- * passphrase or the custodians' shares, and the ceremony record if one was
+ * passphrase, the custodians' shares or the token's PIN, and the ceremony record if one was
  * asked for. Spread into the request; the screen keeps none of it.
  */
 export interface RootCredential {
   rootPassphrase?: string;
+  /** For a root on a PKCS#11 token: its PIN. */
+  rootTokenPin?: string;
   rootShares?: ShareEntry[];
   ceremony?: { destination: string; witnesses: string[] };
 }
