@@ -21,7 +21,12 @@ import {
   ShowAuthorityResponseSchema,
 } from './domain/authorities';
 import { SignExternalRequestSchema, SignExternalResponseSchema } from './domain/external-ca';
-import { RenewBatchRequestSchema, RenewBatchResponseSchema } from './domain/renewal';
+import {
+  PlanRenewalRequestSchema,
+  PlanRenewalResponseSchema,
+  RenewBatchRequestSchema,
+  RenewBatchResponseSchema,
+} from './domain/renewal';
 
 type AnySchema = v.GenericSchema;
 
@@ -238,6 +243,13 @@ export const contract = {
       'Renews every valid certificate expiring within N days (or those chosen) whose key was made here, each into its bundle; lists those that need a new request.',
     request: RenewBatchRequestSchema,
     response: RenewBatchResponseSchema,
+  },
+  planRenewal: {
+    channel: 'rootkeeper:plan-renewal',
+    summary:
+      'Says which of the chosen certificates a batch renewal would renew and which need a new request, signing nothing.',
+    request: PlanRenewalRequestSchema,
+    response: PlanRenewalResponseSchema,
   },
   journalEntries: {
     channel: 'rootkeeper:journal-entries',

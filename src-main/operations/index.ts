@@ -29,7 +29,7 @@ import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
 import { lifecycleStatusOperation } from './lifecycle-status';
 import { signExternalIntermediateOperation } from './external-ops';
-import { renewBatchOperation } from './renewal-ops';
+import { planRenewalOperation, renewBatchOperation } from './renewal-ops';
 import {
   generateIssuerCrlsOperation,
   listIntermediatesOperation,
@@ -85,6 +85,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     overview: () => overviewOperation(context),
     renewCertificate: (request) => renewCertificateOperation(context, request),
     renewBatch: (request) => renewBatchOperation(context, request),
+    planRenewal: (request) => planRenewalOperation(context, request),
     journalEntries: (request) => journalEntriesOperation(context, request),
     exportAudit: (request) => exportAuditOperation(context, request),
     choosePath: (request) => choosePathOperation(context, request),
