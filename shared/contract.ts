@@ -20,7 +20,12 @@ import {
   RootCrlScheduleResponseSchema,
   ShowAuthorityResponseSchema,
 } from './domain/authorities';
-import { SignExternalRequestSchema, SignExternalResponseSchema } from './domain/external-ca';
+import {
+  InspectCaRequestSchema,
+  InspectCaResponseSchema,
+  SignExternalRequestSchema,
+  SignExternalResponseSchema,
+} from './domain/external-ca';
 import {
   PlanRenewalRequestSchema,
   PlanRenewalResponseSchema,
@@ -151,6 +156,12 @@ export const contract = {
       "Signs an online CA's request with the root: an external intermediate (pathLen 0, name constraints), recorded and revocable, never issuing here.",
     request: SignExternalRequestSchema,
     response: SignExternalResponseSchema,
+  },
+  inspectCaRequest: {
+    channel: 'rootkeeper:inspect-ca-request',
+    summary: "Reads an online CA's request (subject, key, signature) before the root signs it; signs nothing.",
+    request: InspectCaRequestSchema,
+    response: InspectCaResponseSchema,
   },
   showAuthority: {
     channel: 'rootkeeper:show-authority',

@@ -28,7 +28,7 @@ import { choosePathOperation, useStoreFolderOperation } from './choice-ops';
 import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
 import { lifecycleStatusOperation } from './lifecycle-status';
-import { signExternalIntermediateOperation } from './external-ops';
+import { inspectCaRequestOperation, signExternalIntermediateOperation } from './external-ops';
 import { planRenewalOperation, renewBatchOperation } from './renewal-ops';
 import {
   generateIssuerCrlsOperation,
@@ -68,6 +68,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
     signExternalIntermediate: (request) => signExternalIntermediateOperation(context, request),
+    inspectCaRequest: (request) => inspectCaRequestOperation(context, request),
     lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
     scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request),
     exportRoot: (request) => exportRootOperation(context, request),

@@ -293,6 +293,11 @@ test.describe('intermediates for online CAs and batch renewal', () => {
     }
     // Nothing was written for the one that needs a request.
     expect((await readdir(out)).sort()).toEqual(['a.example.com', 'b.example.com']);
+    // The list shows the new ones; the selection is empty again.
+    await done.getByTestId('renew-batch-close').click();
+    await expect(done).toHaveCount(0);
+    await expect(page.getByTestId('renew-selected')).toHaveText('0 selected');
+    await expect(page.getByTestId('certificate-count')).toHaveText('6 certificates');
     expect(harness.pageErrors).toEqual([]);
   });
 });

@@ -76,6 +76,22 @@ afterAll(async () => {
 });
 
 describe('signExternalIntermediate', () => {
+  it("reads an online CA's request for the root dialog, signing and recording nothing; a broken one is refused", async () => {
+    const csr = await opensslCsr(dir, 'read-only', '/CN=Read Only CA/O=Ops', 'basicConstraints=critical,CA:TRUE');
+    const before = await snapshotFolder(store);
+    const { report } = await call('inspectCaRequest', { csr });
+    expect([report.subject, report.key.label, report.signatureValid]).toEqual([
+      'CN=Read Only CA, O=Ops',
+      'ECDSA P-256',
+      true,
+    ]);
+    expect(await snapshotFolder(store)).toEqual(before);
+    const tampered = new Uint8Array(csr);
+    tampered[Math.floor(tampered.length / 2)] ^= 0x01;
+    const refused = await failure('inspectCaRequest', { csr: tampered }, false);
+    expect(refused.code).toBe('REJECTED_INPUT');
+  });
+
   it('refuses a taken folder before the root signs, then writes, then reports a failed write as partial', async () => {
     const csr = await opensslCsr(dir, 'online', '/CN=Online Ops CA');
     await mkdir(path.join(dir, 'taken', 'online_ops_ca', 'ca-chain.cert.pem'), { recursive: true });
