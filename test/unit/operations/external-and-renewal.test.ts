@@ -87,7 +87,8 @@ describe('signExternalIntermediate', () => {
     ]);
     expect(await snapshotFolder(store)).toEqual(before);
     const tampered = new Uint8Array(csr);
-    tampered[Math.floor(tampered.length / 2)] ^= 0x01;
+    const middle = Math.floor(tampered.length / 2);
+    tampered[middle] = tampered[middle]! ^ 0x01;
     const refused = await failure('inspectCaRequest', { csr: tampered }, false);
     expect(refused.code).toBe('REJECTED_INPUT');
   });
