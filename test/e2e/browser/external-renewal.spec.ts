@@ -62,6 +62,16 @@ test.describe('intermediates for online CAs and batch renewal', () => {
     await openUnlocked(harness, 'Intermediate');
     const rootPem = await pemFile(harness, 'root', (await hostCall(harness, 'overview', {})).root.pem);
 
+    // The picker: a file that is no request is refused beside the drop zone, nothing asked.
+    await page.getByTestId('sign-external').click();
+    await page
+      .getByTestId('external-form')
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'notes.csr', mimeType: 'text/plain', buffer: Buffer.from('not a request\n') });
+    await expect(page.getByTestId('external-request-error')).toBeVisible();
+    await expect(page.getByTestId('external-subject')).toHaveCount(0);
+    await page.getByTestId('external-form').getByRole('button', { name: 'Cancel' }).click();
+
     // Dropped anywhere on the section (here on the generations list): the request opens the sign-external form.
     await dropFiles(page, 'generations', [{ name: 'online-ca.csr', bytes: csr }]);
     await expect(page.getByTestId('external-form')).toBeVisible();
