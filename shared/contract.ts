@@ -20,8 +20,18 @@ import {
   RootCrlScheduleResponseSchema,
   ShowAuthorityResponseSchema,
 } from './domain/authorities';
-import { SignExternalRequestSchema, SignExternalResponseSchema } from './domain/external-ca';
-import { RenewBatchRequestSchema, RenewBatchResponseSchema } from './domain/renewal';
+import {
+  InspectCaRequestSchema,
+  InspectCaResponseSchema,
+  SignExternalRequestSchema,
+  SignExternalResponseSchema,
+} from './domain/external-ca';
+import {
+  PlanRenewalRequestSchema,
+  PlanRenewalResponseSchema,
+  RenewBatchRequestSchema,
+  RenewBatchResponseSchema,
+} from './domain/renewal';
 
 type AnySchema = v.GenericSchema;
 
@@ -147,6 +157,12 @@ export const contract = {
     request: SignExternalRequestSchema,
     response: SignExternalResponseSchema,
   },
+  inspectCaRequest: {
+    channel: 'rootkeeper:inspect-ca-request',
+    summary: "Reads an online CA's request (subject, key, signature) before the root signs it; signs nothing.",
+    request: InspectCaRequestSchema,
+    response: InspectCaResponseSchema,
+  },
   showAuthority: {
     channel: 'rootkeeper:show-authority',
     summary: 'Decodes the root or an intermediate generation, by serial.',
@@ -238,6 +254,13 @@ export const contract = {
       'Renews every valid certificate expiring within N days (or those chosen) whose key was made here, each into its bundle; lists those that need a new request.',
     request: RenewBatchRequestSchema,
     response: RenewBatchResponseSchema,
+  },
+  planRenewal: {
+    channel: 'rootkeeper:plan-renewal',
+    summary:
+      'Says which of the chosen certificates a batch renewal would renew and which need a new request, signing nothing.',
+    request: PlanRenewalRequestSchema,
+    response: PlanRenewalResponseSchema,
   },
   journalEntries: {
     channel: 'rootkeeper:journal-entries',

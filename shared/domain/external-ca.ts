@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { IntermediateGenerationSchema } from './authorities';
 import { CertificateDetailSchema, WrittenFolderSchema } from './certificates';
+import { CsrReportSchema } from './csr-schemas';
 import { NameConstraintsRequestSchema } from './operations';
 import { CA_PURPOSES } from './pki';
 
@@ -30,3 +31,7 @@ export const SignExternalResponseSchema = v.strictObject({
   warnings: v.array(v.string()),
   written: v.nullable(WrittenFolderSchema),
 });
+
+/** An online CA's request read before the root signs it (subject, key, signature): needs no issuing intermediate. */
+export const InspectCaRequestSchema = v.strictObject({ csr: SignExternalRequestSchema.entries.csr });
+export const InspectCaResponseSchema = v.strictObject({ report: CsrReportSchema });

@@ -46,3 +46,14 @@ export const RenewBatchResponseSchema = v.strictObject({
   alreadyRenewed: v.array(v.strictObject({ ...Listed, renewedBy: v.string() })),
 });
 export type RenewBatchResponse = v.InferOutput<typeof RenewBatchResponseSchema>;
+
+/** What a renewal of the chosen certificates would do, before a folder is chosen: nothing is signed. */
+export const PlanRenewalRequestSchema = v.strictObject({
+  serials: v.pipe(v.array(Serial), v.minLength(1), v.maxLength(100_000)),
+});
+
+export const PlanRenewalResponseSchema = v.strictObject({
+  renew: v.array(v.strictObject(Listed)),
+  needRequest: RenewBatchResponseSchema.entries.needRequest,
+  alreadyRenewed: RenewBatchResponseSchema.entries.alreadyRenewed,
+});

@@ -61,6 +61,15 @@ export async function signExternalIntermediateOperation(
   };
 }
 
+/** What the root dialog states before signing: the request read and its signature checked, in an open session. */
+export async function inspectCaRequestOperation(
+  context: OperationContext,
+  request: RequestOf<'inspectCaRequest'>,
+): Promise<ResponseOf<'inspectCaRequest'>> {
+  currentSession(context);
+  return { report: (await parseCsr(request.csr)).report };
+}
+
 function fileNames(name: string): [string, string, string, string] {
   return [`${name}.cert.pem`, `${name}.cer`, 'ca-chain.cert.pem', 'root.cert.pem'];
 }

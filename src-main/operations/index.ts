@@ -28,8 +28,8 @@ import { choosePathOperation, useDroppedPathOperation, useStoreFolderOperation }
 import { importStoreOperation, inspectImportOperation } from './import-ops';
 import { overviewOperation } from './overview';
 import { lifecycleStatusOperation } from './lifecycle-status';
-import { signExternalIntermediateOperation } from './external-ops';
-import { renewBatchOperation } from './renewal-ops';
+import { inspectCaRequestOperation, signExternalIntermediateOperation } from './external-ops';
+import { planRenewalOperation, renewBatchOperation } from './renewal-ops';
 import {
   generateIssuerCrlsOperation,
   listIntermediatesOperation,
@@ -75,6 +75,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     listIntermediates: () => listIntermediatesOperation(context),
     showAuthority: (request) => showAuthorityOperation(context, request),
     signExternalIntermediate: (request) => signExternalIntermediateOperation(context, request),
+    inspectCaRequest: (request) => inspectCaRequestOperation(context, request),
     lifecycleStatus: (request) => lifecycleStatusOperation(context, request),
     scheduleRootCrls: (request) => scheduleRootCrlsOperation(context, request, version),
     exportRoot: (request) => exportRootOperation(context, request),
@@ -92,6 +93,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     overview: () => overviewOperation(context),
     renewCertificate: (request) => renewCertificateOperation(context, request),
     renewBatch: (request) => renewBatchOperation(context, request),
+    planRenewal: (request) => planRenewalOperation(context, request),
     journalEntries: (request) => journalEntriesOperation(context, request),
     exportAudit: (request) => exportAuditOperation(context, request),
     choosePath: (request) => choosePathOperation(context, request),

@@ -83,6 +83,24 @@ export async function renewBatchOperation(
   }
 }
 
+/** The GUI's "Renew N…": what a renewal of the selection would renew, counted before anything is asked. */
+export async function planRenewalOperation(
+  context: OperationContext,
+  request: RequestOf<'planRenewal'>,
+): Promise<ResponseOf<'planRenewal'>> {
+  const session = currentSession(context);
+  const candidates = [...new Set(request.serials.map((serial) => session.findCertificate(serial)))];
+  const selection = select(session.inventory, candidates);
+  return {
+    renew: selection.renew.map((record) => ({
+      serial: record.serial,
+      subject: record.subject,
+      notAfter: record.notAfter,
+    })),
+    ...lists(selection),
+  };
+}
+
 function checkedKeyPassphrase(request: RequestOf<'renewBatch'>): string | null | undefined {
   if (request.key === 'same') {
     if (request.keyPassphrase !== undefined)

@@ -76,6 +76,23 @@ afterAll(async () => {
 });
 
 describe('signExternalIntermediate', () => {
+  it("reads an online CA's request for the root dialog, signing and recording nothing; a broken one is refused", async () => {
+    const csr = await opensslCsr(dir, 'read-only', '/CN=Read Only CA/O=Ops', 'basicConstraints=critical,CA:TRUE');
+    const before = await snapshotFolder(store);
+    const { report } = await call('inspectCaRequest', { csr });
+    expect([report.subject, report.key.label, report.signatureValid]).toEqual([
+      'CN=Read Only CA, O=Ops',
+      'ECDSA P-256',
+      true,
+    ]);
+    expect(await snapshotFolder(store)).toEqual(before);
+    const tampered = new Uint8Array(csr);
+    const middle = Math.floor(tampered.length / 2);
+    tampered[middle] = tampered[middle]! ^ 0x01;
+    const refused = await failure('inspectCaRequest', { csr: tampered }, false);
+    expect(refused.code).toBe('REJECTED_INPUT');
+  });
+
   it('refuses a taken folder before the root signs, then writes, then reports a failed write as partial', async () => {
     const csr = await opensslCsr(dir, 'online', '/CN=Online Ops CA');
     await mkdir(path.join(dir, 'taken', 'online_ops_ca', 'ca-chain.cert.pem'), { recursive: true });
@@ -168,6 +185,49 @@ describe('renewBatch', () => {
     });
     expect(again.renewed).toEqual([]);
     expect(again.alreadyRenewed).toEqual([expect.objectContaining({ serial: issued.certificate.serial })]);
+  }, 120_000);
+});
+
+describe('planRenewal', () => {
+  it("counts what a renewal would renew, lists the request's and the renewed ones, and signs nothing", async () => {
+    const made = await call('issueCertificate', {
+      profile: 'server',
+      commonName: 'plan.example.com',
+      sans: [],
+      days: 5,
+      keyPassphrase: null,
+      destination: folder('plan-made'),
+    });
+    const csr = await opensslCsr(dir, 'plan-owned', '/CN=plan-owned.example.com');
+    const owned = await call('signCsrs', { csrs: [csr], profile: 'server', days: 5, destination: folder('plan-csr') });
+    const ownedSerial = owned.issued[0]!.certificate.serial;
+    const before = await snapshotFolder(store);
+    const journal = await call('verifyJournal', {});
+
+    const plan = await call('planRenewal', {
+      serials: [made.certificate.serial, ownedSerial, made.certificate.serial],
+    });
+    expect(plan.renew).toEqual([
+      expect.objectContaining({ serial: made.certificate.serial, subject: 'CN=plan.example.com' }),
+    ]);
+    expect(plan.needRequest).toEqual([expect.objectContaining({ serial: ownedSerial, why: 'csr' })]);
+    expect(plan.alreadyRenewed).toEqual([]);
+    expect(await snapshotFolder(store)).toEqual(before);
+    expect(await call('verifyJournal', {})).toEqual(journal);
+
+    // The plan is what the renewal does.
+    const renewed = await call('renewBatch', {
+      serials: [made.certificate.serial, ownedSerial],
+      key: 'same',
+      destination: folder('plan-out'),
+    });
+    expect(renewed.renewed.map((row) => row.oldSerial)).toEqual(plan.renew.map((row) => row.serial));
+    expect(renewed.needRequest).toEqual(plan.needRequest);
+    const after = await call('planRenewal', { serials: [made.certificate.serial] });
+    expect([after.renew, after.alreadyRenewed.map((row) => row.serial)]).toEqual([[], [made.certificate.serial]]);
+
+    const unknown = await failure('planRenewal', { serials: ['abcdef0123'] }, false);
+    expect(unknown.code).toBe('REJECTED_INPUT');
   }, 120_000);
 });
 
