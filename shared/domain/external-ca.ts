@@ -8,11 +8,16 @@ import { CertificateDetailSchema, WrittenFolderSchema } from './certificates';
 import { CsrReportSchema } from './csr-schemas';
 import { NameConstraintsRequestSchema } from './operations';
 import { CA_PURPOSES } from './pki';
+import { RootShares } from './custody';
 
 export const SignExternalRequestSchema = v.strictObject({
   /** The online CA's CSR, PEM or DER. */
   csr: v.pipe(v.instance(Uint8Array), v.maxLength(64 * 1024, 'must be at most 64 KiB')),
-  rootPassphrase: v.pipe(v.string(), v.maxLength(1024)),
+  /** The root passphrase, the custodians' shares, or the PIN of the token the root is on (one of them). */
+  rootPassphrase: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+  rootShares: v.optional(RootShares),
+  rootTokenPin: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+  rootPkcs11Module: v.optional(v.pipe(v.string(), v.maxLength(4096))),
   days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3652))),
   purpose: v.optional(v.picklist(CA_PURPOSES)),
   nameConstraints: v.optional(NameConstraintsRequestSchema),

@@ -1,4 +1,5 @@
 /** An online CA's intermediate, signed by the root from the online CA's request. */
+import { rootSourceOf } from './custody-ops';
 import path from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { commonNameOf } from '../../shared/validators/distinguished-name';
@@ -28,7 +29,7 @@ export async function signExternalIntermediateOperation(
     : null;
   let signed;
   try {
-    signed = await session.signExternalIntermediate(request.rootPassphrase, {
+    signed = await session.signExternalIntermediate(rootSourceOf(request, context), {
       request: parsed,
       requestDer: decodeSingle(request.csr, 'csr'),
       ...(request.days ? { days: request.days } : {}),

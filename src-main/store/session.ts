@@ -253,11 +253,11 @@ export class Session {
 
   /** The root signs an online CA's request: an external intermediate, recorded, never issuing here. */
   signExternalIntermediate(
-    rootPassphrase: string,
+    root: string | RootKeySource,
     options: external.ExternalIntermediateOptions,
     beforeRecording?: (issued: IssuedCertificate) => Promise<void>,
   ): Promise<external.ExternalIntermediate> {
-    return external.signExternalIntermediate(this.core, rootPassphrase, options, beforeRecording);
+    return external.signExternalIntermediate(this.core, root, options, beforeRecording);
   }
 
   /** On opening: finishes or abandons an interrupted generation, and repairs the public copy. */

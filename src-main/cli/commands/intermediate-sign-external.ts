@@ -1,3 +1,4 @@
+import { ROOT_SHARE, ROOT_SHARE_HELP, readRootCredential, type RootCredential } from '../custody-args';
 import { CA_PURPOSES, VALIDITY_DAYS } from '../../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import { parseCsr } from '../../engine/csr';
@@ -28,7 +29,7 @@ export const intermediateSignExternal: Command = {
   name: 'intermediate sign-external',
   summary: "sign an online CA's request with the root (step-ca, Vault, cfssl): an external intermediate",
   synopsis:
-    'intermediate sign-external --store DIR --csr FILE [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--crl-url URL] --out FILE --root-passin SRC --operator-passin SRC',
+    'intermediate sign-external --store DIR --csr FILE [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--crl-url URL] --out FILE [--root-passin SRC | --root-share SRC… | --root-pin-passin SRC] --operator-passin SRC',
   help: [
     STORE_HELP,
     "--csr FILE               the online CA's request (PEM or DER); only its name and key are used",
@@ -41,6 +42,7 @@ export const intermediateSignExternal: Command = {
     "--crl-url URL            http:// URL of the root's CRL (default: the one the store's latest intermediate names)",
     '--out FILE               where to write the certificate: PEM if it ends in .pem (or is -, standard output), else DER',
     '--root-passin SRC        the root passphrase (read before the operator passphrase)',
+    ...ROOT_SHARE_HELP,
     OPERATOR_HELP,
     FORCE_HELP,
     JSON_HELP,
@@ -60,9 +62,10 @@ export const intermediateSignExternal: Command = {
     'exclude-ip': { type: 'string', multiple: true },
     'crl-url': { type: 'string' },
     'root-passin': { type: 'string' },
+    ...ROOT_SHARE,
   },
   async run(context) {
-    const { io, values, passphrases } = context;
+    const { io, values } = context;
     const csrFile = required(values, 'csr');
     const out = required(values, 'out');
     const purpose = choice(values, 'purpose', CA_PURPOSES);
@@ -79,7 +82,7 @@ export const intermediateSignExternal: Command = {
     const csr = await readInputFile(io, csrFile);
     await checkRequest(context, csr, csrFile, { ...(days ? { days } : {}), nameConstraints });
     const output = await reserveOutput(io, out, flag(values, 'force'));
-    let rootPassphrase = '';
+    let root: RootCredential | undefined;
     const result = await output.around(() =>
       withSession(
         context,
@@ -87,7 +90,7 @@ export const intermediateSignExternal: Command = {
           progress(io, "unlocking the root to sign the online CA's intermediate (argon2id)…");
           return operations.call('signExternalIntermediate', {
             csr,
-            rootPassphrase,
+            ...root,
             nameConstraints,
             ...(days ? { days } : {}),
             ...(purpose ? { purpose } : {}),
@@ -95,7 +98,7 @@ export const intermediateSignExternal: Command = {
           });
         },
         async () => {
-          rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
+          root = await readRootCredential(context);
         },
       ),
     );

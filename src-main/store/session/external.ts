@@ -5,6 +5,7 @@
  * never active and never issuing here. One root unlock, one journal record;
  * the caller claims its destination before that record is written.
  */
+import type { RootKeySource } from '../../custody/root-source';
 import type { CaPurpose, NameConstraintsSpec } from '../../../shared/domain/pki';
 import { rejected } from '../../../shared/errors';
 import type { ParsedCsr } from '../../engine/csr';
@@ -33,7 +34,7 @@ export interface ExternalIntermediate extends IssuedCertificate {
 
 export function signExternalIntermediate(
   core: SessionCore,
-  rootPassphrase: string,
+  root: string | RootKeySource,
   options: ExternalIntermediateOptions,
   beforeRecording?: (issued: IssuedCertificate) => Promise<void>,
 ): Promise<ExternalIntermediate> {
@@ -41,7 +42,7 @@ export function signExternalIntermediate(
     const checked = checkExternalRequest(options.request, core.rootCertificate(), options);
     refuseKnownKey(core, options.request);
     const crlDistributionUrl = options.crlDistributionUrl ?? rootCrlUrl(core);
-    const issued = await core.withRoot(rootPassphrase, (issuer) =>
+    const issued = await core.withRoot(root, (issuer) =>
       createIntermediateCertificate({
         subject: checked.subject,
         publicKey: options.request.request.publicKey,
