@@ -114,8 +114,9 @@ async function rebuild(
   const { shares, present } = await acceptShares(access.storeId, slot, inputs, access.kdfPolicy);
   if (shares.length < slot.threshold) {
     const given = present.map((custodian) => `share ${custodian.index} of ${custodian.name}`).join(', ');
+    // Too few genuine shares is not a guess: LOCKED (exit 3 too) is not counted by the throttle (issue 11).
     throw new RootkeeperError(
-      'WRONG_PASSPHRASE',
+      'LOCKED',
       `${shares.length} valid share${shares.length === 1 ? '' : 's'} of the ${slot.threshold} needed${given ? ` (${given})` : ''}: the root stays locked.`,
     );
   }

@@ -73,6 +73,8 @@ export const changeKinds = new Map<string, ChangeKind>([
   ['intermediate-generation', { label: 'the installation of an intermediate generation' }],
   ['intermediate-revocation', { label: 'the revocation of an intermediate' }],
   ['intermediate-public-copy', { label: "the update of the store file's intermediate copy" }],
+  ['custody', { label: 'a change of the root’s custody' }],
+  ['root-token', { label: 'the move of the root onto a token' }],
 ]);
 
 /** The change was committed to the journal but its files are not all in place; the next opening finishes it. */

@@ -147,6 +147,8 @@ beforeAll(async () => {
     await writeFile(path.join(dir, `ca${index + 1}.pem`), shown);
   }
   mustRun(cli('export', 'chain', '--store', store, '--out', 'chain.pem'));
+  // The chain was exported without a passphrase: the next unlock journals its pending note (docs/vault.md).
+  mustRun(unlocked('list'));
   mustRun(openssl('x509', '-in', 'chain.pem', '-out', 'active.pem'));
   const root = (await readFile(path.join(dir, 'chain.pem'), 'utf8')).split(/(?<=-----END CERTIFICATE-----\n)/)[1]!;
   await writeFile(path.join(dir, 'root.pem'), root);

@@ -13,7 +13,7 @@ import type { CustodianRef } from '../../custody/custody-slot';
 import { fingerprints } from '../../engine/formats/certificates';
 import type { KdfCost } from '../../vault/kdf';
 import { wipe } from '../../vault/secrets';
-import { sha256Hex, sharesSlotOf, writeKeyring } from '../keyring';
+import { sha256Hex, sharesSlotOf } from '../keyring';
 import { finishCeremony } from './ceremony';
 import { rootAccessOf, type SessionCore } from './core';
 
@@ -75,8 +75,24 @@ export function changeCustody(
           prepared.files.map((file) => file.name).filter((name) => name.startsWith(`share-${custodian.index}-`)),
         );
       }
-      core.parts.keyring = { ...core.parts.keyring, slots: { ...core.parts.keyring.slots, root: prepared.slot } };
-      await writeKeyring(core.parts.dir, core.parts.keyring);
+      const custodians = prepared.slot.custodians.map(({ index, name }) => ({ index, name }));
+      const at = new Date().toISOString();
+      if (previous && present.length > 0)
+        await core.record([{ type: 'root-quorum', at, setId: previous.setId, custodians: [...present] }]);
+      // The new root slot commits with its record, the store file bound to the journal (core.ts changeKeyring).
+      await core.changeKeyring(
+        'custody',
+        { ...core.parts.keyring, slots: { ...core.parts.keyring.slots, root: prepared.slot } },
+        {
+          type: 'custody-created',
+          at,
+          threshold: prepared.slot.threshold,
+          total: prepared.slot.total,
+          setId: prepared.slot.setId,
+          custodians,
+          replaces: previous?.setId ?? null,
+        },
+      );
       ceremony?.log.step(
         previous
           ? `The root was re-sealed; share set ${previous.setId} no longer opens it.`
@@ -86,21 +102,6 @@ export function changeCustody(
       wipe(pkcs8);
     }
     const custodians = prepared.slot.custodians.map(({ index, name }) => ({ index, name }));
-    const at = new Date().toISOString();
-    await core.record([
-      ...(previous && present.length > 0
-        ? [{ type: 'root-quorum' as const, at, setId: previous.setId, custodians: [...present] }]
-        : []),
-      {
-        type: 'custody-created',
-        at,
-        threshold: prepared.slot.threshold,
-        total: prepared.slot.total,
-        setId: prepared.slot.setId,
-        custodians,
-        replaces: previous?.setId ?? null,
-      },
-    ]);
     await finishCeremony(core, ceremony, signer, before);
     return {
       threshold: prepared.slot.threshold,

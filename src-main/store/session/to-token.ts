@@ -16,7 +16,7 @@ import { destroyObjects, importToToken } from '../../custody/token/token-import'
 import { findTokenKey } from '../../custody/token/token-key';
 import type { TokenSlot } from '../../custody/token/token-slot';
 import { wipe } from '../../vault/secrets';
-import { sha256Hex, tokenSlotOf, writeKeyring } from '../keyring';
+import { sha256Hex, tokenSlotOf } from '../keyring';
 import { rootAccessOf, type SessionCore } from './core';
 
 export interface TokenTarget {
@@ -71,11 +71,21 @@ export function moveRootToToken(
         rootCertificateSha256: sha256Hex(new Uint8Array(root.rawData)),
         createdAt: new Date().toISOString(),
       };
-      await core.record([{ type: 'root-token', at: slot.createdAt, serial: slot.serial, keyId, action: 'imported' }]);
-      if (replaceSlot) {
-        core.parts.keyring = { ...core.parts.keyring, slots: { ...core.parts.keyring.slots, root: slot } };
-        await writeKeyring(core.parts.dir, core.parts.keyring);
-      }
+      const imported = {
+        type: 'root-token' as const,
+        at: slot.createdAt,
+        serial: slot.serial,
+        keyId,
+        action: 'imported' as const,
+      };
+      // The token slot replaces the sealed one in the record's own transaction (core.ts changeKeyring).
+      if (replaceSlot)
+        await core.changeKeyring(
+          'root-token',
+          { ...core.parts.keyring, slots: { ...core.parts.keyring.slots, root: slot } },
+          imported,
+        );
+      else await core.record([imported]);
       return { serial: slot.serial, keyId, rootSlotReplaced: replaceSlot };
     } finally {
       token.close();
