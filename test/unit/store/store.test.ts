@@ -277,6 +277,8 @@ describe('the session', () => {
       'confirmRoot',
       'generateRootCrl',
       'generateRootCrlSchedule',
+      // custody to-token: the key goes onto the token; the reply is its serial and key id, never the key.
+      'moveRootToToken',
     ]);
     // The core unlocks the root only inside withRoot, for the length of one callback.
     const core = (session as unknown as { core: object }).core;
