@@ -12,7 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootkeeperInProcess } from '../support/cli-in-process';
-import { GUIDE_INTERMEDIATE_PASS, GUIDE_ROOT_PASS, buildGuideCa, hashTree } from '../support/guide-ca';
+import { GUIDE_INTERMEDIATE_PASS, GUIDE_ROOT_PASS, buildGuideCa, gencrlInGuide, hashTree } from '../support/guide-ca';
 import { run } from '../support/run';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -43,20 +43,6 @@ function revokeInGuide(ca: string, name: string, ...how: string[]): void {
     '-revoke',
     `intermediate/certs/${name}.cert.pem`,
     ...how,
-  );
-}
-
-function gencrl(ca: string): void {
-  openssl(
-    ca,
-    'ca',
-    '-config',
-    'intermediate/openssl.cnf',
-    '-passin',
-    `pass:${GUIDE_INTERMEDIATE_PASS}`,
-    '-gencrl',
-    '-out',
-    'intermediate/crl/intermediate.crl.pem',
   );
 }
 
@@ -123,7 +109,7 @@ describe('invalidity dates', () => {
     const ca = await buildGuideCa(path.join(dir, 'guide'));
     revokeInGuide(ca, 'www.example.com', '-crl_compromise', '20250102030405Z');
     revokeInGuide(ca, 'vpn.example.com', '-crl_CA_compromise', '20240506070809Z');
-    gencrl(ca);
+    gencrlInGuide(ca);
     const index = await readFile(path.join(ca, 'intermediate/index.txt'), 'utf8');
     expect(index).toContain(',keyTime,20250102030405Z');
     expect(index).toContain(',CAkeyTime,20240506070809Z');
@@ -243,7 +229,7 @@ describe('a source CRL of five thousand entries', () => {
     });
     expect(revoked).toBe(MANY);
     await writeFile(path.join(inter, 'index.txt'), edited.join('\n'));
-    gencrl(ca);
+    gencrlInGuide(ca);
     const sourceCrl = run('openssl', [
       'crl',
       '-in',

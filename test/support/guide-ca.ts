@@ -277,6 +277,12 @@ export async function buildGuideCa(parent: string, options: GuideCaOptions = {})
     '-crl_reason',
     'keyCompromise',
   );
+  gencrlInGuide(ca);
+  return ca;
+}
+
+/** The guide's `openssl ca -gencrl` for the intermediate, into intermediate/crl/intermediate.crl.pem. */
+export function gencrlInGuide(ca: string): void {
   openssl(
     ca,
     'ca',
@@ -288,7 +294,6 @@ export async function buildGuideCa(parent: string, options: GuideCaOptions = {})
     '-out',
     'intermediate/crl/intermediate.crl.pem',
   );
-  return ca;
 }
 
 /** SHA-256 of every file under `dir` (and their modes): compared before and after to prove nothing was written. */
