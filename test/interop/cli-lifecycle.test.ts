@@ -115,6 +115,27 @@ describe('intermediate generations from the command line', () => {
     expect(csr.status).toBe(2);
     const https = create('CN=Issuing CA 2', '--rotate', '--issued-crl-url', 'https://pki.example.com/x.crl');
     expect([https.status, https.stderr]).toEqual([2, expect.stringMatching(/must be a plain http:\/\/ URL/)]);
+    // The root's own CRL URL is checked before any passphrase is read: the passphrase files here do not exist.
+    const rootCrl = cli(
+      'intermediate',
+      'create',
+      '--store',
+      store,
+      '--subject',
+      'CN=Issuing CA 2',
+      '--rotate',
+      '--crl-url',
+      'https://pki.example.com/root.crl',
+      '--root-passin',
+      `file:${path.join(dir, 'no-such-root-passphrase')}`,
+      '--operator-passin',
+      `file:${path.join(dir, 'no-such-operator-passphrase')}`,
+    );
+    expect([rootCrl.status, rootCrl.stderr]).toEqual([
+      2,
+      expect.stringMatching(/CRL URL.*must be a plain http:\/\/ URL/),
+    ]);
+    expect(rootCrl.stderr).not.toMatch(/no-such/);
     expect(await snapshotFolder(store)).toEqual(before);
   }, 120_000);
 

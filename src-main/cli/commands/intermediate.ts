@@ -95,7 +95,9 @@ export const intermediateCreate: Command = {
     const key = choice(values, 'key', KEY_ALGORITHMS);
     const purpose = choice(values, 'purpose', CA_PURPOSES);
     const days = daysOption(values, VALIDITY_DAYS.intermediate.max, 'an intermediate');
-    const crlUrl = optional(values, 'crl-url');
+    // Checked here, before any passphrase is asked, as sign-external does.
+    const crlOption = optional(values, 'crl-url');
+    const crlUrl = crlOption !== undefined ? checkCrlUrl(crlOption) : undefined;
     const links = issuedLinks(values);
     const nameConstraints = {
       permittedDns: list(values, 'permit-dns'),

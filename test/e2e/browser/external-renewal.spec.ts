@@ -314,4 +314,62 @@ test.describe('intermediates for online CAs and batch renewal', () => {
     await expect(page.getByTestId('certificate-count')).toHaveText('6 certificates');
     expect(harness.pageErrors).toEqual([]);
   });
+
+  test('renews with new keys made here: the passphrase is required before anything is signed, each bundle holds a new encrypted key that matches its certificate', async ({
+    harness,
+  }) => {
+    const { page } = harness;
+    await storeWithIntermediate(harness);
+    const setup = (name: string) => harness.host.folders.register(path.join(harness.userDataDir, 'setup', name));
+    const old = await withHostSession(harness, async () => {
+      const issued = await hostCall(harness, 'issueCertificate', {
+        profile: 'server',
+        commonName: 'rekey.example.com',
+        sans: [{ type: 'dns', value: 'rekey.example.com' }],
+        days: 10,
+        keyPassphrase: null,
+        destination: setup('rekey'),
+      });
+      return issued.certificate.serial;
+    });
+    const oldKey = path.join(harness.userDataDir, 'setup', 'rekey', 'rekey.example.com', 'rekey.example.com.key.pem');
+    const publicKeyOf = (args: string[]) => openssl([...args, '-pubout']).stdout;
+    const oldPublic = publicKeyOf(['pkey', '-in', oldKey]);
+    expect(oldPublic).toContain('BEGIN PUBLIC KEY');
+    await openUnlocked(harness, 'Certificates');
+
+    await page.locator(`[data-serial="${old}"]`).getByTestId('certificate-choose').check();
+    await expect(page.getByTestId('renew-batch-start')).toHaveText('Renew 1…');
+    await page.getByTestId('renew-batch-key').selectOption('ec-p384');
+    // A new key needs a passphrase (or an explicit "unencrypted"): the button waits for it; nothing was signed.
+    await expect(page.getByTestId('renew-batch-start')).toBeDisabled();
+    await expect(page.getByTestId('renew-batch-pass-error')).toContainText('at least');
+    const before = await snapshotFolder(harness.storeDir);
+    await page.getByTestId('renew-batch-pass').fill('short');
+    await expect(page.getByTestId('renew-batch-start')).toBeDisabled();
+    expect(await snapshotFolder(harness.storeDir)).toEqual(before);
+
+    const keyPassphrase = 'renewed keys travel on a USB stick';
+    await page.getByTestId('renew-batch-pass').fill(keyPassphrase);
+    await expect(page.getByTestId('renew-batch-start')).toBeEnabled();
+    const out = await chooseFolderNext(harness, 'rekeyed');
+    await page.getByTestId('renew-batch-start').click();
+    const done = page.getByTestId('renew-batch-done');
+    await expect(done.getByRole('heading', { level: 2 })).toHaveText('1 certificate renewed');
+    // The passphrase field is cleared once used.
+    await expect(page.getByTestId('renew-batch-pass')).toHaveCount(0);
+
+    const bundle = path.join(out, 'rekey.example.com');
+    const keyFile = path.join(bundle, 'rekey.example.com.key.pem');
+    const keyPem = await readFile(keyFile, 'utf8');
+    expect(keyPem).toContain('BEGIN ENCRYPTED PRIVATE KEY');
+    expect(openssl(['pkey', '-in', keyFile, '-passin', 'pass:wrong', '-noout']).status).not.toBe(0);
+    const newPublic = publicKeyOf(['pkey', '-in', keyFile, '-passin', `pass:${keyPassphrase}`]);
+    const certFile = path.join(bundle, 'rekey.example.com.cert.pem');
+    const certPublic = openssl(['x509', '-in', certFile, '-noout', '-pubkey']).stdout;
+    expect(newPublic).toBe(certPublic);
+    expect(newPublic).not.toBe(oldPublic);
+    expect(openssl(['x509', '-in', certFile, '-noout', '-text']).stdout).toContain('NIST CURVE: P-384');
+    expect(harness.pageErrors).toEqual([]);
+  });
 });
