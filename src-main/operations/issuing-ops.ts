@@ -152,7 +152,7 @@ class PendingBundle {
         error,
         keyMadeHere
           ? `Its private key existed only in that bundle and is lost: revoke the certificate (rootkeeper revoke --serial ${serial} --reason superseded) and issue a new one.`
-          : `Write the bundle again with rootkeeper export bundle --serial ${serial}.`,
+          : `Write the bundle again with rootkeeper export bundle --serial ${serial} --out DIR.`,
       );
     }
     const files = written.files.map(({ name, sha256 }) => ({ name, sha256 }));
@@ -234,7 +234,7 @@ export async function signCsrsOperation(
       `${serials.length} certificate(s) were issued and journaled (${listed})`,
       `their bundles could not all be written in ${destination}`,
       error,
-      'Write each bundle again with rootkeeper export bundle --serial SERIAL; the requesters keep their keys.',
+      'Write each bundle again with rootkeeper export bundle --serial SERIAL --out DIR; the requesters keep their keys.',
     );
   }
 }

@@ -9,6 +9,7 @@ import { custodyStatus } from './custody-status';
 import { custodyToToken } from './custody-to-token';
 import { custodyVerifyShare } from './custody-verify-share';
 import { exportChain, exportRoot } from './export';
+import { exportBundle } from './export-bundle';
 import { importEasyRsa } from './import/easy-rsa';
 import { importFiles } from './import/files';
 import { importOpenssl } from './import/openssl';
@@ -48,6 +49,7 @@ export const commands: readonly Command[] = [
   custodyToToken,
   exportRoot,
   exportChain,
+  exportBundle,
   list,
   show,
   status,
