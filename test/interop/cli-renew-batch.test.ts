@@ -233,9 +233,9 @@ describe('renew --expiring', () => {
       const fields = (file: string) =>
         openssl('x509', '-in', file, '-noout', '-subject', '-ext', 'subjectAltName,extendedKeyUsage').stdout;
       expect(fields(certificate)).toBe(fields(old));
-      expect(openssl('x509', '-in', certificate, '-noout', '-serial').stdout.toLowerCase()).toBe(
-        `serial=${item.newSerial}\n`,
-      );
+      // openssl pads an odd-length serial with a leading 0; the store writes it without.
+      const printed = openssl('x509', '-in', certificate, '-noout', '-serial').stdout.trim().toLowerCase();
+      expect(printed.replace(/^serial=0*/, '')).toBe(item.newSerial.replace(/^0+/, ''));
       // 90 days from now, and a new key, in the bundle, encrypted, opening with the passphrase.
       expect(openssl('x509', '-in', certificate, '-noout', '-checkend', String(80 * 86_400)).status).toBe(0);
       expect(openssl('x509', '-in', certificate, '-noout', '-checkend', String(91 * 86_400)).status).not.toBe(0);
