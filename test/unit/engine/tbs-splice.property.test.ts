@@ -13,7 +13,7 @@ import path from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LeafProfile, SubjectAltName } from '../../../shared/domain/pki';
 import { DN_ATTRIBUTES, type DistinguishedName } from '../../../shared/validators/distinguished-name';
 import { formatIpAddress, parseIpAddress } from '../../../shared/validators/ip-address';
@@ -29,6 +29,7 @@ import { derHeader, readDerHeader } from '../../../src-main/engine/der';
 import { certificatePem } from '../../../src-main/engine/formats/certificates';
 import { splicedCertificate, splicedTbs } from '../../../src-main/engine/tbs-splice';
 import type { ValidityWindow } from '../../../src-main/engine/validity';
+import { x509 } from '../../../src-main/engine/x509';
 import { makeHierarchy, type TestHierarchy } from '../../support/pki';
 import { run } from '../../support/run';
 import { makeTempDir } from '../../support/temp-dir';
@@ -218,6 +219,49 @@ describe('spliced batch certificates', () => {
       const verified = run('openssl', ['verify', '-no_check_time', '-CAfile', root, '-untrusted', intermediate, leaf]);
       expect(verified.stdout + verified.stderr).toContain(`${leaf}: OK`);
       expect(verified.status).toBe(0);
+    }
+  });
+
+  it('leaves the library out of a plain certificate, and uses it where the splice stops', () => {
+    const { template, input } = prepare({
+      issuer: 'ec-p256',
+      profile: 'client',
+      key: 0,
+      subject: [
+        { type: 'CN', value: 'Zoë Example' },
+        { type: 'O', value: 'Example' },
+        { type: 'DC', value: 'example' },
+      ],
+      sans: [
+        { type: 'dns', value: 'a.example.com' },
+        { type: 'ip', value: '10.0.0.1' },
+        { type: 'ip', value: '2001:db8::1' },
+        { type: 'email', value: 'a@example.com' },
+        { type: 'upn', value: 'zoë@corp.example' },
+      ],
+      serial: '8a',
+      window: { notBefore: new Date(Date.UTC(2049, 11, 31)), notAfter: new Date(Date.UTC(2050, 0, 2)), capped: false },
+      crl: 'http://pki.example.com/i.crl',
+      aia: undefined,
+    });
+    const name = vi.spyOn(x509.Name.prototype, 'toArrayBuffer');
+    const san = vi.spyOn(x509.SubjectAlternativeNameExtension.prototype, 'onInit');
+    const parse = vi.spyOn(AsnConvert, 'parse');
+    try {
+      const spliced = splicedTbs(template.spliced, input);
+      expect([name.mock.calls.length, san.mock.calls.length, parse.mock.calls.length]).toEqual([0, 0, 0]);
+      // A country outside PrintableString's alphabet and an IP in upper case: the library encodes those.
+      const odd = {
+        ...input,
+        subject: [...input.subject, { type: 'C' as const, value: 'Ü' }],
+        sans: [...input.sans, { type: 'ip' as const, value: '2001:DB8::2' }],
+      };
+      const fallback = splicedTbs(template.spliced, odd);
+      expect([name.mock.calls.length > 0, san.mock.calls.length > 0]).toEqual([true, true]);
+      expect(Buffer.from(spliced!)).toEqual(Buffer.from(AsnConvert.serialize(referenceTbs(template, input))));
+      expect(Buffer.from(fallback!)).toEqual(Buffer.from(AsnConvert.serialize(referenceTbs(template, odd))));
+    } finally {
+      vi.restoreAllMocks();
     }
   });
 
