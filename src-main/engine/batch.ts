@@ -1,11 +1,14 @@
 /**
  * Issuing many leaves from one issuer: everything the issuer contributes —
  * its name, its key identifier, the profile's fixed extensions, the validity
- * window, the signing key as a Node KeyObject — is encoded once per batch;
- * each certificate then costs only its own fields and one signature. The
- * ASN.1 is still built with @peculiar/asn1-x509's schema classes, never by
- * hand, and the result has exactly the extensions createLeafCertificate
- * writes, in the same order (test/unit/engine/batch.test.ts compares them).
+ * window, the signing key as a Node KeyObject — is encoded once per batch by
+ * @peculiar/asn1-x509's schema classes; each certificate then costs only its
+ * own fields and one signature. signLeaf splices each certificate from those
+ * encoded parts (tbs-splice.ts); signLeafReference builds it through the
+ * schema classes and is the reference the splice is proven byte-identical to
+ * (test/unit/engine/tbs-splice.property.test.ts). Either way the result has
+ * exactly the extensions createLeafCertificate writes, in the same order
+ * (test/unit/engine/batch.test.ts compares them).
  */
 import { KeyObject, createHash, sign } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
@@ -18,6 +21,7 @@ import type { Issuer } from './profiles/common';
 import { checkIssuer } from './profiles/common';
 import { toX509Name } from './names';
 import { serialIntegerHex } from './serial';
+import { splicedCertificate, splicedParts, splicedTbs, type SplicedParts } from './tbs-splice';
 import type { ValidityWindow } from './validity';
 import { x509 } from './x509';
 
@@ -46,6 +50,8 @@ export interface LeafTemplate {
   readonly crlDistribution: asn.Extension | null;
   readonly authorityInfoAccess: asn.Extension | null;
   readonly authorityKeyIdentifier: asn.Extension;
+  /** All of the above as DER, for splicing. */
+  readonly spliced: SplicedParts;
 }
 
 export interface LeafInput {
@@ -82,7 +88,7 @@ export function leafTemplate(
     : createHash('sha1')
         .update(Buffer.from(issuerCertificate.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey))
         .digest();
-  return {
+  const objects = {
     issuerName: issuerCertificate.tbsCertificate.subject,
     signatureAlgorithm: new asn.AlgorithmIdentifier({
       algorithm: signature.oid,
@@ -124,10 +130,18 @@ export function leafTemplate(
       new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(toArrayBuffer(keyIdentifier)) }),
     ),
   };
+  return { ...objects, spliced: splicedParts(objects) };
 }
 
-/** One certificate of the batch, DER. */
+/** One certificate of the batch, DER, spliced from the template's encoded parts. */
 export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
+  const tbs = splicedTbs(template.spliced, input);
+  if (!tbs) return signLeafReference(template, input);
+  return splicedCertificate(template.spliced, tbs, sign(template.hash, tbs, template.key));
+}
+
+/** The TBSCertificate as the schema classes build it: the reference for the splice. */
+export function referenceTbs(template: LeafTemplate, input: LeafInput): asn.TBSCertificate {
   const spki = AsnConvert.parse(input.spki, asn.SubjectPublicKeyInfo);
   const subjectKeyIdentifier = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
   const extensions = [template.basicConstraints, template.keyUsage[input.keyFamily], template.extendedKeyUsage];
@@ -142,7 +156,7 @@ export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
   if (template.authorityInfoAccess) extensions.push(template.authorityInfoAccess);
   extensions.push(extension('2.5.29.14', false, new asn.SubjectKeyIdentifier(toArrayBuffer(subjectKeyIdentifier))));
   extensions.push(template.authorityKeyIdentifier);
-  const tbs = new asn.TBSCertificate({
+  return new asn.TBSCertificate({
     version: asn.Version.v3,
     serialNumber: toArrayBuffer(Buffer.from(serialIntegerHex(input.serialNumber), 'hex')),
     signature: template.signatureAlgorithm,
@@ -152,8 +166,20 @@ export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
     subjectPublicKeyInfo: spki,
     extensions: new asn.Extensions(extensions),
   });
-  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const signature = sign(template.hash, tbsDer, template.key);
+}
+
+/**
+ * One certificate built and encoded through the schema classes (the path
+ * before issue 17). `signer` lets the differential test reuse one ECDSA
+ * signature for both paths; ECDSA signatures are not deterministic.
+ */
+export function signLeafReference(
+  template: LeafTemplate,
+  input: LeafInput,
+  signer: (tbs: Buffer) => Uint8Array = (tbs) => sign(template.hash, tbs, template.key),
+): Uint8Array {
+  const tbs = referenceTbs(template, input);
+  const signature = signer(Buffer.from(AsnConvert.serialize(tbs)));
   const certificate = new asn.Certificate({
     tbsCertificate: tbs,
     signatureAlgorithm: template.signatureAlgorithm,

@@ -4,7 +4,7 @@ import { parseDistinguishedName } from '../../shared/validators/distinguished-na
 import { rejected } from '../../shared/errors';
 import { x509 } from './x509';
 
-const ATTRIBUTE_OIDS: Readonly<Record<DnAttribute, string>> = {
+export const ATTRIBUTE_OIDS: Readonly<Record<DnAttribute, string>> = {
   CN: '2.5.4.3',
   O: '2.5.4.10',
   OU: '2.5.4.11',
@@ -20,7 +20,8 @@ const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
 type StringValue = { printableString: string } | { utf8String: string } | { ia5String: string };
 
-function encodeValue(type: DnAttribute, value: string): StringValue {
+/** The string type each attribute is written with (tbs-splice.ts encodes the same). */
+export function stringValue(type: DnAttribute, value: string): StringValue {
   if (type === 'DC') return { ia5String: value };
   if (type === 'C' || type === 'serialNumber') return { printableString: value };
   return PRINTABLE.test(value) ? { printableString: value } : { utf8String: value };
@@ -28,7 +29,7 @@ function encodeValue(type: DnAttribute, value: string): StringValue {
 
 export function toX509Name(dn: DistinguishedName): x509.Name {
   const json = dn.map((component) => ({
-    [ATTRIBUTE_OIDS[component.type]]: [encodeValue(component.type, component.value)],
+    [ATTRIBUTE_OIDS[component.type]]: [stringValue(component.type, component.value)],
   }));
   return new x509.Name(json as unknown as x509.JsonName);
 }
