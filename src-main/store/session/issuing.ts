@@ -126,7 +126,7 @@ export function signRequests(
       const plan = plans[index]!;
       const der = signLeaf(template, {
         subject: request.subject,
-        spki: new Uint8Array(request.request.publicKey.rawData),
+        spki: request.spki,
         keyFamily: request.key.family,
         sans: plan.sans,
         serialNumber: serial,
