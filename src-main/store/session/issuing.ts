@@ -238,7 +238,7 @@ function subjectOf(certificate: x509.X509Certificate): DistinguishedName {
 }
 
 /** The journal event of a batch certificate, from its plan: nothing is parsed back. */
-function plannedEvent(issued: BatchIssued, profile: LeafProfile): JournalEvent {
+export function plannedEvent(issued: BatchIssued, profile: LeafProfile): JournalEvent {
   return {
     type: 'certificate-issued',
     at: new Date().toISOString(),
