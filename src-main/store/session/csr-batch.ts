@@ -22,7 +22,8 @@ export async function signRequestBytes(
   options: RequestOptions,
   beforeSigning: (plans: readonly SigningPlan[]) => void = () => undefined,
 ): Promise<BatchIssued[]> {
-  const workers = options.sans ? 0 : workersFor(csrs.length);
+  // ROOTKEEPER_BATCH_POOL=off keeps every batch on one thread (for profiling the two side by side).
+  const workers = options.sans || process.env.ROOTKEEPER_BATCH_POOL === 'off' ? 0 : workersFor(csrs.length);
   if (workers > 0) {
     const pooled = await core.exclusive(() => signInPool(core, csrs, options, beforeSigning, workers));
     if (pooled) return pooled;

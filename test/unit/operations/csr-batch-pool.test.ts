@@ -23,7 +23,7 @@ let dir: string;
 let store: string;
 let cleanup: () => Promise<void>;
 let host: Host;
-let csrs: Uint8Array[];
+let csrs: Uint8Array<ArrayBuffer>[];
 const COUNT = POOL_THRESHOLD + 6;
 
 async function call<N extends OperationName>(operation: N, request: RequestOf<N>): Promise<ResponseOf<N>> {
