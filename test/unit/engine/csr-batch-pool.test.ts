@@ -7,10 +7,10 @@
  * cannot be read, or that its plan refuses, is reported for that request
  * exactly as the single-threaded path reports it.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { KeyObject, createPublicKey, verify } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SigningPlan } from '../../../shared/domain/csr';
 import { RootkeeperError } from '../../../shared/errors';
 import { leafTemplate, signLeaf } from '../../../src-main/engine/batch';
@@ -197,6 +197,29 @@ describe('the CSR batch worker pool', () => {
       await pool.close();
     }
   }, 120_000);
+
+  it('wipes its export of the issuing key once every worker has imported it', async () => {
+    const { intermediateIssuer } = await makeHierarchy({ intermediateKey: 'ec-p256', label: 'Pool wipe' });
+    const privateKeys = Object.getPrototypeOf(KeyObject.from(intermediateIssuer.signingKey as never)) as {
+      export: (...args: unknown[]) => unknown;
+    };
+    const exported = vi.spyOn(privateKeys, 'export');
+    const setup = { options: { profile: 'server' as const }, now: new Date().toISOString(), links: {} };
+    const pool = await CsrBatchPool.start(intermediateIssuer, setup, 2);
+    try {
+      expect(exported).toHaveBeenCalledTimes(1);
+      const bytes = exported.mock.results[0]!.value as Buffer;
+      expect(bytes.length).toBeGreaterThan(100);
+      expect(bytes.every((byte) => byte === 0)).toBe(true);
+      // The workers have the key: they plan and sign.
+      const outcomes = await pool.plan(csrs.slice(0, 2));
+      expect(outcomes.every((outcome) => 'plan' in outcome)).toBe(true);
+      expect(await pool.sign(serialsFor(2))).toHaveLength(2);
+    } finally {
+      exported.mockRestore();
+      await pool.close();
+    }
+  }, 60_000);
 
   it('stops its workers when closed: nothing more can be asked of them', async () => {
     const { intermediateIssuer } = await makeHierarchy({ intermediateKey: 'ec-p256', label: 'Pool close' });
