@@ -29,7 +29,12 @@ export default defineConfig({
     sourcemap: false,
     minify: false,
     rolldownOptions: {
-      input: { main: 'src-main/electron/main.ts', cli: 'src-main/cli/main.ts' },
+      // The CSR batch's worker is an entry of its own, beside main.js and cli.js (engine/csr-batch-pool.ts finds it there).
+      input: {
+        main: 'src-main/electron/main.ts',
+        cli: 'src-main/cli/main.ts',
+        'csr-batch-worker': 'src-main/engine/csr-batch-worker.ts',
+      },
       output: {
         format: 'es',
         entryFileNames: '[name].js',

@@ -6,137 +6,33 @@
  * Requested SANs are kept by default (losing them is the commonest complaint
  * about other tools), subject to the profile and the issuer's constraints.
  */
-import { createHash, createPublicKey, verify } from 'node:crypto';
-import type { ComparisonRow, CsrReport, Refusal, RequestedExtension, SigningPlan } from '../../shared/domain/csr';
+import type { ComparisonRow, CsrReport, Refusal, SigningPlan } from '../../shared/domain/csr';
 import { VALIDITY_DAYS, type LeafProfile, type SubjectAltName } from '../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../shared/errors';
-import {
-  dnValueProblem,
-  formatDistinguishedName,
-  type DistinguishedName,
-} from '../../shared/validators/distinguished-name';
+import { formatDistinguishedName, type DistinguishedName } from '../../shared/validators/distinguished-name';
 import { SAN_TYPES_BY_PROFILE, formatSan } from '../../shared/validators/subject-alt-name';
-import { CertificationRequest } from '@peculiar/asn1-csr';
-import { AsnConvert } from '@peculiar/asn1-schema';
 import { toArrayBuffer } from './bytes';
-import { colonHex, describeExtension, extensionName, readSubjectAltNames } from './describe';
-import { decodeSingle } from './formats/input';
-import { describePublicKey, type KeyDescription } from './keys';
-import { fromX509Name } from './names';
+import { describeExtension, extensionName } from './describe';
+import type { KeyDescription } from './keys';
 import type { IssuedCertificate, Issuer } from './profiles/common';
 import { checkAgainstConstraints, createLeafCertificate, leafSubjectAltNames } from './profiles/leaf';
 import { checkDays, validityWindow } from './validity';
 import { x509 } from './x509';
 
+// The lean reader is the one every caller uses; the reference stays beside it for the differential test.
+export { parseCsr } from './lean-csr';
+export { parseCsrReference } from './csr-reference';
+
 export interface ParsedCsr {
-  readonly request: x509.Pkcs10CertificateRequest;
+  /** The request's SubjectPublicKeyInfo, DER. */
+  readonly spki: Uint8Array;
+  /** The extensions the request asks for (its extensionRequest attribute), typed where x509 knows them. */
+  readonly extensions: readonly x509.Extension[];
   readonly key: KeyDescription;
   readonly subject: DistinguishedName;
   /** Subject attributes Rootkeeper does not issue (emailAddress…), as text. */
   readonly droppedSubject: readonly string[];
   readonly report: CsrReport;
-}
-
-/** Parses and verifies a CSR (PEM or DER); anything wrong is a typed rejection. */
-export async function parseCsr(input: Uint8Array | string): Promise<ParsedCsr> {
-  const der = decodeSingle(input, 'csr');
-  try {
-    return await interpretCsr(der);
-  } catch (error) {
-    // The request is untrusted input: whatever a library throws while reading it means it is malformed.
-    if (error instanceof RootkeeperError) throw error;
-    throw rejected('malformed', 'The certificate signing request is malformed.');
-  }
-}
-
-async function interpretCsr(der: Uint8Array): Promise<ParsedCsr> {
-  const asn = AsnConvert.parse(toArrayBuffer(der), CertificationRequest);
-  const request = new x509.Pkcs10CertificateRequest(asn);
-  const spki = request.publicKey.rawData;
-  const key = describePublicKey(spki);
-  verifySignature(asn, spki);
-  const { dn, unsupported } = fromX509Name(request.subjectName);
-  for (const component of dn) {
-    const problem = dnValueProblem(component.type, component.value);
-    if (problem) throw rejected('invalid-name', `The request's subject is invalid: ${problem}.`);
-  }
-  const requested = requestedSubjectAltNames(request);
-  return {
-    request,
-    key,
-    subject: dn,
-    droppedSubject: unsupported,
-    report: {
-      subject: request.subject,
-      key: { label: key.label, family: key.family, bits: key.bits },
-      signatureValid: true,
-      requestedSans: requested.supported,
-      unsupportedSans: requested.unsupported,
-      requestedExtensions: request.extensions.map(describeRequested),
-      sha256: colonHex(createHash('sha256').update(der).digest('hex')),
-    },
-  };
-}
-
-/** Hash by signature algorithm: the ones TLS clients accept, and nothing weaker. */
-const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-};
-
-/**
- * Verifies the request's own signature over its exact bytes, with Node's
- * OpenSSL (the WebCrypto route costs ten times as much and CSRs come by the
- * thousand).
- */
-function verifySignature(request: CertificationRequest, spki: ArrayBuffer): void {
-  const hash = SIGNATURE_HASHES[request.signatureAlgorithm.algorithm];
-  if (!hash) {
-    throw rejected(
-      'unsupported-key',
-      'The request is signed with an algorithm Rootkeeper does not accept (only ECDSA and RSA with SHA-2).',
-    );
-  }
-  let valid: boolean;
-  try {
-    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-    // The signature covers the request's bytes as received, which the parser keeps.
-    valid = verify(hash, Buffer.from(request.certificationRequestInfoRaw!), key, Buffer.from(request.signature));
-  } catch {
-    valid = false;
-  }
-  if (!valid) {
-    throw rejected(
-      'bad-signature',
-      "The request's signature does not verify: it was altered or damaged after it was made.",
-    );
-  }
-}
-
-function requestedSubjectAltNames(request: x509.Pkcs10CertificateRequest): {
-  supported: SubjectAltName[];
-  unsupported: string[];
-} {
-  const extension = findExtension(request, x509.SubjectAlternativeNameExtension);
-  if (!extension) return { supported: [], unsupported: [] };
-  try {
-    return readSubjectAltNames(extension);
-  } catch {
-    throw rejected('malformed', "The request's subject alternative names are malformed.");
-  }
-}
-
-function describeRequested(extension: x509.Extension): RequestedExtension {
-  return {
-    oid: extension.type,
-    name: extensionName(extension.type),
-    critical: extension.critical,
-    value: describeExtension(extension),
-  };
 }
 
 export interface CsrSigningOptions {
@@ -212,7 +108,7 @@ export async function signCsr(
     profile: options.profile,
     subject: parsed.subject,
     sans: plan.sans,
-    publicKey: parsed.request.publicKey,
+    publicKey: new x509.PublicKey(toArrayBuffer(parsed.spki)),
     issuer: options.issuer,
     days: plan.days,
     now: options.now,
@@ -268,15 +164,14 @@ function compareExtensions(
   profile: LeafProfile,
   dropped: (message: string) => void,
 ): ComparisonRow[] {
-  const request = parsed.request;
-  const constraints = findExtension(request, x509.BasicConstraintsExtension);
+  const constraints = findExtension(parsed, x509.BasicConstraintsExtension);
   if (constraints?.ca) dropped('The request asks to be a CA (CA:TRUE); the certificate will be CA:FALSE.');
-  const usage = findExtension(request, x509.KeyUsagesExtension);
+  const usage = findExtension(parsed, x509.KeyUsagesExtension);
   const issuedUsage = parsed.key.family === 'rsa' ? 'digitalSignature, keyEncipherment' : 'digitalSignature';
   if (usage && (usage.usages & (x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign)) !== 0) {
     dropped('The request asks for keyCertSign or cRLSign; those are for CAs and were left out.');
   }
-  const eku = findExtension(request, x509.ExtendedKeyUsageExtension);
+  const eku = findExtension(parsed, x509.ExtendedKeyUsageExtension);
   const extra = eku
     ? describeExtension(eku)
         .split(', ')
@@ -286,7 +181,7 @@ function compareExtensions(
     dropped(
       `The extended key usage ${extra.join(', ')} was left out: a ${profile} certificate carries ${PROFILE_USAGE[profile]} only.`,
     );
-  for (const extension of request.extensions) {
+  for (const extension of parsed.extensions) {
     if (!PROFILE_EXTENSIONS.has(extension.type))
       dropped(`The requested extension ${extensionName(extension.type)} is not copied.`);
   }
@@ -299,10 +194,10 @@ function compareExtensions(
 
 /** The request's extension of a given class; x509 already types the ones it knows. */
 function findExtension<T extends x509.Extension>(
-  request: x509.Pkcs10CertificateRequest,
+  parsed: ParsedCsr,
   type: abstract new (...args: never[]) => T,
 ): T | undefined {
-  return request.extensions.find((extension): extension is T => extension instanceof type);
+  return parsed.extensions.find((extension): extension is T => extension instanceof type);
 }
 
 function row(field: string, requested: string, issued: string): ComparisonRow {

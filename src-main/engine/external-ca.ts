@@ -33,7 +33,7 @@ export function checkExternalRequest(
   if (!commonNameOf(request.subject))
     throw rejected('invalid-name', "The request's subject has no common name (CN=…): an intermediate CA needs one.");
   if (root.notAfter < now) throw rejected('policy', `The root expired on ${root.notAfter.toISOString()}.`);
-  if (Buffer.compare(Buffer.from(request.request.publicKey.rawData), Buffer.from(root.publicKey.rawData)) === 0)
+  if (Buffer.compare(Buffer.from(request.spki), Buffer.from(root.publicKey.rawData)) === 0)
     throw rejected('policy', "The request carries the root's own key: an online CA needs a key of its own.");
   if (options.days !== undefined) checkRootOutlives(root, options.days, now);
   const constraints = options.nameConstraints ?? {};

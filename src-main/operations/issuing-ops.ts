@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { RootkeeperError, rejected } from '../../shared/errors';
-import { parseCsr, type ParsedCsr } from '../engine/csr';
+import { parseCsr } from '../engine/csr';
 import { bundleFiles, bundleNameFor, factsOf, type Bundle } from '../exports/bundle';
 import { writeExportFolder, writeExportFolders, type WrittenFolder } from '../exports/folder';
 import { partialSuccess } from '../store/transaction';
@@ -207,12 +207,12 @@ export async function signCsrsOperation(
     ...(request.days ? { days: request.days } : {}),
     ...(request.sans ? { sans: request.sans } : {}),
   };
-  const parsed = await parseAll(request.csrs, request.names);
   let folders: string[] = [];
   let reserved: Reservation[] = [];
   let issued: BatchIssued[];
   try {
-    issued = await session.signRequests(parsed, options, (plans) => {
+    // Parsed, planned and signed on a worker pool when the batch is large; a request that cannot be read is a BatchRefusal.
+    issued = await session.signRequestBytes(request.csrs, options, (plans) => {
       folders = uniqueFolders(plans);
       // Claimed before anything is signed: an existing or unwritable folder refuses the batch.
       reserved = reserveFolders(
@@ -315,18 +315,6 @@ function exportRecords(
     });
   }
   return records;
-}
-
-async function parseAll(csrs: readonly Uint8Array[], names: readonly string[] | undefined): Promise<ParsedCsr[]> {
-  const parsed: ParsedCsr[] = [];
-  for (const [index, csr] of csrs.entries()) {
-    try {
-      parsed.push(await parseCsr(csr));
-    } catch (error) {
-      throw renamed(error, index, names);
-    }
-  }
-  return parsed;
 }
 
 /** Each certificate's folder: its first DNS name, made unique within the batch. */

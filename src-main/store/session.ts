@@ -25,6 +25,7 @@ import type { Keyring } from './keyring';
 import type { CeremonyHook } from '../custody/ceremony-record';
 import type { RootKeySource, SealedRootSource } from '../custody/root-source';
 import * as authorities from './session/authorities';
+import * as csrBatch from './session/csr-batch';
 import * as custody from './session/custody';
 import { SessionCore, type SessionParts } from './session/core';
 import * as external from './session/external';
@@ -114,6 +115,15 @@ export class Session {
     beforeSigning?: (plans: readonly SigningPlan[]) => void,
   ): Promise<issuing.BatchIssued[]> {
     return issuing.signRequests(this.core, requests, options, beforeSigning);
+  }
+
+  /** A batch from the requests' bytes: on a worker pool when it is large (session/csr-batch.ts). */
+  signRequestBytes(
+    csrs: readonly Uint8Array[],
+    options: issuing.RequestOptions,
+    beforeSigning?: (plans: readonly SigningPlan[]) => void,
+  ): Promise<issuing.BatchIssued[]> {
+    return csrBatch.signRequestBytes(this.core, csrs, options, beforeSigning);
   }
 
   renew(

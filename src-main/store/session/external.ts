@@ -11,6 +11,7 @@ import { rejected } from '../../../shared/errors';
 import type { ParsedCsr } from '../../engine/csr';
 import { checkExternalRequest } from '../../engine/external-ca';
 import type { IssuedCertificate } from '../../engine/profiles/common';
+import { toArrayBuffer } from '../../engine/bytes';
 import { createIntermediateCertificate } from '../../engine/profiles/intermediate';
 import { x509 } from '../../engine/x509';
 import { sha256Hex } from '../keyring';
@@ -45,7 +46,7 @@ export function signExternalIntermediate(
     const issued = await core.withRoot(root, (issuer) =>
       createIntermediateCertificate({
         subject: checked.subject,
-        publicKey: options.request.request.publicKey,
+        publicKey: new x509.PublicKey(toArrayBuffer(options.request.spki)),
         issuer,
         serialNumber: core.freshSerial('root'),
         ...(options.days ? { days: options.days } : {}),
@@ -75,7 +76,7 @@ export function signExternalIntermediate(
 
 /** A key that already is a CA of this store (an internal generation, or an earlier external one) is refused. */
 function refuseKnownKey(core: SessionCore, request: ParsedCsr): void {
-  const key = Buffer.from(request.request.publicKey.rawData);
+  const key = Buffer.from(request.spki);
   for (const record of core.parts.inventory.intermediates.values()) {
     const certificate = parsedCertificate(record.certificate);
     if (Buffer.compare(key, Buffer.from(certificate.publicKey.rawData)) !== 0) continue;

@@ -126,7 +126,7 @@ export function signRequests(
       const plan = plans[index]!;
       const der = signLeaf(template, {
         subject: request.subject,
-        spki: new Uint8Array(request.request.publicKey.rawData),
+        spki: request.spki,
         keyFamily: request.key.family,
         sans: plan.sans,
         serialNumber: serial,
@@ -238,7 +238,7 @@ function subjectOf(certificate: x509.X509Certificate): DistinguishedName {
 }
 
 /** The journal event of a batch certificate, from its plan: nothing is parsed back. */
-function plannedEvent(issued: BatchIssued, profile: LeafProfile): JournalEvent {
+export function plannedEvent(issued: BatchIssued, profile: LeafProfile): JournalEvent {
   return {
     type: 'certificate-issued',
     at: new Date().toISOString(),
