@@ -2,7 +2,8 @@
  * Issuing many leaves from one issuer: everything the issuer contributes —
  * its name, its key identifier, the profile's fixed extensions, the validity
  * window, the signing key as a Node KeyObject — is encoded once per batch;
- * each certificate then costs only its own fields and one signature. The
+ * each certificate then costs only its own fields and one signature. An
+ * issuer whose key stays on a PKCS#11 token signs each certificate there. The
  * ASN.1 is still built with @peculiar/asn1-x509's schema classes, never by
  * hand, and the result has exactly the extensions createLeafCertificate
  * writes, in the same order (test/unit/engine/batch.test.ts compares them).
@@ -36,7 +37,9 @@ export interface LeafTemplate {
   readonly issuerName: asn.Name;
   readonly signatureAlgorithm: asn.AlgorithmIdentifier;
   readonly hash: string;
-  readonly key: KeyObject;
+  /** Null when the key stays on a PKCS#11 token: then each certificate is signed there (`signLeafOnToken`). */
+  readonly key: KeyObject | null;
+  readonly issuer: Issuer;
   readonly validity: asn.Validity;
   readonly window: ValidityWindow;
   /** basicConstraints, keyUsage by key family, EKU, CRL DP, AKI: encoded once. */
@@ -89,7 +92,8 @@ export function leafTemplate(
       ...(signature.nullParameters ? { parameters: null } : {}),
     }),
     hash: signature.hash,
-    key: KeyObject.from(issuer.signingKey as never),
+    key: issuer.provider ? null : KeyObject.from(issuer.signingKey as never),
+    issuer,
     validity: new asn.Validity({ notBefore: window.notBefore, notAfter: window.notAfter }),
     window,
     basicConstraints: extension('2.5.29.19', true, new asn.BasicConstraints({ cA: false })),
@@ -126,8 +130,33 @@ export function leafTemplate(
   };
 }
 
-/** One certificate of the batch, DER. */
+/** One certificate of the batch, DER, signed with the template's KeyObject. */
 export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
+  if (!template.key) throw new TypeError('this issuer signs on its token: use signLeafOnToken');
+  const tbs = tbsOf(template, input);
+  return assemble(template, tbs, sign(template.hash, Buffer.from(AsnConvert.serialize(tbs)), template.key));
+}
+
+/** One certificate of the batch signed through the issuer's provider (a token's C_Sign): one call per certificate. */
+export async function signLeafOnToken(template: LeafTemplate, input: LeafInput): Promise<Uint8Array> {
+  const { provider, signingKey } = template.issuer;
+  if (!provider) return signLeaf(template, input);
+  const tbs = tbsOf(template, input);
+  const algorithm = signingKey.algorithm as { name: string; namedCurve?: string };
+  const hash = template.hash === 'sha384' ? 'SHA-384' : 'SHA-256';
+  const raw = await provider.subtle.sign(
+    { name: algorithm.name, hash },
+    signingKey as never,
+    Buffer.from(AsnConvert.serialize(tbs)),
+  );
+  if (algorithm.name !== 'ECDSA') return assemble(template, tbs, Buffer.from(raw));
+  // WebCrypto gives ECDSA as raw r‖s; X.509 carries the DER SEQUENCE of two INTEGERs.
+  const der = new x509.AsnEcSignatureFormatter().toAsnSignature(algorithm as never, raw);
+  if (!der) throw new TypeError('the token’s ECDSA signature could not be converted to DER');
+  return assemble(template, tbs, Buffer.from(der));
+}
+
+function tbsOf(template: LeafTemplate, input: LeafInput): asn.TBSCertificate {
   const spki = AsnConvert.parse(input.spki, asn.SubjectPublicKeyInfo);
   const subjectKeyIdentifier = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
   const extensions = [template.basicConstraints, template.keyUsage[input.keyFamily], template.extendedKeyUsage];
@@ -142,7 +171,7 @@ export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
   if (template.authorityInfoAccess) extensions.push(template.authorityInfoAccess);
   extensions.push(extension('2.5.29.14', false, new asn.SubjectKeyIdentifier(toArrayBuffer(subjectKeyIdentifier))));
   extensions.push(template.authorityKeyIdentifier);
-  const tbs = new asn.TBSCertificate({
+  return new asn.TBSCertificate({
     version: asn.Version.v3,
     serialNumber: toArrayBuffer(Buffer.from(serialIntegerHex(input.serialNumber), 'hex')),
     signature: template.signatureAlgorithm,
@@ -152,8 +181,9 @@ export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
     subjectPublicKeyInfo: spki,
     extensions: new asn.Extensions(extensions),
   });
-  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const signature = sign(template.hash, tbsDer, template.key);
+}
+
+function assemble(template: LeafTemplate, tbs: asn.TBSCertificate, signature: Buffer): Uint8Array {
   const certificate = new asn.Certificate({
     tbsCertificate: tbs,
     signatureAlgorithm: template.signatureAlgorithm,

@@ -4,7 +4,7 @@
  * journal; an event that does not fit (a serial issued twice, a revocation of
  * something never issued) means the journal cannot be trusted.
  */
-import type { CaRole, JournalEntry, JournalEvent } from '../../shared/domain/journal';
+import type { CaRole, JournalEntry, JournalEvent, TokenKeyRef } from '../../shared/domain/journal';
 import type { CrlReason, LeafProfile, SubjectAltName } from '../../shared/domain/pki';
 import { normaliseSerial } from '../engine/serial';
 import { x509 } from '../engine/x509';
@@ -57,8 +57,10 @@ export interface IntermediateRecord extends CaCertificate {
   readonly serial: string;
   readonly issuedAt: string;
   readonly origin: GenerationOrigin;
-  /** Its key file; null when the key is gone (a store of the previous release overwrote it on a second intermediate). */
+  /** Its key file; null when the key is gone (a store of the previous release overwrote it on a second intermediate) or on a token. */
   keyFile: string | null;
+  /** The PKCS#11 token its key lives on (never in a key file): the token's PIN opens it for a session. */
+  readonly token?: TokenKeyRef;
   readonly issuedCrlUrl?: string;
   readonly issuedAiaUrl?: string;
   /** An online CA's intermediate (sign-external): its key lives elsewhere; it never issues or signs CRLs here. */
@@ -83,7 +85,9 @@ export interface RotationIntent {
   readonly certificate: string;
   readonly sha256: string;
   readonly origin: GenerationOrigin;
-  readonly keyFile: string;
+  /** Null when the key lives on `token`. */
+  readonly keyFile: string | null;
+  readonly token?: TokenKeyRef;
   readonly retiring: string | null;
   readonly issuedCrlUrl?: string;
   readonly issuedAiaUrl?: string;
@@ -279,6 +283,7 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'custody-created':
     case 'root-quorum':
     case 'root-token':
+    case 'intermediate-token':
     case 'ceremony-recorded':
       return null;
   }
@@ -458,6 +463,7 @@ function addGeneration(inventory: Inventory, event: GenerationEvent): string | n
     issuedAt: event.at,
     origin: event.origin,
     keyFile: intent ? intent.keyFile : INTERMEDIATE_KEY_FILE,
+    ...(intent?.token ? { token: intent.token } : {}),
     ...(links?.issuedCrlUrl ? { issuedCrlUrl: links.issuedCrlUrl } : {}),
     ...(links?.issuedAiaUrl ? { issuedAiaUrl: links.issuedAiaUrl } : {}),
     issued: 0,

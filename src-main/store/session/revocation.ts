@@ -161,7 +161,9 @@ async function signIssuerCrls(
   }
   // Destinations are claimed before the numbers are used up: a refusal there leaves them free.
   if (beforeRecording) for (const { crl } of signed) await beforeRecording(crl);
-  await core.record(signed.map(({ issuer, crl }) => issuerCrlEvent(issuer.serial, crl)));
+  await core.record(
+    signed.flatMap(({ issuer, crl }) => [...core.tokenUse(issuer.serial), issuerCrlEvent(issuer.serial, crl)]),
+  );
   return signed;
 }
 
