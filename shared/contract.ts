@@ -314,8 +314,7 @@ export const contract = {
   },
   openIntermediateToken: {
     channel: 'rootkeeper:open-intermediate-token',
-    summary:
-      "Opens the PKCS#11 token an intermediate's issuing key lives on, with its PIN, until the session locks.",
+    summary: "Opens the PKCS#11 token an intermediate's issuing key lives on, with its PIN, until the session locks.",
     request: Requests.openIntermediateToken,
     response: Responses.openIntermediateToken,
   },

@@ -48,9 +48,12 @@ export function intermediateTokenOf(
 ): { serial: string; module: string; keyId?: string; existing: boolean } | undefined {
   const serial = optional(values, 'intermediate-token');
   if (serial === undefined) {
-    const stray = ['intermediate-key-id', 'use-existing-key', 'intermediate-pin-passin', 'intermediate-pkcs11-module'].find(
-      (name) => optional(values, name) !== undefined,
-    );
+    const stray = [
+      'intermediate-key-id',
+      'use-existing-key',
+      'intermediate-pin-passin',
+      'intermediate-pkcs11-module',
+    ].find((name) => optional(values, name) !== undefined);
     if (stray) throw new UsageError(`--${stray} goes with --intermediate-token SERIAL`);
     return undefined;
   }
@@ -61,7 +64,8 @@ export function intermediateTokenOf(
   if (newId !== undefined && existingId !== undefined)
     throw new UsageError('give --intermediate-key-id (a new key) or --use-existing-key (a key on the token), not both');
   const keyId = newId ?? existingId;
-  if (keyId !== undefined && !KEY_ID.test(keyId)) throw new UsageError(`a key id is 1 to 64 bytes in hex, not "${keyId}"`);
+  if (keyId !== undefined && !KEY_ID.test(keyId))
+    throw new UsageError(`a key id is 1 to 64 bytes in hex, not "${keyId}"`);
   const modulePath = path.resolve(cwd, module);
   // The module loads and the token is there before any passphrase or PIN is asked.
   checkTokenPresent(modulePath, serial);
@@ -78,7 +82,10 @@ export async function readIntermediateTokenPlan(
   context: CommandContext,
   token: { serial: string; module: string; keyId?: string; existing: boolean },
 ) {
-  const pin = await context.passphrases.read(optional(context.values, 'intermediate-pin-passin'), 'Intermediate token PIN');
+  const pin = await context.passphrases.read(
+    optional(context.values, 'intermediate-pin-passin'),
+    'Intermediate token PIN',
+  );
   return {
     module: token.module,
     serial: token.serial,

@@ -242,7 +242,12 @@ interface NewGeneration {
   readonly links: IssuedLinks;
 }
 
-function intentOf(core: SessionCore, generation: NewGeneration, keyFile: string | null, token?: TokenKeyRef): RotationIntent {
+function intentOf(
+  core: SessionCore,
+  generation: NewGeneration,
+  keyFile: string | null,
+  token?: TokenKeyRef,
+): RotationIntent {
   const certificate = new x509.X509Certificate(Buffer.from(generation.der));
   const serial = normaliseSerial(certificate.serialNumber)!;
   return {
@@ -394,12 +399,7 @@ export async function settle(core: SessionCore): Promise<string[]> {
 async function intentKey(core: SessionCore, intent: RotationIntent, keyFile: string): Promise<CryptoKey | null> {
   let pkcs8: Buffer;
   try {
-    pkcs8 = await readKeyFile(
-      core.parts.dir,
-      keyFile,
-      binding(core.storeId, intent.sha256),
-      core.keys.intermediate,
-    );
+    pkcs8 = await readKeyFile(core.parts.dir, keyFile, binding(core.storeId, intent.sha256), core.keys.intermediate);
   } catch (error) {
     if (error instanceof StoreDamagedError) return null;
     throw error;

@@ -274,9 +274,10 @@ export class SessionCore {
 
   /** The journal record of a use of a generation's key on its token (none for a key in the store), to append with what it signed. */
   tokenUse(serial: string | undefined = this.parts.inventory.intermediate?.serial): JournalEvent[] {
-    const token = serial !== undefined && this.intermediateProviders.has(serial)
-      ? this.parts.inventory.intermediates.get(serial)?.token
-      : undefined;
+    const token =
+      serial !== undefined && this.intermediateProviders.has(serial)
+        ? this.parts.inventory.intermediates.get(serial)?.token
+        : undefined;
     if (!token) return [];
     return [
       {
