@@ -121,6 +121,8 @@ export interface Inventory {
   readonly intermediates: Map<string, IntermediateRecord>;
   /** A generation journaled as started and not yet finished or abandoned. */
   pendingRotation: RotationIntent | null;
+  /** The token and key id the journal last recorded for the root key (made there, or copied onto it). */
+  rootToken: { readonly serial: string; readonly keyId: string } | null;
   /** Serials of abandoned generations: the root signed them once, so they are never used again. */
   readonly abandonedSerials: Set<string>;
   /** The last pre-signed root CRL schedule; `obsoleteSince` once the root revoked something after it was signed. */
@@ -152,6 +154,7 @@ export function emptyInventory(): Inventory {
     pendingRequest: null,
     intermediates: new Map(),
     pendingRotation: null,
+    rootToken: null,
     abandonedSerials: new Set(),
     rootSchedule: null,
     certificates: new Map(),
@@ -268,6 +271,10 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     }
     case 'pki-imported':
       return applyImport(inventory, event);
+    case 'root-token':
+      // The token copy made last (generated at init, or copied onto by custody to-token) is the one the store names.
+      if (event.action !== 'used') inventory.rootToken = { serial: event.serial, keyId: event.keyId };
+      return null;
     case 'certificate-imported':
       return applyImportedCertificate(inventory, event);
     case 'export-written':
@@ -282,7 +289,6 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'change-ended':
     case 'custody-created':
     case 'root-quorum':
-    case 'root-token':
     case 'intermediate-token':
     case 'ceremony-recorded':
       return null;

@@ -18,7 +18,7 @@ import type { RootKeySource, RootSigner, RootSlotAccess } from '../../custody/ro
 import { applyEntries, type Inventory } from '../inventory';
 import type { JournalKeys, JournalWriter } from '../journal';
 import { bindKeyring, generationOf, journalKeysFor } from '../epochs';
-import { keyringText, sharesSlotOf, type Keyring } from '../keyring';
+import { keyringText, sharesSlotOf, tokenSlotOf, type Keyring } from '../keyring';
 import { STORE_FILE } from '../layout';
 import { changeStoreFiles, type StagedFile } from '../transaction';
 import type { Witness } from '../witness';
@@ -312,6 +312,25 @@ export class SessionCore {
   }
 
   /**
+   * The store file's token slot must name the token and key the journal
+   * recorded (at init, or the last copy onto a token), before any PIN
+   * reaches a token. An edited store file is already refused on opening (its
+   * binding MAC); this keeps the two records from ever disagreeing silently.
+   */
+  private checkRecordedToken(): void {
+    const slot = tokenSlotOf(this.parts.keyring);
+    if (!slot) return;
+    const recorded = this.parts.inventory.rootToken;
+    if (recorded && recorded.serial === slot.serial && recorded.keyId === slot.keyId) return;
+    throw rejected(
+      'policy',
+      recorded
+        ? `The store file names token ${slot.serial} (key id ${slot.keyId}) for the root, but the journal recorded token ${recorded.serial} (key id ${recorded.keyId}): refused.`
+        : `The store file names token ${slot.serial} for the root, but the journal records no root key on a token: refused.`,
+    );
+  }
+
+  /**
    * Unlocks the root for one operation through a root key source (a string
    * is the root passphrase): the source wipes the decrypted bytes before
    * `use` starts, the signer is released when `use` ends however it ends
@@ -320,6 +339,7 @@ export class SessionCore {
    */
   async withRoot<T>(root: string | RootKeySource, use: (issuer: Issuer, signer: RootSigner) => Promise<T>): Promise<T> {
     const source = typeof root === 'string' ? passphraseSource(root) : root;
+    this.checkRecordedToken();
     let opened: RootOpened | null = null;
     const signer = await source.signer(rootAccessOf(this, (result) => (opened = result)));
     try {
