@@ -130,12 +130,16 @@ export function generateIssuerCrls(core: SessionCore, days?: number): Promise<Is
   });
 }
 
-/** Generations whose key is here, not revoked and not expired: the ones with a CRL to keep publishing. */
+/**
+ * Generations whose key is here (or on a token: without its PIN their CRL is
+ * refused with the token's name, never silently skipped), not revoked and
+ * not expired: the ones with a CRL to keep publishing.
+ */
 export function liveGenerations(core: SessionCore, now = new Date()): IntermediateRecord[] {
   return [...core.parts.inventory.intermediates.values()].filter(
     (record) =>
       !record.revocation &&
-      core.intermediateKeys.has(record.serial) &&
+      (core.intermediateKeys.has(record.serial) || record.token !== undefined) &&
       parsedCertificate(record.certificate).notAfter >= now,
   );
 }
