@@ -303,6 +303,10 @@ describe('refusals change nothing', () => {
       expect(wrong.status).toBe(3);
       expect(wrong.stderr).toMatch(/The token's PIN is wrong/);
       expect(wrong.stderr).not.toContain('999999');
+      // Every generation's CRL (no --ca): the token generation is refused by name, not skipped.
+      const all = unlocked('crl', '--out', 'crls');
+      expect(all.status).toBe(2);
+      expect(all.stderr).toMatch(new RegExp(`key lives on PKCS#11 token ${issuingSerial}`));
       const crl = unlocked(
         'crl',
         '--ca',

@@ -242,12 +242,8 @@ interface NewGeneration {
   readonly links: IssuedLinks;
 }
 
-function intentOf(
-  core: SessionCore,
-  generation: NewGeneration,
-  keyFile: string | null,
-  token?: TokenKeyRef,
-): RotationIntent {
+/** The journaled intent of a new generation: its key in `keyFile`, or (null) on `token`. */
+function intentOf(generation: NewGeneration, keyFile: string | null, token?: TokenKeyRef): RotationIntent {
   const certificate = new x509.X509Certificate(Buffer.from(generation.der));
   const serial = normaliseSerial(certificate.serialNumber)!;
   return {
@@ -269,7 +265,7 @@ async function installGeneration(core: SessionCore, generation: NewGeneration, p
   const serial = normaliseSerial(certificate.serialNumber)!;
   // The first generation keeps the name the previous release used; later ones get names of their own.
   const keyFile = core.parts.inventory.intermediates.size === 0 ? INTERMEDIATE_KEY_FILE : generationKeyFile(serial);
-  const intent = intentOf(core, generation, keyFile);
+  const intent = intentOf(generation, keyFile);
   await core.record([{ type: 'intermediate-rotation-started', at: new Date().toISOString(), ...intent }]);
   const key = await importSigningKey(pkcs8, false);
   await writeKeyFile(core.parts.dir, keyFile, binding(core.storeId, intent.sha256), core.keys.intermediate, pkcs8);
@@ -287,7 +283,7 @@ async function installTokenGeneration(
   prepared: PreparedTokenKey,
   journaled: () => void,
 ): Promise<void> {
-  const intent = intentOf(core, generation, null, prepared.ref);
+  const intent = intentOf(generation, null, prepared.ref);
   const at = new Date().toISOString();
   await core.record([
     { type: 'intermediate-rotation-started', at, ...intent },
@@ -301,8 +297,9 @@ async function installTokenGeneration(
     },
   ]);
   journaled();
-  await finishGeneration(core, intent, null);
+  // The session now holds the token (and closes it on lock), whatever happens next.
   holdOnToken(core, intent.serial, prepared.pair, () => prepared.token.close());
+  await finishGeneration(core, intent, null);
 }
 
 /** `key` is null for a key on a token (the session opens it with the PIN). */

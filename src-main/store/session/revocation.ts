@@ -93,6 +93,7 @@ export function revokeIntermediate(
       await recordWithPublicCopy(core, 'intermediate-revocation', crlEvent('root', crl, entries.length), activeAfter);
       const head = core.parts.writer.current;
       core.intermediateKeys.delete(serial);
+      core.intermediateProviders.delete(serial);
       await finishCeremony(core, ceremony, signer, before);
       return { serial, head, crl, wasActive };
     });
