@@ -312,6 +312,12 @@ export const contract = {
     request: Requests.moveRootToToken,
     response: Responses.moveRootToToken,
   },
+  openIntermediateToken: {
+    channel: 'rootkeeper:open-intermediate-token',
+    summary: "Opens the PKCS#11 token an intermediate's issuing key lives on, with its PIN, until the session locks.",
+    request: Requests.openIntermediateToken,
+    response: Responses.openIntermediateToken,
+  },
   custodyStatus: {
     channel: 'rootkeeper:custody-status',
     summary: 'How the root is held: by passphrase, or M-of-N shares with their custodians and when they were made.',

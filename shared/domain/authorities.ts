@@ -29,6 +29,8 @@ export const IntermediateGenerationSchema = v.strictObject({
   revokedAt: v.nullable(v.string()),
   /** An online CA's intermediate (sign-external): its key is elsewhere; it never issues here. */
   external: v.optional(v.boolean()),
+  /** Its key lives on this PKCS#11 token (by serial and CKA_ID); `open` once its PIN opened it in this session. */
+  token: v.optional(v.strictObject({ serial: v.string(), keyId: v.string(), open: v.boolean() })),
 });
 export type IntermediateGeneration = v.InferOutput<typeof IntermediateGenerationSchema>;
 

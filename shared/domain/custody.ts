@@ -32,6 +32,15 @@ export const RootTokenPlanSchema = v.strictObject({
   useExistingKey: v.optional(v.boolean()),
 });
 
+/** An intermediate's issuing key on a PKCS#11 token (no SO PIN: the token generates as the user or holds a key already). */
+export const IntermediateTokenPlanSchema = v.strictObject({
+  module: Destination,
+  serial: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  pin: Secret,
+  keyId: v.optional(v.pipe(v.string(), v.regex(/^(?:[0-9A-Fa-f]{2}){1,64}$/, 'must be a key id in hex'))),
+  useExistingKey: v.optional(v.boolean()),
+});
+
 /** The custodians of a new share set: M of these N rebuild the root key. */
 export const CustodyPlanSchema = v.strictObject({
   threshold: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(16)),

@@ -17,6 +17,10 @@ export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 const CustodianRefSchema = v.strictObject({ index: v.number(), name: v.string() });
 
+/** Where a key on a PKCS#11 token is: the token's serial, the key's CKA_ID (hex), and the module it was made through. */
+const TokenKeyRefSchema = v.strictObject({ serial: v.string(), keyId: Hex, moduleHint: v.string() });
+export type TokenKeyRef = v.InferOutput<typeof TokenKeyRefSchema>;
+
 const event = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ type: v.literal(type), at: Timestamp, ...entries });
 
@@ -157,8 +161,10 @@ export const JournalEventSchema = v.variant('type', [
     certificate: Base64,
     sha256: Hex,
     origin: v.picklist(['issued', 'imported']),
-    /** The new generation's key file, a name no other generation uses. */
-    keyFile: v.string(),
+    /** The new generation's key file, a name no other generation uses; null when its key lives on a token. */
+    keyFile: v.nullable(v.string()),
+    /** The PKCS#11 token the generation's key was made on (it never leaves it), instead of a key file. */
+    token: v.optional(TokenKeyRefSchema),
     /** The active generation it replaces, if any. */
     retiring: v.nullable(Hex),
     issuedCrlUrl: v.optional(v.string()),
@@ -223,6 +229,13 @@ export const JournalEventSchema = v.variant('type', [
   event('root-quorum', { setId: v.string(), custodians: v.array(CustodianRefSchema) }),
   /** The root key used on its PKCS#11 token for one operation (or put there): which token and which key. */
   event('root-token', { serial: v.string(), keyId: v.string(), action: v.picklist(['created', 'used', 'imported']) }),
+  /** An intermediate generation's key on its PKCS#11 token: made there, or opened to sign for a session. */
+  event('intermediate-token', {
+    intermediate: Hex,
+    serial: v.string(),
+    keyId: v.string(),
+    action: v.picklist(['created', 'used']),
+  }),
   /** A signed ceremony record written: its file and the SHA-256 of its JSON. */
   event('ceremony-recorded', { operation: v.string(), file: v.string(), sha256: Hex }),
 ]);

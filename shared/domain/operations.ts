@@ -20,6 +20,7 @@ import {
   CustodyResultSchema,
   CustodyStatusSchema,
   RootShares,
+  IntermediateTokenPlanSchema,
   RootTokenPlanSchema,
   ShareInputSchema,
   VerifiedShareSchema,
@@ -109,6 +110,8 @@ export const Requests = {
     ceremony: v.optional(CeremonyRequestSchema),
     /** Replace the active generation, which is retired; without it an active one refuses. */
     rotate: v.optional(v.boolean()),
+    /** The intermediate's issuing key on a PKCS#11 token instead of a key file in the store. */
+    intermediateToken: v.optional(IntermediateTokenPlanSchema),
     /** This intermediate's CRL and certificate URLs, written into every certificate it issues (http:// only). */
     issuedCrlUrl: v.optional(Text),
     issuedAiaUrl: v.optional(Text),
@@ -286,6 +289,8 @@ export const Requests = {
   verifyShare: v.strictObject({ share: ShareInputSchema }),
   /** The usual PKCS#11 modules found here, and the tokens one module sees (for the ceremony's token choice). */
   tokenChoices: v.strictObject({ module: v.optional(Destination) }),
+  /** The token an intermediate's key lives on, opened with its PIN until the session locks; a module overrides the recorded one. */
+  openIntermediateToken: v.strictObject({ pin: Passphrase, module: v.optional(Destination) }),
   /** The sealed root copied onto a PKCS#11 token; with `replaceRootSlot` the store then keeps only the token slot. */
   moveRootToToken: v.strictObject({
     rootPassphrase: v.optional(Passphrase),
@@ -358,6 +363,7 @@ export const Responses = {
   custodyStatus: CustodyStatusSchema,
   verifyShare: VerifiedShareSchema,
   moveRootToToken: v.strictObject({ serial: v.string(), keyId: v.string(), rootSlotReplaced: v.boolean() }),
+  openIntermediateToken: v.strictObject({ serial: v.string(), keyId: v.string(), intermediates: v.array(v.string()) }),
   tokenChoices: v.strictObject({
     modules: v.array(v.strictObject({ name: v.string(), path: v.string() })),
     tokens: v.array(

@@ -1,6 +1,7 @@
 import { optional, storeDir } from './values';
 import type { CommandContext } from './command';
 import { CliOperations } from './operations';
+import { openIntermediateTokenIfGiven } from './intermediate-token-args';
 
 /** Runs `use` with the store unlocked for this command alone, and locks it again whatever happens. */
 export async function withSession<T>(
@@ -12,6 +13,7 @@ export async function withSession<T>(
   await before?.();
   try {
     await operations.unlock(context.passphrases, optional(context.values, 'operator-passin'));
+    await openIntermediateTokenIfGiven(context, operations);
     return await use(operations);
   } finally {
     await operations.close();

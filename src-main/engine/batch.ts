@@ -8,7 +8,8 @@
  * schema classes and is the reference the splice is proven byte-identical to
  * (test/unit/engine/tbs-splice.property.test.ts). Either way the result has
  * exactly the extensions createLeafCertificate writes, in the same order
- * (test/unit/engine/batch.test.ts compares them).
+ * (test/unit/engine/batch.test.ts compares them). An issuer whose key stays
+ * on a PKCS#11 token signs each spliced certificate there (signLeafOnToken).
  */
 import { KeyObject, createHash, sign } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
@@ -40,7 +41,9 @@ export interface LeafTemplate {
   readonly issuerName: asn.Name;
   readonly signatureAlgorithm: asn.AlgorithmIdentifier;
   readonly hash: string;
-  readonly key: KeyObject;
+  /** Null when the key stays on a PKCS#11 token: then each certificate is signed there (`signLeafOnToken`). */
+  readonly key: KeyObject | null;
+  readonly issuer: Issuer;
   readonly validity: asn.Validity;
   readonly window: ValidityWindow;
   /** basicConstraints, keyUsage by key family, EKU, CRL DP, AKI: encoded once. */
@@ -95,7 +98,8 @@ export function leafTemplate(
       ...(signature.nullParameters ? { parameters: null } : {}),
     }),
     hash: signature.hash,
-    key: KeyObject.from(issuer.signingKey as never),
+    key: issuer.provider ? null : KeyObject.from(issuer.signingKey as never),
+    issuer,
     validity: new asn.Validity({ notBefore: window.notBefore, notAfter: window.notAfter }),
     window,
     basicConstraints: extension('2.5.29.19', true, new asn.BasicConstraints({ cA: false })),
@@ -135,9 +139,30 @@ export function leafTemplate(
 
 /** One certificate of the batch, DER, spliced from the template's encoded parts. */
 export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
+  const key = keyOf(template);
   const tbs = splicedTbs(template.spliced, input);
   if (!tbs) return signLeafReference(template, input);
-  return splicedCertificate(template.spliced, tbs, sign(template.hash, tbs, template.key));
+  return splicedCertificate(template.spliced, tbs, sign(template.hash, tbs, key));
+}
+
+/** One certificate of the batch signed through the issuer's provider (a token's C_Sign): one call per certificate. */
+export async function signLeafOnToken(template: LeafTemplate, input: LeafInput): Promise<Uint8Array> {
+  const { provider, signingKey } = template.issuer;
+  if (!provider) return signLeaf(template, input);
+  const tbs = splicedTbs(template.spliced, input) ?? Buffer.from(AsnConvert.serialize(referenceTbs(template, input)));
+  const algorithm = signingKey.algorithm as { name: string; namedCurve?: string };
+  const hash = template.hash === 'sha384' ? 'SHA-384' : 'SHA-256';
+  const raw = await provider.subtle.sign({ name: algorithm.name, hash }, signingKey as never, tbs);
+  if (algorithm.name !== 'ECDSA') return new Uint8Array(splicedCertificate(template.spliced, tbs, Buffer.from(raw)));
+  // WebCrypto gives ECDSA as raw r‖s; X.509 carries the DER SEQUENCE of two INTEGERs.
+  const der = new x509.AsnEcSignatureFormatter().toAsnSignature(algorithm as never, raw);
+  if (!der) throw new TypeError('the token’s ECDSA signature could not be converted to DER');
+  return new Uint8Array(splicedCertificate(template.spliced, tbs, Buffer.from(der)));
+}
+
+function keyOf(template: LeafTemplate): KeyObject {
+  if (!template.key) throw new TypeError('this issuer signs on its token: use signLeafOnToken');
+  return template.key;
 }
 
 /** The TBSCertificate as the schema classes build it: the reference for the splice. */
@@ -176,7 +201,7 @@ export function referenceTbs(template: LeafTemplate, input: LeafInput): asn.TBSC
 export function signLeafReference(
   template: LeafTemplate,
   input: LeafInput,
-  signer: (tbs: Buffer) => Uint8Array = (tbs) => sign(template.hash, tbs, template.key),
+  signer: (tbs: Buffer) => Uint8Array = (tbs) => sign(template.hash, tbs, keyOf(template)),
 ): Uint8Array {
   const tbs = referenceTbs(template, input);
   const signature = signer(Buffer.from(AsnConvert.serialize(tbs)));

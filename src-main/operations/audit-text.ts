@@ -81,9 +81,11 @@ function describe(event: JournalEvent): Described {
     case 'intermediate-rotation-started':
       return {
         category: 'ca',
-        summary: event.retiring
-          ? `Rotation started: a new intermediate generation will replace ${event.retiring}, SHA-256 ${event.sha256}.`
-          : `A first intermediate generation is being installed, SHA-256 ${event.sha256}.`,
+        summary:
+          (event.retiring
+            ? `Rotation started: a new intermediate generation will replace ${event.retiring}, SHA-256 ${event.sha256}.`
+            : `A first intermediate generation is being installed, SHA-256 ${event.sha256}.`) +
+          (event.token ? ` Its key is on PKCS#11 token ${event.token.serial} (key id ${event.token.keyId}).` : ''),
         serial: event.serial,
       };
     case 'intermediate-rotation-abandoned':
@@ -137,6 +139,12 @@ function describe(event: JournalEvent): Described {
       return {
         category: 'access',
         summary: `Root key ${TOKEN_ACTIONS[event.action]} PKCS#11 token ${event.serial} (key id ${event.keyId}).`,
+      };
+    case 'intermediate-token':
+      return {
+        category: 'access',
+        summary: `Intermediate ${event.intermediate}'s key ${TOKEN_ACTIONS[event.action]} PKCS#11 token ${event.serial} (key id ${event.keyId}).`,
+        serial: event.intermediate,
       };
     case 'ceremony-recorded':
       return {

@@ -33,7 +33,13 @@ export function generationStatus(inventory: Inventory, record: IntermediateRecor
   return inventory.intermediate?.serial === record.serial ? 'active' : 'retired';
 }
 
-export function generationView(inventory: Inventory, record: IntermediateRecord, now: number): IntermediateGeneration {
+export function generationView(
+  inventory: Inventory,
+  record: IntermediateRecord,
+  now: number,
+  /** Whether its key can sign in this session (a token generation's once its PIN opened it). */
+  signsHere: (serial: string) => boolean = () => false,
+): IntermediateGeneration {
   const detail = inspectCertificate(Buffer.from(record.certificate, 'base64'));
   return {
     serial: record.serial,
@@ -50,14 +56,21 @@ export function generationView(inventory: Inventory, record: IntermediateRecord,
     issuedAiaUrl: record.issuedAiaUrl ?? null,
     revokedAt: record.revocation?.at ?? null,
     ...(record.external ? { external: true } : {}),
+    ...(record.token
+      ? { token: { serial: record.token.serial, keyId: record.token.keyId, open: signsHere(record.serial) } }
+      : {}),
   };
 }
 
 export async function listIntermediatesOperation(context: OperationContext): Promise<ResponseOf<'listIntermediates'>> {
-  const inventory = currentSession(context).inventory;
+  const session = currentSession(context);
+  const inventory = session.inventory;
   const now = Date.now();
+  const signsHere = (serial: string) => session.canSign(serial);
   return {
-    intermediates: [...inventory.intermediates.values()].map((record) => generationView(inventory, record, now)),
+    intermediates: [...inventory.intermediates.values()].map((record) =>
+      generationView(inventory, record, now, signsHere),
+    ),
   };
 }
 
@@ -73,7 +86,7 @@ export async function showAuthorityOperation(
   if (record)
     return {
       kind: 'intermediate',
-      generation: generationView(inventory, record, Date.now()),
+      generation: generationView(inventory, record, Date.now(), (one) => session.canSign(one)),
       detail: inspectCertificate(Buffer.from(record.certificate, 'base64')),
     };
   const root = Buffer.from(session.chainRoot());

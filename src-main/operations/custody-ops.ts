@@ -177,6 +177,17 @@ export async function moveRootToTokenOperation(
   );
 }
 
+/** The intermediate's token opened for this session; the PIN stays here. */
+export function openIntermediateTokenOperation(
+  context: OperationContext,
+  request: RequestOf<'openIntermediateToken'>,
+): Promise<ResponseOf<'openIntermediateToken'>> {
+  return currentSession(context).openIntermediateToken({
+    pin: request.pin,
+    ...(request.module !== undefined ? { modulePath: modulePathOf(context, request.module) } : {}),
+  });
+}
+
 /** The modules found here, and the tokens `module` sees (none asked: none listed). Nothing is logged in. */
 export function tokenChoicesOperation(
   context: OperationContext,

@@ -41,6 +41,7 @@ import {
   changeCustodyOperation,
   custodyStatusOperation,
   moveRootToTokenOperation,
+  openIntermediateTokenOperation,
   tokenChoicesOperation,
   verifyShareOperation,
 } from './custody-ops';
@@ -104,6 +105,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     changeCustody: (request) => changeCustodyOperation(context, request, version),
     custodyStatus: () => custodyStatusOperation(context),
     moveRootToToken: (request) => moveRootToTokenOperation(context, request),
+    openIntermediateToken: (request) => openIntermediateTokenOperation(context, request),
     tokenChoices: async (request) => tokenChoicesOperation(context, request),
     verifyShare: (request) => verifyShareOperation(context, request),
   };

@@ -9,7 +9,7 @@ import { parseSubject } from '../engine/names';
 import { x509 } from '../engine/x509';
 import { currentSession, type OperationContext } from './context';
 import { writeExport } from './export-ops';
-import { ceremonyFor, recordOf, rootSourceOf } from './custody-ops';
+import { ceremonyFor, modulePathOf, recordOf, rootSourceOf } from './custody-ops';
 
 export async function createIntermediateOperation(
   context: OperationContext,
@@ -30,6 +30,7 @@ export async function createIntermediateOperation(
       ...(request.issuedCrlUrl ? { issuedCrlUrl: request.issuedCrlUrl } : {}),
       ...(request.issuedAiaUrl ? { issuedAiaUrl: request.issuedAiaUrl } : {}),
       ...(request.rotate ? { rotate: true } : {}),
+      ...(request.intermediateToken ? { token: intermediateTokenPlan(context, request.intermediateToken) } : {}),
     },
     ceremony,
   );
@@ -37,6 +38,19 @@ export async function createIntermediateOperation(
     certificate: inspectCertificate(issued.der),
     warnings: [...issued.warnings],
     ...recordOf(ceremony),
+  };
+}
+
+function intermediateTokenPlan(
+  context: OperationContext,
+  plan: NonNullable<RequestOf<'createIntermediate'>['intermediateToken']>,
+) {
+  return {
+    modulePath: modulePathOf(context, plan.module),
+    serial: plan.serial,
+    pin: plan.pin,
+    ...(plan.keyId !== undefined ? { keyId: plan.keyId } : {}),
+    ...(plan.useExistingKey ? { existing: true } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * journal; an event that does not fit (a serial issued twice, a revocation of
  * something never issued) means the journal cannot be trusted.
  */
-import type { CaRole, JournalEntry, JournalEvent } from '../../shared/domain/journal';
+import type { CaRole, JournalEntry, JournalEvent, TokenKeyRef } from '../../shared/domain/journal';
 import type { CrlReason, LeafProfile, SubjectAltName } from '../../shared/domain/pki';
 import { normaliseSerial } from '../engine/serial';
 import { x509 } from '../engine/x509';
@@ -57,8 +57,10 @@ export interface IntermediateRecord extends CaCertificate {
   readonly serial: string;
   readonly issuedAt: string;
   readonly origin: GenerationOrigin;
-  /** Its key file; null when the key is gone (a store of the previous release overwrote it on a second intermediate). */
+  /** Its key file; null when the key is gone (a store of the previous release overwrote it on a second intermediate) or on a token. */
   keyFile: string | null;
+  /** The PKCS#11 token its key lives on (never in a key file): the token's PIN opens it for a session. */
+  readonly token?: TokenKeyRef;
   readonly issuedCrlUrl?: string;
   readonly issuedAiaUrl?: string;
   /** An online CA's intermediate (sign-external): its key lives elsewhere; it never issues or signs CRLs here. */
@@ -83,7 +85,9 @@ export interface RotationIntent {
   readonly certificate: string;
   readonly sha256: string;
   readonly origin: GenerationOrigin;
-  readonly keyFile: string;
+  /** Null when the key lives on `token`. */
+  readonly keyFile: string | null;
+  readonly token?: TokenKeyRef;
   readonly retiring: string | null;
   readonly issuedCrlUrl?: string;
   readonly issuedAiaUrl?: string;
@@ -117,6 +121,8 @@ export interface Inventory {
   readonly intermediates: Map<string, IntermediateRecord>;
   /** A generation journaled as started and not yet finished or abandoned. */
   pendingRotation: RotationIntent | null;
+  /** The token and key id the journal last recorded for the root key (made there, or copied onto it). */
+  rootToken: { readonly serial: string; readonly keyId: string } | null;
   /** Serials of abandoned generations: the root signed them once, so they are never used again. */
   readonly abandonedSerials: Set<string>;
   /** The last pre-signed root CRL schedule; `obsoleteSince` once the root revoked something after it was signed. */
@@ -148,6 +154,7 @@ export function emptyInventory(): Inventory {
     pendingRequest: null,
     intermediates: new Map(),
     pendingRotation: null,
+    rootToken: null,
     abandonedSerials: new Set(),
     rootSchedule: null,
     certificates: new Map(),
@@ -264,6 +271,10 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     }
     case 'pki-imported':
       return applyImport(inventory, event);
+    case 'root-token':
+      // The token copy made last (generated at init, or copied onto by custody to-token) is the one the store names.
+      if (event.action !== 'used') inventory.rootToken = { serial: event.serial, keyId: event.keyId };
+      return null;
     case 'certificate-imported':
       return applyImportedCertificate(inventory, event);
     case 'export-written':
@@ -278,7 +289,7 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
     case 'change-ended':
     case 'custody-created':
     case 'root-quorum':
-    case 'root-token':
+    case 'intermediate-token':
     case 'ceremony-recorded':
       return null;
   }
@@ -458,6 +469,7 @@ function addGeneration(inventory: Inventory, event: GenerationEvent): string | n
     issuedAt: event.at,
     origin: event.origin,
     keyFile: intent ? intent.keyFile : INTERMEDIATE_KEY_FILE,
+    ...(intent?.token ? { token: intent.token } : {}),
     ...(links?.issuedCrlUrl ? { issuedCrlUrl: links.issuedCrlUrl } : {}),
     ...(links?.issuedAiaUrl ? { issuedAiaUrl: links.issuedAiaUrl } : {}),
     issued: 0,

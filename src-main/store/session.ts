@@ -35,6 +35,7 @@ import * as journal from './session/journal-access';
 import * as passphrases from './session/passphrases';
 import * as revocation from './session/revocation';
 import * as toToken from './session/to-token';
+import * as intermediateToken from './session/intermediate-token';
 
 export { DEFAULT_IDLE_TIMEOUT_MS, type SessionParts } from './session/core';
 export { BatchRefusal, issuedEvent, type BatchIssued, type IssueOptions, type IssuedWithKey } from './session/issuing';
@@ -287,6 +288,11 @@ export class Session {
   // The root onto a token (session/to-token.ts)
   moveRootToToken(source: SealedRootSource, target: toToken.TokenTarget, replaceSlot: boolean) {
     return toToken.moveRootToToken(this.core, source, target, replaceSlot);
+  }
+
+  /** Opens the token an intermediate's key lives on, with its PIN, until the session locks (session/intermediate-token.ts). */
+  openIntermediateToken(credential: intermediateToken.IntermediateTokenCredential) {
+    return intermediateToken.openIntermediateToken(this.core, credential);
   }
 
   // Passphrases (session/passphrases.ts)

@@ -18,6 +18,7 @@ import {
 } from '../command';
 import { UsageError, print, printJson, progress, textDate } from '../io';
 import { reserveOutput } from '../output-file';
+import { INTERMEDIATE_TOKEN_USE, INTERMEDIATE_TOKEN_USE_HELP } from '../intermediate-token-args';
 import { withSession } from '../session';
 import { days as daysOption, flag, integer, optional, required } from '../values';
 import { checkExportDestination } from '../../exports/folder';
@@ -56,6 +57,7 @@ export const crl: Command = {
     ...ROOT_SHARE_HELP,
     ...CEREMONY_HELP,
     OPERATOR_HELP,
+    ...INTERMEDIATE_TOKEN_USE_HELP,
     FORCE_HELP,
     JSON_HELP,
   ],
@@ -65,6 +67,7 @@ export const crl: Command = {
     ...OUT,
     ...FORCE,
     ...JSON_FLAG,
+    ...INTERMEDIATE_TOKEN_USE,
     ca: { type: 'string' },
     days: { type: 'string' },
     schedule: { type: 'string' },

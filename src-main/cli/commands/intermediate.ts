@@ -18,6 +18,12 @@ import { checkAiaUrl, checkCrlUrl } from '../../engine/profiles/intermediate';
 import { print, printJson, progress, textDate } from '../io';
 import { readInputFile } from '../input-file';
 import { reserveOutput } from '../output-file';
+import {
+  INTERMEDIATE_TOKEN_CREATE,
+  INTERMEDIATE_TOKEN_CREATE_HELP,
+  intermediateTokenOf,
+  readIntermediateTokenPlan,
+} from '../intermediate-token-args';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, list, optional, required } from '../values';
 import { CEREMONY, CEREMONY_HELP, ROOT_SHARE, ROOT_SHARE_HELP, ceremonyOf, readRootCredential } from '../custody-args';
@@ -46,7 +52,7 @@ export const intermediateCreate: Command = {
   name: 'intermediate create',
   summary: 'create the intermediate CA, signed by the root (needs the root passphrase)',
   synopsis:
-    'intermediate create --store DIR --subject DN [--key ALG] [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--permit-email DOMAIN]… [--crl-url URL] [--issued-crl-url URL] [--issued-aia-url URL] [--rotate] (--root-passin SRC | --root-share SRC…) --operator-passin SRC [--ceremony-record DIR [--witness NAME]…]',
+    'intermediate create --store DIR --subject DN [--key ALG] [--days N] [--purpose server|client|both] [--permit-dns NAME]… [--exclude-dns NAME]… [--permit-ip CIDR]… [--exclude-ip CIDR]… [--permit-email DOMAIN]… [--crl-url URL] [--issued-crl-url URL] [--issued-aia-url URL] [--rotate] (--root-passin SRC | --root-share SRC… | --root-pin-passin SRC) [--intermediate-token SERIAL --intermediate-pkcs11-module PATH --intermediate-pin-passin SRC [--intermediate-key-id HEX | --use-existing-key HEX]] --operator-passin SRC [--ceremony-record DIR [--witness NAME]…]',
   help: [
     STORE_HELP,
     '--subject DN             the intermediate\'s name, e.g. "CN=Acme Issuing CA 1, O=Acme"',
@@ -64,6 +70,7 @@ export const intermediateCreate: Command = {
     ROTATE_HELP,
     '--root-passin SRC        the root passphrase (read before the operator passphrase)',
     ...ROOT_SHARE_HELP,
+    ...INTERMEDIATE_TOKEN_CREATE_HELP,
     ...CEREMONY_HELP,
     OPERATOR_HELP,
     JSON_HELP,
@@ -86,6 +93,7 @@ export const intermediateCreate: Command = {
     ...ROTATE,
     'root-passin': { type: 'string' },
     ...ROOT_SHARE,
+    ...INTERMEDIATE_TOKEN_CREATE,
     ...CEREMONY,
   },
   async run(context) {
@@ -107,7 +115,9 @@ export const intermediateCreate: Command = {
       permittedEmail: list(values, 'permit-email'),
     };
     const ceremony = ceremonyOf(values, io.cwd);
+    const tokenArgs = intermediateTokenOf(values, io.cwd);
     let root: Awaited<ReturnType<typeof readRootCredential>> | undefined;
+    let intermediateToken: Awaited<ReturnType<typeof readIntermediateTokenPlan>> | undefined;
     const result = await withSession(
       context,
       async (operations) => {
@@ -123,10 +133,12 @@ export const intermediateCreate: Command = {
           ...(crlUrl ? { crlUrl } : {}),
           ...links,
           ...(flag(values, 'rotate') ? { rotate: true } : {}),
+          ...(intermediateToken ? { intermediateToken } : {}),
         });
       },
       async () => {
         root = await readRootCredential(context);
+        if (tokenArgs) intermediateToken = await readIntermediateTokenPlan(context, tokenArgs);
       },
     );
     if (flag(values, 'json')) return printJson(io, result);

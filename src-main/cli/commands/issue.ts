@@ -17,6 +17,7 @@ import {
   type Command,
 } from '../command';
 import { UsageError, print, printJson, progress, textDate } from '../io';
+import { INTERMEDIATE_TOKEN_USE, INTERMEDIATE_TOKEN_USE_HELP } from '../intermediate-token-args';
 import { withSession } from '../session';
 import { choice, commonName as commonNameOption, days as daysOption, flag, list, optional, required } from '../values';
 
@@ -48,6 +49,7 @@ export const issue: Command = {
     '--p12 PROFILE            also write a PKCS#12: modern, or compatible (old macOS, Windows, Java)',
     '--p12-passout SRC        the PKCS#12 password (asked twice when not given)',
     OPERATOR_HELP,
+    ...INTERMEDIATE_TOKEN_USE_HELP,
     FORCE_HELP,
     JSON_HELP,
   ],
@@ -57,6 +59,7 @@ export const issue: Command = {
     ...OUT,
     ...FORCE,
     ...JSON_FLAG,
+    ...INTERMEDIATE_TOKEN_USE,
     profile: { type: 'string' },
     cn: { type: 'string' },
     san: { type: 'string', multiple: true },

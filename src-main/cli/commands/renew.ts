@@ -16,6 +16,7 @@ import {
   type CommandContext,
 } from '../command';
 import { UsageError, print, printJson, progress, textDate } from '../io';
+import { INTERMEDIATE_TOKEN_USE, INTERMEDIATE_TOKEN_USE_HELP } from '../intermediate-token-args';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, integer, optional, required } from '../values';
 
@@ -37,6 +38,7 @@ export const renew: Command = {
     '--key-passout SRC        with a new key: the passphrase that encrypts it (asked twice when not given)',
     '--no-key-encryption      with a new key: write it unencrypted',
     OPERATOR_HELP,
+    ...INTERMEDIATE_TOKEN_USE_HELP,
     FORCE_HELP,
     JSON_HELP,
   ],
@@ -46,6 +48,7 @@ export const renew: Command = {
     ...OUT,
     ...FORCE,
     ...JSON_FLAG,
+    ...INTERMEDIATE_TOKEN_USE,
     key: { type: 'string' },
     days: { type: 'string' },
     'key-passout': { type: 'string' },

@@ -17,6 +17,7 @@ import {
 } from '../command';
 import { readInputFile } from '../input-file';
 import { print, printJson, progress, type Io } from '../io';
+import { INTERMEDIATE_TOKEN_USE, INTERMEDIATE_TOKEN_USE_HELP } from '../intermediate-token-args';
 import { withSession } from '../session';
 import { choice, days as daysOption, flag, required } from '../values';
 
@@ -31,6 +32,7 @@ export const signCsr: Command = {
     '--days N                 validity in days (default 397, at most 825)',
     '--out DIR                the folder the bundle folders are written in',
     OPERATOR_HELP,
+    ...INTERMEDIATE_TOKEN_USE_HELP,
     FORCE_HELP,
     JSON_HELP,
   ],
@@ -40,6 +42,7 @@ export const signCsr: Command = {
     ...OUT,
     ...FORCE,
     ...JSON_FLAG,
+    ...INTERMEDIATE_TOKEN_USE,
     profile: { type: 'string' },
     days: { type: 'string' },
   },

@@ -35,12 +35,12 @@ export async function generateTokenKey(
   token: OpenToken,
   algorithm: KeyAlgorithm,
   keyIdHex: string = randomBytes(8).toString('hex'),
+  label = 'Rootkeeper root',
 ): Promise<TokenKeyPair> {
   const id = Buffer.from(keyIdHex, 'hex');
   if (token.session.find({ class: graphene.ObjectClass.PRIVATE_KEY, id }).length > 0) {
     throw rejected('exists', `Token ${token.info.serial} already holds a key with id ${keyIdHex}.`);
   }
-  const label = 'Rootkeeper root';
   const common = { token: true, id, label };
   const privateTemplate = { ...common, private: true, sign: true, sensitive: true, extractable: false };
   try {
@@ -61,7 +61,7 @@ export async function generateTokenKey(
       if (!bits)
         throw rejected(
           'unsupported-key',
-          `A root on a token uses ec-p384, ec-p256, rsa-3072 or rsa-4096, not ${algorithm}.`,
+          `A key on a token uses ec-p384, ec-p256, rsa-3072 or rsa-4096, not ${algorithm}.`,
         );
       token.session.generateKeyPair(
         graphene.KeyGenMechanism.RSA,

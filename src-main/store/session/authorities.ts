@@ -40,6 +40,8 @@ import { base64, type SessionCore } from './core';
 import { finishCeremony, rootUnlocked } from './ceremony';
 import type { CeremonyHook } from '../../custody/ceremony-record';
 import type { RootKeySource } from '../../custody/root-source';
+import type { TokenKeyRef } from '../../../shared/domain/journal';
+import { holdOnToken, prepareTokenKey, type IntermediateTokenPlan, type PreparedTokenKey } from './intermediate-token';
 
 /** Links a generation writes into every certificate it issues. */
 export interface IssuedLinks {
@@ -59,6 +61,8 @@ export interface IntermediateOptions extends IssuedLinks {
   readonly crlDistributionUrl?: string;
   /** Replace the active generation (which is retired). Without it, an active one refuses. */
   readonly rotate?: boolean;
+  /** The issuing key on a PKCS#11 token instead of a key file. */
+  readonly token?: IntermediateTokenPlan;
 }
 
 /**
@@ -76,34 +80,61 @@ export function createIntermediate(
     const before = core.parts.writer.current;
     const retiring = rotationTarget(core, options.rotate);
     const links = checkedLinks(options);
-    const keys = await generateKeyPair(options.key ?? DEFAULT_CA_KEY, true);
-    ceremony?.log.step('The intermediate CA’s key pair was generated.');
-    return core.withRoot(root, async (issuer, signer) => {
-      rootUnlocked(ceremony, signer);
-      const issued = await createIntermediateCertificate({
-        subject: options.subject,
-        ...(options.days ? { days: options.days } : {}),
-        ...(options.purpose ? { purpose: options.purpose } : {}),
-        ...(options.nameConstraints ? { nameConstraints: options.nameConstraints } : {}),
-        ...(options.crlDistributionUrl !== undefined ? { crlDistributionUrl: options.crlDistributionUrl } : {}),
-        publicKey: keys.publicKey,
-        issuer,
-        serialNumber: core.freshSerial('root'),
-      });
-      ceremony?.log.signed(
-        `the intermediate CA certificate ${issued.certificate.subject} (serial ${issued.serialNumber})${retiring ? `, retiring ${retiring}` : ''}`,
-        issued.der,
+    const algorithm = options.key ?? DEFAULT_CA_KEY;
+    // The token first (present, PIN right, key made or found) — before the root is unlocked.
+    const onToken = options.token ? await prepareTokenKey(options.token, algorithm) : null;
+    let kept = false;
+    try {
+      if (onToken) refuseRootKey(core, onToken);
+      const generated = onToken ? null : await generateKeyPair(algorithm, true);
+      ceremony?.log.step(
+        onToken
+          ? `The intermediate CA’s key pair is on PKCS#11 token ${onToken.ref.serial} (key id ${onToken.ref.keyId}); it cannot be read out.`
+          : 'The intermediate CA’s key pair was generated.',
       );
-      const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
-      try {
-        await installGeneration(core, { der: issued.der, origin: 'issued', retiring, links }, pkcs8);
-      } finally {
-        wipe(pkcs8);
-      }
-      await finishCeremony(core, ceremony, signer, before);
-      return issued;
-    });
+      return await core.withRoot(root, async (issuer, signer) => {
+        rootUnlocked(ceremony, signer);
+        const issued = await createIntermediateCertificate({
+          subject: options.subject,
+          ...(options.days ? { days: options.days } : {}),
+          ...(options.purpose ? { purpose: options.purpose } : {}),
+          ...(options.nameConstraints ? { nameConstraints: options.nameConstraints } : {}),
+          ...(options.crlDistributionUrl !== undefined ? { crlDistributionUrl: options.crlDistributionUrl } : {}),
+          publicKey: onToken ? onToken.pair.publicKey : generated!.publicKey,
+          issuer,
+          serialNumber: core.freshSerial('root'),
+        });
+        ceremony?.log.signed(
+          `the intermediate CA certificate ${issued.certificate.subject} (serial ${issued.serialNumber})${retiring ? `, retiring ${retiring}` : ''}`,
+          issued.der,
+        );
+        const generation = { der: issued.der, origin: 'issued' as const, retiring, links };
+        if (onToken) await installTokenGeneration(core, generation, onToken, () => (kept = true));
+        else {
+          const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', generated!.privateKey));
+          try {
+            await installGeneration(core, generation, pkcs8);
+          } finally {
+            wipe(pkcs8);
+          }
+        }
+        await finishCeremony(core, ceremony, signer, before);
+        return issued;
+      });
+    } finally {
+      // A key made on the token for a generation that was never journaled is removed again.
+      if (onToken && !kept) onToken.discard();
+    }
   });
+}
+
+/** An existing token key that is the root's own is refused: an intermediate needs a key of its own. */
+function refuseRootKey(core: SessionCore, prepared: PreparedTokenKey): void {
+  if (Buffer.from(core.rootCertificate().publicKey.rawData).equals(prepared.pair.spki))
+    throw rejected(
+      'policy',
+      `The key with id ${prepared.ref.keyId} on token ${prepared.ref.serial} is the root's key: an intermediate needs a key of its own.`,
+    );
 }
 
 /** A key and CSR for an intermediate whose root lives on another machine. */
@@ -211,34 +242,68 @@ interface NewGeneration {
   readonly links: IssuedLinks;
 }
 
-/** Intent, key file, done: in that order, each durable before the next. */
-async function installGeneration(core: SessionCore, generation: NewGeneration, pkcs8: Buffer): Promise<void> {
+/** The journaled intent of a new generation: its key in `keyFile`, or (null) on `token`. */
+function intentOf(generation: NewGeneration, keyFile: string | null, token?: TokenKeyRef): RotationIntent {
   const certificate = new x509.X509Certificate(Buffer.from(generation.der));
   const serial = normaliseSerial(certificate.serialNumber)!;
-  const intent: RotationIntent = {
+  return {
     serial,
     certificate: base64(generation.der),
     sha256: sha256Hex(generation.der),
     origin: generation.origin,
-    // The first generation keeps the name the previous release used; later ones get names of their own.
-    keyFile: core.parts.inventory.intermediates.size === 0 ? INTERMEDIATE_KEY_FILE : generationKeyFile(serial),
+    keyFile,
+    ...(token ? { token } : {}),
     retiring: generation.retiring,
     ...(generation.links.issuedCrlUrl ? { issuedCrlUrl: generation.links.issuedCrlUrl } : {}),
     ...(generation.links.issuedAiaUrl ? { issuedAiaUrl: generation.links.issuedAiaUrl } : {}),
   };
+}
+
+/** Intent, key file, done: in that order, each durable before the next. */
+async function installGeneration(core: SessionCore, generation: NewGeneration, pkcs8: Buffer): Promise<void> {
+  const certificate = new x509.X509Certificate(Buffer.from(generation.der));
+  const serial = normaliseSerial(certificate.serialNumber)!;
+  // The first generation keeps the name the previous release used; later ones get names of their own.
+  const keyFile = core.parts.inventory.intermediates.size === 0 ? INTERMEDIATE_KEY_FILE : generationKeyFile(serial);
+  const intent = intentOf(generation, keyFile);
   await core.record([{ type: 'intermediate-rotation-started', at: new Date().toISOString(), ...intent }]);
   const key = await importSigningKey(pkcs8, false);
-  await writeKeyFile(
-    core.parts.dir,
-    intent.keyFile,
-    binding(core.storeId, intent.sha256),
-    core.keys.intermediate,
-    pkcs8,
-  );
+  await writeKeyFile(core.parts.dir, keyFile, binding(core.storeId, intent.sha256), core.keys.intermediate, pkcs8);
   await finishGeneration(core, intent, key);
 }
 
-async function finishGeneration(core: SessionCore, intent: RotationIntent, key: CryptoKey): Promise<void> {
+/**
+ * Intent (naming the token and key id, no key file) and the key's creation,
+ * then done. Once the intent is journaled the key stays on the token
+ * (`journaled`): opening the store finishes an interrupted one.
+ */
+async function installTokenGeneration(
+  core: SessionCore,
+  generation: NewGeneration,
+  prepared: PreparedTokenKey,
+  journaled: () => void,
+): Promise<void> {
+  const intent = intentOf(generation, null, prepared.ref);
+  const at = new Date().toISOString();
+  await core.record([
+    { type: 'intermediate-rotation-started', at, ...intent },
+    {
+      type: 'intermediate-token',
+      at,
+      intermediate: intent.serial,
+      serial: prepared.ref.serial,
+      keyId: prepared.ref.keyId,
+      action: 'created',
+    },
+  ]);
+  journaled();
+  // The session now holds the token (and closes it on lock), whatever happens next.
+  holdOnToken(core, intent.serial, prepared.pair, () => prepared.token.close());
+  await finishGeneration(core, intent, null);
+}
+
+/** `key` is null for a key on a token (the session opens it with the PIN). */
+async function finishGeneration(core: SessionCore, intent: RotationIntent, key: CryptoKey | null): Promise<void> {
   const at = new Date().toISOString();
   const { certificate, sha256, serial } = intent;
   // A crash may have kept the retirement of an append cut short and lost the rest: it is not journaled twice.
@@ -249,7 +314,7 @@ async function finishGeneration(core: SessionCore, intent: RotationIntent, key: 
       ? { type: 'intermediate-issued', at, certificate, sha256, serial }
       : { type: 'intermediate-imported', at, certificate, sha256 };
   await recordWithPublicCopy(core, 'intermediate-generation', installed, certificate);
-  core.intermediateKeys.set(serial, key);
+  if (key) core.intermediateKeys.set(serial, key);
 }
 
 /**
@@ -289,8 +354,14 @@ function binding(storeId: string, sha256: string) {
 export async function settle(core: SessionCore): Promise<string[]> {
   const notices: string[] = [];
   const intent = core.parts.inventory.pendingRotation;
-  if (intent) {
-    const key = await intentKey(core, intent);
+  if (intent?.token) {
+    // The key was made on the token before the intent: there is nothing to check here but the token itself.
+    await finishGeneration(core, intent, null);
+    notices.push(
+      `A new intermediate generation (serial ${intent.serial}, key on PKCS#11 token ${intent.token.serial}) interrupted after its intent was journaled was completed on opening.`,
+    );
+  } else if (intent?.keyFile) {
+    const key = await intentKey(core, intent, intent.keyFile);
     if (key) {
       await finishGeneration(core, intent, key);
       notices.push(
@@ -322,15 +393,10 @@ export async function settle(core: SessionCore): Promise<string[]> {
   return notices;
 }
 
-async function intentKey(core: SessionCore, intent: RotationIntent): Promise<CryptoKey | null> {
+async function intentKey(core: SessionCore, intent: RotationIntent, keyFile: string): Promise<CryptoKey | null> {
   let pkcs8: Buffer;
   try {
-    pkcs8 = await readKeyFile(
-      core.parts.dir,
-      intent.keyFile,
-      binding(core.storeId, intent.sha256),
-      core.keys.intermediate,
-    );
+    pkcs8 = await readKeyFile(core.parts.dir, keyFile, binding(core.storeId, intent.sha256), core.keys.intermediate);
   } catch (error) {
     if (error instanceof StoreDamagedError) return null;
     throw error;

@@ -8,7 +8,7 @@
 import type { CaRole, JournalEvent, JournalHead } from '../../../shared/domain/journal';
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import type { Clock } from '../../clock';
-import type { Issuer } from '../../engine/profiles/common';
+import type { Issuer, SigningProvider } from '../../engine/profiles/common';
 import { normaliseSerial, randomSerialNumber } from '../../engine/serial';
 import { x509, type CryptoKey } from '../../engine/x509';
 import type { KdfPolicy } from '../../vault/kdf';
@@ -18,7 +18,7 @@ import type { RootKeySource, RootSigner, RootSlotAccess } from '../../custody/ro
 import { applyEntries, type Inventory } from '../inventory';
 import type { JournalKeys, JournalWriter } from '../journal';
 import { bindKeyring, generationOf, journalKeysFor } from '../epochs';
-import { keyringText, sharesSlotOf, type Keyring } from '../keyring';
+import { keyringText, sharesSlotOf, tokenSlotOf, type Keyring } from '../keyring';
 import { STORE_FILE } from '../layout';
 import { changeStoreFiles, type StagedFile } from '../transaction';
 import type { Witness } from '../witness';
@@ -68,6 +68,10 @@ export class SessionCore {
   private readonly lockListeners = new Set<() => void>();
   /** The generations' signing keys (non-extractable), while unlocked. */
   readonly intermediateKeys: Map<string, CryptoKey>;
+  /** For a generation whose key stays on a PKCS#11 token: the token's provider, which signs with that key. */
+  readonly intermediateProviders = new Map<string, SigningProvider>();
+  /** Logs out of and closes the intermediates' tokens opened in this session, on lock. */
+  private readonly tokenReleases: (() => void)[] = [];
   keys: JournalKeys & { intermediate: Buffer };
 
   constructor(readonly parts: SessionParts) {
@@ -89,6 +93,11 @@ export class SessionCore {
     return this.lastActivity + this.parts.idleTimeoutMs;
   }
 
+  /** Keeps a token open until the session locks (an intermediate's key signs through it meanwhile). */
+  holdUntilLock(release: () => void): void {
+    this.tokenReleases.push(release);
+  }
+
   onLock(listener: () => void): () => void {
     this.lockListeners.add(listener);
     return () => this.lockListeners.delete(listener);
@@ -100,6 +109,8 @@ export class SessionCore {
     this.state = 'locked';
     if (this.timer !== null) this.parts.clock.clearTimeout(this.timer);
     this.intermediateKeys.clear();
+    this.intermediateProviders.clear();
+    for (const release of this.tokenReleases.splice(0)) release();
     wipe(this.parts.dataKey);
     wipeKeys(this.keys);
     await this.parts.lock.release();
@@ -245,13 +256,39 @@ export class SessionCore {
   generationIssuer(serial: string): Issuer {
     const record = this.parts.inventory.intermediates.get(serial);
     const signingKey = this.intermediateKeys.get(serial);
+    if (record?.token && !signingKey)
+      throw rejected(
+        'policy',
+        `The intermediate ${serial}'s key lives on PKCS#11 token ${record.token.serial} (key id ${record.token.keyId}): plug the token in and give its PIN (--intermediate-pin-passin) to sign with it.`,
+      );
     if (!record || !signingKey)
       throw rejected('policy', `The intermediate ${serial} cannot sign here: its key is not in this store.`);
+    const provider = this.intermediateProviders.get(serial);
     return {
       certificate: parsedCertificate(record.certificate),
       signingKey,
       ancestors: [this.rootCertificate()],
+      ...(provider ? { provider } : {}),
     };
+  }
+
+  /** The journal record of a use of a generation's key on its token (none for a key in the store), to append with what it signed. */
+  tokenUse(serial: string | undefined = this.parts.inventory.intermediate?.serial): JournalEvent[] {
+    const token =
+      serial !== undefined && this.intermediateProviders.has(serial)
+        ? this.parts.inventory.intermediates.get(serial)?.token
+        : undefined;
+    if (!token) return [];
+    return [
+      {
+        type: 'intermediate-token',
+        at: new Date().toISOString(),
+        intermediate: serial!,
+        serial: token.serial,
+        keyId: token.keyId,
+        action: 'used',
+      },
+    ];
   }
 
   /** The links the active generation writes into every certificate it issues. */
@@ -275,6 +312,25 @@ export class SessionCore {
   }
 
   /**
+   * The store file's token slot must name the token and key the journal
+   * recorded (at init, or the last copy onto a token), before any PIN
+   * reaches a token. An edited store file is already refused on opening (its
+   * binding MAC); this keeps the two records from ever disagreeing silently.
+   */
+  private checkRecordedToken(): void {
+    const slot = tokenSlotOf(this.parts.keyring);
+    if (!slot) return;
+    const recorded = this.parts.inventory.rootToken;
+    if (recorded && recorded.serial === slot.serial && recorded.keyId === slot.keyId) return;
+    throw rejected(
+      'policy',
+      recorded
+        ? `The store file names token ${slot.serial} (key id ${slot.keyId}) for the root, but the journal recorded token ${recorded.serial} (key id ${recorded.keyId}): refused.`
+        : `The store file names token ${slot.serial} for the root, but the journal records no root key on a token: refused.`,
+    );
+  }
+
+  /**
    * Unlocks the root for one operation through a root key source (a string
    * is the root passphrase): the source wipes the decrypted bytes before
    * `use` starts, the signer is released when `use` ends however it ends
@@ -283,6 +339,7 @@ export class SessionCore {
    */
   async withRoot<T>(root: string | RootKeySource, use: (issuer: Issuer, signer: RootSigner) => Promise<T>): Promise<T> {
     const source = typeof root === 'string' ? passphraseSource(root) : root;
+    this.checkRecordedToken();
     let opened: RootOpened | null = null;
     const signer = await source.signer(rootAccessOf(this, (result) => (opened = result)));
     try {

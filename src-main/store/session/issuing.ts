@@ -9,7 +9,7 @@ import type { KeyAlgorithm, LeafProfile, SubjectAltName } from '../../../shared/
 import { DEFAULT_LEAF_KEY } from '../../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import type { DistinguishedName } from '../../../shared/validators/distinguished-name';
-import { leafTemplate, signLeaf } from '../../engine/batch';
+import { leafTemplate, signLeaf, signLeafOnToken } from '../../engine/batch';
 import { planCsrSigning, type ParsedCsr } from '../../engine/csr';
 import { readSubjectAltNames } from '../../engine/describe';
 import { generateKeyPair } from '../../engine/keys';
@@ -119,21 +119,24 @@ export function signRequests(
     const window = validityWindow(plans[0]?.days ?? 1, now, issuer.certificate.notAfter);
     const template = leafTemplate(issuer, options.profile, window, core.issuedLinks());
     const serials = new Set<string>();
-    const issued = requests.map((request, index): BatchIssued => {
+    const issued: BatchIssued[] = [];
+    for (const [index, request] of requests.entries()) {
       let serial = core.freshSerial('intermediate');
       while (serials.has(serial)) serial = core.freshSerial('intermediate');
       serials.add(serial);
       const plan = plans[index]!;
-      const der = signLeaf(template, {
+      const input = {
         subject: request.subject,
         spki: request.spki,
         keyFamily: request.key.family,
         sans: plan.sans,
         serialNumber: serial,
-      });
-      return { der, serialNumber: serial, plan, warnings: plan.warnings };
-    });
-    await core.record(issued.map((certificate) => plannedEvent(certificate, options.profile)));
+      };
+      // A key in memory signs synchronously; one on a token signs each certificate there.
+      const der = template.key ? signLeaf(template, input) : await signLeafOnToken(template, input);
+      issued.push({ der, serialNumber: serial, plan, warnings: plan.warnings });
+    }
+    await core.record([...core.tokenUse(), ...issued.map((certificate) => plannedEvent(certificate, options.profile))]);
     return issued;
   });
 }
@@ -170,7 +173,7 @@ export function renew(
       ...(days ? { days } : {}),
     });
     await beforeRecording?.(issued);
-    await core.record([issuedEvent(issued, previous.profile, 'renewal', previous.serial)]);
+    await core.record([...core.tokenUse(), issuedEvent(issued, previous.profile, 'renewal', previous.serial)]);
     return issued;
   });
 }
@@ -217,7 +220,7 @@ async function recordWithKey(
 ): Promise<void> {
   try {
     await beforeRecording?.(made);
-    await core.record([event]);
+    await core.record([...core.tokenUse(), event]);
   } catch (error) {
     wipe(made.privateKey);
     throw error;

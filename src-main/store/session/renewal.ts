@@ -70,7 +70,7 @@ export function renewBatch(
         const privateKey = keys ? Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)) : null;
         renewed.push({ previous, issued, privateKey });
       }
-      await core.record(renewed.map(renewalEvent));
+      await core.record([...core.tokenUse(), ...renewed.map(renewalEvent)]);
     } catch (error) {
       for (const { privateKey } of renewed) if (privateKey) wipe(privateKey);
       throw error;

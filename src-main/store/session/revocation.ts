@@ -93,6 +93,7 @@ export function revokeIntermediate(
       await recordWithPublicCopy(core, 'intermediate-revocation', crlEvent('root', crl, entries.length), activeAfter);
       const head = core.parts.writer.current;
       core.intermediateKeys.delete(serial);
+      core.intermediateProviders.delete(serial);
       await finishCeremony(core, ceremony, signer, before);
       return { serial, head, crl, wasActive };
     });
@@ -130,12 +131,16 @@ export function generateIssuerCrls(core: SessionCore, days?: number): Promise<Is
   });
 }
 
-/** Generations whose key is here, not revoked and not expired: the ones with a CRL to keep publishing. */
+/**
+ * Generations whose key is here (or on a token: without its PIN their CRL is
+ * refused with the token's name, never silently skipped), not revoked and
+ * not expired: the ones with a CRL to keep publishing.
+ */
 export function liveGenerations(core: SessionCore, now = new Date()): IntermediateRecord[] {
   return [...core.parts.inventory.intermediates.values()].filter(
     (record) =>
       !record.revocation &&
-      core.intermediateKeys.has(record.serial) &&
+      (core.intermediateKeys.has(record.serial) || record.token !== undefined) &&
       parsedCertificate(record.certificate).notAfter >= now,
   );
 }
@@ -161,7 +166,9 @@ async function signIssuerCrls(
   }
   // Destinations are claimed before the numbers are used up: a refusal there leaves them free.
   if (beforeRecording) for (const { crl } of signed) await beforeRecording(crl);
-  await core.record(signed.map(({ issuer, crl }) => issuerCrlEvent(issuer.serial, crl)));
+  await core.record(
+    signed.flatMap(({ issuer, crl }) => [...core.tokenUse(issuer.serial), issuerCrlEvent(issuer.serial, crl)]),
+  );
   return signed;
 }
 

@@ -182,7 +182,7 @@ describe('spliced batch certificates', () => {
         if ('error' in reference) return;
         spliced++;
         const tbsBytes = Buffer.from(reference.der, 'hex');
-        const signature = sign(template.hash, tbsBytes, template.key);
+        const signature = sign(template.hash, tbsBytes, template.key!);
         expect(Buffer.from(splicedCertificate(template.spliced, tbsBytes, signature))).toEqual(
           Buffer.from(signLeafReference(template, input, () => signature)),
         );
