@@ -271,8 +271,14 @@ export const Requests = {
   changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']), current: Passphrase, next: Passphrase }),
   /** A chain hash from the paper log that the journal must pass through. */
   verifyJournal: v.strictObject({ expectHead: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))) }),
-  /** An older copy of the store put back on purpose: both passphrases, journaled. */
-  acceptRollback: v.strictObject({ operatorPassphrase: Passphrase, rootPassphrase: Passphrase }),
+  /** An older copy of the store put back on purpose: the operator and the root (passphrase, shares or token PIN), journaled. */
+  acceptRollback: v.strictObject({
+    operatorPassphrase: Passphrase,
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    rootTokenPin: v.optional(Passphrase),
+    rootPkcs11Module: v.optional(Text),
+  }),
   /** A passphrase root put in custody (root passphrase), or a shared root's shares issued anew (a quorum). */
   changeCustody: v.strictObject({
     rootPassphrase: v.optional(Passphrase),
@@ -354,7 +360,8 @@ export const Responses = {
     ceremonyRecord: v.optional(WrittenRecordSchema),
   }),
   written: WrittenFolderSchema,
-  changeCustody: CustodyResultSchema,
+  /** With the share folder as read back (each file's name and SHA-256), for the officer's screen: never a share's words. */
+  changeCustody: v.strictObject({ ...CustodyResultSchema.entries, shares: v.optional(WrittenFolderSchema) }),
   custodyStatus: CustodyStatusSchema,
   verifyShare: VerifiedShareSchema,
   moveRootToToken: v.strictObject({ serial: v.string(), keyId: v.string(), rootSlotReplaced: v.boolean() }),

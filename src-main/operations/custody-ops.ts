@@ -145,7 +145,8 @@ export async function changeCustodyOperation(
   const resharing = sharesSlotOf(session.keyring) !== null;
   const written: string[] = [];
   const ceremony = ceremonyFor(context, request, resharing ? 'custody-reshare' : 'custody-split', version);
-  const plan = custodyPlanOf(context, request.custody, written);
+  let shares: WrittenFolder | undefined;
+  const plan = custodyPlanOf(context, request.custody, written, (folder) => (shares = folder));
   const result = await session.changeCustody(
     sealedRootSourceOf(request),
     { ...plan, deliver: plan.deliver, pinCost: context.environment.kdfCost ?? DEFAULT_KDF_COST },
@@ -156,6 +157,7 @@ export async function changeCustodyOperation(
     custodians: [...result.custodians],
     shareFiles: written,
     ceremonyRecord: ceremony?.written ? { ...ceremony.written, files: [...ceremony.written.files] } : null,
+    ...(shares ? { shares: writtenSummary(shares) } : {}),
   };
 }
 
@@ -253,4 +255,9 @@ export async function verifyShareOperation(
 export function recordOf(ceremony: CeremonyHook | undefined) {
   const written = ceremony?.written;
   return written ? { ceremonyRecord: { ...written, files: [...written.files] } } : {};
+}
+
+/** The share folder as the officer's screen may see it: each file's name, size and SHA-256. */
+function writtenSummary(written: WrittenFolder) {
+  return { folder: written.folder, files: written.files.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })) };
 }
