@@ -90,7 +90,10 @@ function shareInput(share: ShareRequest): ShareInput {
 /** The ceremony hook for a request that asked for a record, or undefined. */
 export function ceremonyFor(
   context: OperationContext,
-  request: { ceremony?: { destination: string; witnesses: string[] } | undefined },
+  request: {
+    ceremony?:
+      { destination: string; witnesses: string[]; checklist?: { at: string; step: string }[] | undefined } | undefined;
+  },
   operation: CeremonyOperation,
   version: string,
 ): CeremonyHook | undefined {
@@ -98,7 +101,8 @@ export function ceremonyFor(
   const folder = context.destinations.folder(request.ceremony.destination);
   // Refused before the root is unlocked: a link or a file on the way.
   checkExportDestination(folder);
-  return ceremonyHook(new CeremonyLog(operation, { folder, witnesses: request.ceremony.witnesses }), version);
+  const { witnesses, checklist } = request.ceremony;
+  return ceremonyHook(new CeremonyLog(operation, { folder, witnesses, ...(checklist ? { checklist } : {}) }), version);
 }
 
 export interface PlannedCustody extends CustodyPlan {
