@@ -324,6 +324,18 @@ export const contract = {
     request: Requests.verifyShare,
     response: Responses.verifyShare,
   },
+  ceremonyRecords: {
+    channel: 'rootkeeper:ceremony-records',
+    summary: 'Lists the ceremony records the journal holds, newest first.',
+    request: Requests.ceremonyRecords,
+    response: Responses.ceremonyRecords,
+  },
+  exportCeremonyRecord: {
+    channel: 'rootkeeper:export-ceremony-record',
+    summary: "Writes a past ceremony record again into a folder, from the journal's copy of its signed bytes.",
+    request: Requests.exportCeremonyRecord,
+    response: Responses.exportCeremonyRecord,
+  },
   convert: {
     channel: 'rootkeeper:convert',
     summary: 'Converts certificates and chains among PEM, DER and PKCS#7.',

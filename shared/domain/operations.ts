@@ -290,6 +290,12 @@ export const Requests = {
     ceremony: v.optional(CeremonyRequestSchema),
   }),
   verifyShare: v.strictObject({ share: ShareInputSchema }),
+  ceremonyRecords: v.strictObject({}),
+  /** A past ceremony record (its JSON file's name) written again into a folder, from the journal's copy. */
+  exportCeremonyRecord: v.strictObject({
+    file: v.pipe(v.string(), v.regex(/^ceremony-[0-9A-Za-z-]+\.json$/, 'must be a ceremony record’s file name')),
+    destination: Destination,
+  }),
   /** The usual PKCS#11 modules found here, and the tokens one module sees (for the ceremony's token choice). */
   tokenChoices: v.strictObject({ module: v.optional(Destination) }),
   /** The sealed root copied onto a PKCS#11 token; with `replaceRootSlot` the store then keeps only the token slot. */
@@ -364,6 +370,20 @@ export const Responses = {
   changeCustody: v.strictObject({ ...CustodyResultSchema.entries, shares: v.optional(WrittenFolderSchema) }),
   custodyStatus: CustodyStatusSchema,
   verifyShare: VerifiedShareSchema,
+  ceremonyRecords: v.strictObject({
+    records: v.array(
+      v.strictObject({
+        sequence: v.number(),
+        at: v.string(),
+        operation: v.string(),
+        file: v.string(),
+        sha256: v.string(),
+        /** Whether the journal keeps the record's bytes, so it can be written again. */
+        kept: v.boolean(),
+      }),
+    ),
+  }),
+  exportCeremonyRecord: v.strictObject({ sha256: v.string(), written: WrittenFolderSchema }),
   moveRootToToken: v.strictObject({ serial: v.string(), keyId: v.string(), rootSlotReplaced: v.boolean() }),
   tokenChoices: v.strictObject({
     modules: v.array(v.strictObject({ name: v.string(), path: v.string() })),

@@ -231,4 +231,18 @@ export interface CeremonyHook {
   ): Promise<WrittenRecord>;
   /** Set once the record is written. */
   written?: WrittenRecord;
+  /** The record's exact JSON bytes and the root's signature, kept in the journal so the record can be written again. */
+  kept?: KeptRecord;
+}
+
+export interface KeptRecord {
+  readonly json: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** The journal's copy of a record, for the ceremony-recorded event: base64, or nothing when none was kept. */
+export function keptInJournal(hook: CeremonyHook): { json?: string; signature?: string } {
+  const kept = hook.kept;
+  if (!kept) return {};
+  return { json: Buffer.from(kept.json).toString('base64'), signature: Buffer.from(kept.signature).toString('base64') };
 }

@@ -44,6 +44,7 @@ import {
   tokenChoicesOperation,
   verifyShareOperation,
 } from './custody-ops';
+import { ceremonyRecordsOperation, exportCeremonyRecordOperation } from './ceremony-ops';
 import {
   acceptRollbackOperation,
   backupOperation,
@@ -106,5 +107,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     moveRootToToken: (request) => moveRootToTokenOperation(context, request),
     tokenChoices: async (request) => tokenChoicesOperation(context, request),
     verifyShare: (request) => verifyShareOperation(context, request),
+    ceremonyRecords: () => ceremonyRecordsOperation(context),
+    exportCeremonyRecord: (request) => exportCeremonyRecordOperation(context, request),
   };
 }

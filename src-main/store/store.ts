@@ -21,7 +21,7 @@ import { createRootCertificate } from '../engine/profiles/root';
 import { crypto, x509, type CryptoKey } from '../engine/x509';
 import { DEFAULT_KDF_COST, PRODUCTION_KDF_POLICY, checkKdfFloor, type KdfCost, type KdfPolicy } from '../vault/kdf';
 import { subkey, wipe } from '../vault/secrets';
-import type { CeremonyHook } from '../custody/ceremony-record';
+import { keptInJournal, type CeremonyHook } from '../custody/ceremony-record';
 import type { SharesSlot } from '../custody/custody-slot';
 import { signerFromPkcs8, type RootKeySource, type RootSigner } from '../custody/root-source';
 import type { TokenSlot } from '../custody/token/token-slot';
@@ -379,6 +379,7 @@ async function recordCeremony(
       operation: 'init',
       file: written.json,
       sha256: written.sha256,
+      ...keptInJournal(hook),
     },
   ]);
 }

@@ -109,6 +109,21 @@ test('splits a passphrase root 2-of-3 with a PIN, checks shares, and reshares by
   );
   expect(verified.stdout.trim(), verified.stderr).toBe('Verified OK');
 
+  // The record, kept in the journal, is written again to another stick: the same bytes, verified by OpenSSL.
+  const row = page.getByTestId('ceremony-record-row').filter({ hasText: json });
+  await expect(row).toHaveCount(1);
+  const again = await chooseFolderNext(harness, 'record-usb-again');
+  await page.getByTestId(`rewrite-${json}`).click();
+  await expect(page.getByTestId('rewrite-done')).toBeVisible(SLOW);
+  const rewritten = path.join(again, json.replace(/\.json$/, ''));
+  expect((await readFile(path.join(rewritten, json))).equals(await readFile(path.join(usb, json)))).toBe(true);
+  const reverified = run(
+    'openssl',
+    ['dgst', '-sha384', '-verify', 'root-pubkey.pem', '-signature', `${json}.sig`, json],
+    { cwd: rewritten },
+  );
+  expect(reverified.stdout.trim(), reverified.stderr).toBe('Verified OK');
+
   // The status now: 2 of 3, the custodians, who has a PIN.
   await expect(page.getByTestId('custody-mode')).toHaveText(/any 2 of 3 custodians' shares/);
   await expect(page.getByTestId('custody-custodian')).toHaveText([
