@@ -226,7 +226,8 @@ export const contract = {
   },
   acceptRollback: {
     channel: 'rootkeeper:accept-rollback',
-    summary: 'Lets a deliberately older copy of the store open again; needs both passphrases and is journaled.',
+    summary:
+      'Lets a deliberately older copy of the store open again; needs the operator passphrase and the root (passphrase, shares or token PIN), and is journaled.',
     request: Requests.acceptRollback,
     response: Responses.acceptRollback,
   },

@@ -14,7 +14,15 @@ import path from 'node:path';
 import { run } from '../../support/run';
 import { snapshotFolder } from '../../support/store';
 import { expect, test } from '../harness/fixtures';
-import { OPERATOR_PASSPHRASE, ROOT_PASSPHRASE, chooseFolderNext, goTo, hostCall, unlockInPage } from './flows';
+import {
+  OPERATOR_PASSPHRASE,
+  ROOT_PASSPHRASE,
+  chooseFolderNext,
+  dropFiles,
+  goTo,
+  hostCall,
+  unlockInPage,
+} from './flows';
 
 const PIN = 'tulip-4821-xyz';
 const SLOW = { timeout: 120_000 };
@@ -156,6 +164,13 @@ test('splits a passphrase root 2-of-3 with a PIN, checks shares, and reshares by
   await page.getByTestId('verify-check').click();
   await expect(page.getByTestId('verify-result')).toContainText('share 2 of 3');
   await expect(page.getByTestId('verify-result')).toContainText('custodian Alan Turing');
+  // A share file dropped on the form is read as typed words would be.
+  const third = await shareFile(shares, 3);
+  await dropFiles(page, 'custody-verify', [{ name: path.basename(third), bytes: await readFile(third) }]);
+  await expect(page.getByTestId('verify-file-name')).toHaveText(path.basename(third));
+  await page.getByTestId('verify-check').click();
+  await expect(page.getByTestId('verify-result')).toContainText('share 3 of 3');
+  await expect(page.getByTestId('verify-result')).toContainText('custodian Грейс Хоппер');
   expect(await snapshotFolder(harness.storeDir, ['throttle.json'])).toEqual(
     Object.fromEntries(Object.entries(before).filter(([name]) => name !== 'throttle.json')),
   );
