@@ -226,7 +226,8 @@ export const contract = {
   },
   acceptRollback: {
     channel: 'rootkeeper:accept-rollback',
-    summary: 'Lets a deliberately older copy of the store open again; needs both passphrases and is journaled.',
+    summary:
+      'Lets a deliberately older copy of the store open again; needs the operator passphrase and the root (passphrase, shares or token PIN), and is journaled.',
     request: Requests.acceptRollback,
     response: Responses.acceptRollback,
   },
@@ -329,6 +330,18 @@ export const contract = {
     summary: "Checks that a custodian's share belongs to this store's current share set, revealing nothing of it.",
     request: Requests.verifyShare,
     response: Responses.verifyShare,
+  },
+  ceremonyRecords: {
+    channel: 'rootkeeper:ceremony-records',
+    summary: 'Lists the ceremony records the journal holds, newest first.',
+    request: Requests.ceremonyRecords,
+    response: Responses.ceremonyRecords,
+  },
+  exportCeremonyRecord: {
+    channel: 'rootkeeper:export-ceremony-record',
+    summary: "Writes a past ceremony record again into a folder, from the journal's copy of its signed bytes.",
+    request: Requests.exportCeremonyRecord,
+    response: Responses.exportCeremonyRecord,
   },
   convert: {
     channel: 'rootkeeper:convert',

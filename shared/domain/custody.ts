@@ -49,10 +49,20 @@ export const CustodyPlanSchema = v.strictObject({
   shareOut: Destination,
 });
 
+/** One confirmed step: when (an ISO 8601 UTC time) and what, in words. */
+function CeremonyCheckSchema() {
+  return v.strictObject({
+    at: v.pipe(v.string(), v.isoTimestamp()),
+    step: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  });
+}
+
 export const CeremonyRequestSchema = v.strictObject({
   /** The folder the record goes to (a USB stick). */
   destination: Destination,
   witnesses: v.pipe(v.array(Name), v.maxLength(32)),
+  /** The steps the officer confirmed one by one in the app's ceremony wizard, with their UTC times, recorded first. */
+  checklist: v.optional(v.pipe(v.array(CeremonyCheckSchema()), v.maxLength(32))),
 });
 
 export const WrittenRecordSchema = v.strictObject({

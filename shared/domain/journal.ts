@@ -236,8 +236,18 @@ export const JournalEventSchema = v.variant('type', [
     keyId: v.string(),
     action: v.picklist(['created', 'used']),
   }),
-  /** A signed ceremony record written: its file and the SHA-256 of its JSON. */
-  event('ceremony-recorded', { operation: v.string(), file: v.string(), sha256: Hex }),
+  /**
+   * A signed ceremony record written: its file and the SHA-256 of its JSON;
+   * since records can be written again, the JSON's exact bytes and the root's
+   * signature over them (base64; absent in older journals).
+   */
+  event('ceremony-recorded', {
+    operation: v.string(),
+    file: v.string(),
+    sha256: Hex,
+    json: v.optional(Base64),
+    signature: v.optional(Base64),
+  }),
 ]);
 
 export type JournalEvent = v.InferOutput<typeof JournalEventSchema>;

@@ -274,8 +274,14 @@ export const Requests = {
   changePassphrase: v.strictObject({ which: v.picklist(['root', 'operator']), current: Passphrase, next: Passphrase }),
   /** A chain hash from the paper log that the journal must pass through. */
   verifyJournal: v.strictObject({ expectHead: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))) }),
-  /** An older copy of the store put back on purpose: both passphrases, journaled. */
-  acceptRollback: v.strictObject({ operatorPassphrase: Passphrase, rootPassphrase: Passphrase }),
+  /** An older copy of the store put back on purpose: the operator and the root (passphrase, shares or token PIN), journaled. */
+  acceptRollback: v.strictObject({
+    operatorPassphrase: Passphrase,
+    rootPassphrase: v.optional(Passphrase),
+    rootShares: v.optional(RootShares),
+    rootTokenPin: v.optional(Passphrase),
+    rootPkcs11Module: v.optional(Text),
+  }),
   /** A passphrase root put in custody (root passphrase), or a shared root's shares issued anew (a quorum). */
   changeCustody: v.strictObject({
     rootPassphrase: v.optional(Passphrase),
@@ -287,6 +293,12 @@ export const Requests = {
     ceremony: v.optional(CeremonyRequestSchema),
   }),
   verifyShare: v.strictObject({ share: ShareInputSchema }),
+  ceremonyRecords: v.strictObject({}),
+  /** A past ceremony record (its JSON file's name) written again into a folder, from the journal's copy. */
+  exportCeremonyRecord: v.strictObject({
+    file: v.pipe(v.string(), v.regex(/^ceremony-[0-9A-Za-z-]+\.json$/, 'must be a ceremony record’s file name')),
+    destination: Destination,
+  }),
   /** The usual PKCS#11 modules found here, and the tokens one module sees (for the ceremony's token choice). */
   tokenChoices: v.strictObject({ module: v.optional(Destination) }),
   /** The token an intermediate's key lives on, opened with its PIN until the session locks; a module overrides the recorded one. */
@@ -359,9 +371,24 @@ export const Responses = {
     ceremonyRecord: v.optional(WrittenRecordSchema),
   }),
   written: WrittenFolderSchema,
-  changeCustody: CustodyResultSchema,
+  /** With the share folder as read back (each file's name and SHA-256), for the officer's screen: never a share's words. */
+  changeCustody: v.strictObject({ ...CustodyResultSchema.entries, shares: v.optional(WrittenFolderSchema) }),
   custodyStatus: CustodyStatusSchema,
   verifyShare: VerifiedShareSchema,
+  ceremonyRecords: v.strictObject({
+    records: v.array(
+      v.strictObject({
+        sequence: v.number(),
+        at: v.string(),
+        operation: v.string(),
+        file: v.string(),
+        sha256: v.string(),
+        /** Whether the journal keeps the record's bytes, so it can be written again. */
+        kept: v.boolean(),
+      }),
+    ),
+  }),
+  exportCeremonyRecord: v.strictObject({ sha256: v.string(), written: WrittenFolderSchema }),
   moveRootToToken: v.strictObject({ serial: v.string(), keyId: v.string(), rootSlotReplaced: v.boolean() }),
   openIntermediateToken: v.strictObject({ serial: v.string(), keyId: v.string(), intermediates: v.array(v.string()) }),
   tokenChoices: v.strictObject({

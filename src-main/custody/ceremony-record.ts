@@ -72,6 +72,8 @@ export interface CeremonyRecord {
 export interface CeremonyRequest {
   readonly folder: string;
   readonly witnesses: readonly string[];
+  /** Steps the officer confirmed in the app's ceremony wizard before the root was unlocked, with their times. */
+  readonly checklist?: readonly CeremonyStep[];
 }
 
 export function checkWitnesses(witnesses: readonly string[]): void {
@@ -81,6 +83,21 @@ export function checkWitnesses(witnesses: readonly string[]): void {
       throw rejected('invalid-name', 'A witness is named by 1 to 128 printable characters.');
     }
   }
+}
+
+/**
+ * A step the wizard confirmed: its time must be a real UTC time no later
+ * than now (it happened before the root was unlocked), its words printable.
+ */
+const CLOCK_SLACK_MS = 60_000;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+function confirmedStep(check: CeremonyStep): CeremonyStep {
+  const at = Date.parse(check.at);
+  const printable = check.step.trim() !== '' && !CONTROL.test(check.step);
+  if (!Number.isFinite(at) || at > Date.now() + CLOCK_SLACK_MS || !printable)
+    throw rejected('invalid-option', 'A confirmed ceremony step needs a past UTC time and printable words.');
+  return { at: new Date(at).toISOString(), step: `Confirmed in the ceremony wizard: ${check.step}` };
 }
 
 /** Collects the steps of one ceremony as they happen. */
@@ -95,6 +112,7 @@ export class CeremonyLog {
     readonly request: CeremonyRequest,
   ) {
     checkWitnesses(request.witnesses);
+    for (const check of request.checklist ?? []) this.steps.push(confirmedStep(check));
   }
 
   step(text: string): void {
@@ -213,4 +231,18 @@ export interface CeremonyHook {
   ): Promise<WrittenRecord>;
   /** Set once the record is written. */
   written?: WrittenRecord;
+  /** The record's exact JSON bytes and the root's signature, kept in the journal so the record can be written again. */
+  kept?: KeptRecord;
+}
+
+export interface KeptRecord {
+  readonly json: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** The journal's copy of a record, for the ceremony-recorded event: base64, or nothing when none was kept. */
+export function keptInJournal(hook: CeremonyHook): { json?: string; signature?: string } {
+  const kept = hook.kept;
+  if (!kept) return {};
+  return { json: Buffer.from(kept.json).toString('base64'), signature: Buffer.from(kept.signature).toString('base64') };
 }

@@ -17,6 +17,7 @@ import {
   type CeremonyHook,
   type CeremonyLog,
   type CeremonyRecord,
+  type KeptRecord,
   type StoreRecordFacts,
   type WrittenRecord,
 } from '../custody/ceremony-record';
@@ -28,13 +29,15 @@ export function ceremonyHook(log: CeremonyLog, appVersion: string): CeremonyHook
   const hook: CeremonyHook = {
     log,
     async write(facts: StoreRecordFacts, signer, rootCertificate) {
-      hook.written = await writeCeremonyRecord(
+      const { kept, ...written } = await writeCeremonyRecord(
         log,
         { ...facts, appVersion, code: await runningCode() },
         signer,
         rootCertificate,
       );
-      return hook.written;
+      hook.kept = kept;
+      hook.written = written;
+      return written;
     },
   };
   return hook;
@@ -45,7 +48,7 @@ export async function writeCeremonyRecord(
   facts: Omit<Parameters<CeremonyLog['record']>[0], 'digest' | 'jsonFile'>,
   signer: Pick<RootSigner, 'digest' | 'signDetached'>,
   rootCertificate: Uint8Array,
-): Promise<WrittenRecord> {
+): Promise<WrittenRecord & { kept: KeptRecord }> {
   const folder = log.request.folder;
   await mkdir(folder, { recursive: true });
   const base = freeBaseName(folder, log);
@@ -54,9 +57,34 @@ export async function writeCeremonyRecord(
   const record: CeremonyRecord = log.record({ ...facts, digest: signer.digest, jsonFile });
   const json = Buffer.from(`${JSON.stringify(record, null, 2)}\n`);
   const signature = await signer.signDetached(json);
+  const files = await ceremonyRecordFiles(jsonFile, json, signature, rootCertificate);
+  for (const [name, data] of files) await writeFileAtomic(path.join(folder, name), data, 0o644);
+  return {
+    folder,
+    json: jsonFile,
+    sha256: sha256Hex(json),
+    files: files.map(([name]) => name),
+    kept: { json, signature },
+  };
+}
+
+/**
+ * A record's files from its exact JSON bytes and the root's signature over
+ * them: the JSON, the .sig, the PDF, the root's public key and certificate,
+ * and the README with the verify command. The same when a record is
+ * written again from the journal's copy.
+ */
+export async function ceremonyRecordFiles(
+  jsonFile: string,
+  json: Uint8Array,
+  signature: Uint8Array,
+  rootCertificate: Uint8Array,
+): Promise<[string, string | Uint8Array][]> {
+  const record = JSON.parse(Buffer.from(json).toString('utf8')) as CeremonyRecord;
+  const base = jsonFile.replace(/\.json$/, '');
   const pdf = await ceremonyPdf(record, jsonFile);
   const publicKey = new x509.X509Certificate(Buffer.from(rootCertificate)).publicKey.rawData;
-  const files: [string, string | Uint8Array][] = [
+  return [
     [jsonFile, json],
     [`${jsonFile}.sig`, signature],
     [`${base}.pdf`, pdf],
@@ -64,8 +92,6 @@ export async function writeCeremonyRecord(
     ['root-ca.pem', x509.PemConverter.encode(Buffer.from(rootCertificate), 'CERTIFICATE')],
     ['README.txt', readme(record, jsonFile)],
   ];
-  for (const [name, data] of files) await writeFileAtomic(path.join(folder, name), data, 0o644);
-  return { folder, json: jsonFile, sha256: sha256Hex(json), files: files.map(([name]) => name) };
 }
 
 function freeBaseName(folder: string, log: CeremonyLog): string {

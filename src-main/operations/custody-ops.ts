@@ -90,7 +90,10 @@ function shareInput(share: ShareRequest): ShareInput {
 /** The ceremony hook for a request that asked for a record, or undefined. */
 export function ceremonyFor(
   context: OperationContext,
-  request: { ceremony?: { destination: string; witnesses: string[] } | undefined },
+  request: {
+    ceremony?:
+      { destination: string; witnesses: string[]; checklist?: { at: string; step: string }[] | undefined } | undefined;
+  },
   operation: CeremonyOperation,
   version: string,
 ): CeremonyHook | undefined {
@@ -98,7 +101,8 @@ export function ceremonyFor(
   const folder = context.destinations.folder(request.ceremony.destination);
   // Refused before the root is unlocked: a link or a file on the way.
   checkExportDestination(folder);
-  return ceremonyHook(new CeremonyLog(operation, { folder, witnesses: request.ceremony.witnesses }), version);
+  const { witnesses, checklist } = request.ceremony;
+  return ceremonyHook(new CeremonyLog(operation, { folder, witnesses, ...(checklist ? { checklist } : {}) }), version);
 }
 
 export interface PlannedCustody extends CustodyPlan {
@@ -145,7 +149,8 @@ export async function changeCustodyOperation(
   const resharing = sharesSlotOf(session.keyring) !== null;
   const written: string[] = [];
   const ceremony = ceremonyFor(context, request, resharing ? 'custody-reshare' : 'custody-split', version);
-  const plan = custodyPlanOf(context, request.custody, written);
+  let shares: WrittenFolder | undefined;
+  const plan = custodyPlanOf(context, request.custody, written, (folder) => (shares = folder));
   const result = await session.changeCustody(
     sealedRootSourceOf(request),
     { ...plan, deliver: plan.deliver, pinCost: context.environment.kdfCost ?? DEFAULT_KDF_COST },
@@ -156,6 +161,7 @@ export async function changeCustodyOperation(
     custodians: [...result.custodians],
     shareFiles: written,
     ceremonyRecord: ceremony?.written ? { ...ceremony.written, files: [...ceremony.written.files] } : null,
+    ...(shares ? { shares: writtenSummary(shares) } : {}),
   };
 }
 
@@ -264,4 +270,9 @@ export async function verifyShareOperation(
 export function recordOf(ceremony: CeremonyHook | undefined) {
   const written = ceremony?.written;
   return written ? { ceremonyRecord: { ...written, files: [...written.files] } } : {};
+}
+
+/** The share folder as the officer's screen may see it: each file's name, size and SHA-256. */
+function writtenSummary(written: WrittenFolder) {
+  return { folder: written.folder, files: written.files.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })) };
 }

@@ -45,6 +45,7 @@ import {
   tokenChoicesOperation,
   verifyShareOperation,
 } from './custody-ops';
+import { ceremonyRecordsOperation, exportCeremonyRecordOperation } from './ceremony-ops';
 import {
   acceptRollbackOperation,
   backupOperation,
@@ -108,5 +109,7 @@ export function operationHandlers(context: OperationContext, version: string): O
     openIntermediateToken: (request) => openIntermediateTokenOperation(context, request),
     tokenChoices: async (request) => tokenChoicesOperation(context, request),
     verifyShare: (request) => verifyShareOperation(context, request),
+    ceremonyRecords: () => ceremonyRecordsOperation(context),
+    exportCeremonyRecord: (request) => exportCeremonyRecordOperation(context, request),
   };
 }

@@ -8,7 +8,7 @@ import { ClosedStore, acceptRollback, createStore } from '../store/store';
 import { createTokenStore, type RootTokenPlan } from '../store/token-ceremony';
 import { tokenSlotOf } from '../store/keyring';
 import { certificateValidity } from './summaries';
-import { ceremonyFor, custodyPlanOf, modulePathOf, recordOf } from './custody-ops';
+import { ceremonyFor, custodyPlanOf, modulePathOf, recordOf, rootSourceOf } from './custody-ops';
 import type { WrittenFolder } from '../exports/folder';
 import { currentSession, type OperationContext } from './context';
 
@@ -108,10 +108,11 @@ export async function acceptRollbackOperation(
 ): Promise<ResponseOf<'acceptRollback'>> {
   if (context.sessions.current)
     throw new RootkeeperError('STORE_IN_USE', 'Lock the store first: accepting a rollback opens it anew.');
+  // The root as every root operation takes it: passphrase, a quorum of shares, or the token's PIN.
   const accepted = await acceptRollback(
     context.storeDir,
     request.operatorPassphrase,
-    request.rootPassphrase,
+    rootSourceOf(request, context),
     context.environment,
   );
   return {

@@ -317,8 +317,8 @@ export class Session {
     return journal.chainHashAt(this.core, sequence);
   }
 
-  confirmRoot(rootPassphrase: string): Promise<void> {
-    return journal.confirmRoot(this.core, rootPassphrase);
+  confirmRoot(root: string | RootKeySource): Promise<void> {
+    return journal.confirmRoot(this.core, root);
   }
 
   snapshot(): Promise<Map<string, Buffer>> {

@@ -21,9 +21,9 @@ import { createRootCertificate } from '../engine/profiles/root';
 import { crypto, x509, type CryptoKey } from '../engine/x509';
 import { DEFAULT_KDF_COST, PRODUCTION_KDF_POLICY, checkKdfFloor, type KdfCost, type KdfPolicy } from '../vault/kdf';
 import { subkey, wipe } from '../vault/secrets';
-import type { CeremonyHook } from '../custody/ceremony-record';
+import { keptInJournal, type CeremonyHook } from '../custody/ceremony-record';
 import type { SharesSlot } from '../custody/custody-slot';
-import { signerFromPkcs8, type RootSigner } from '../custody/root-source';
+import { signerFromPkcs8, type RootKeySource, type RootSigner } from '../custody/root-source';
 import type { TokenSlot } from '../custody/token/token-slot';
 import { checkCustodyPlan, prepareCustody, type CustodyPlan, type ShareFileOut } from '../custody/share-delivery';
 import { StoreDamagedError } from './damage';
@@ -379,6 +379,7 @@ async function recordCeremony(
       operation: 'init',
       file: written.json,
       sha256: written.sha256,
+      ...keptInJournal(hook),
     },
   ]);
 }
@@ -540,13 +541,14 @@ export interface AcceptedRollback {
 /**
  * `audit accept-rollback`: an older copy of a store, put back on purpose,
  * opens again. It must be behind the witness (else there is nothing to
- * accept), needs the operator and the root passphrase, is journaled, and
+ * accept), needs the operator and the root (its passphrase, a quorum of its
+ * custodians' shares or its token's PIN), is journaled, and
  * moves the witness back to it.
  */
 export async function acceptRollback(
   dir: string,
   operatorPassphrase: string,
-  rootPassphrase: string,
+  root: string | RootKeySource,
   environment: StoreEnvironment = {},
 ): Promise<AcceptedRollback> {
   const witness = witnessOf(environment);
@@ -561,7 +563,7 @@ export async function acceptRollback(
     const matches = !behind && (await session.chainHashAt(lastSeen.sequence)) === lastSeen.chainHash;
     if (matches)
       throw rejected('policy', 'There is no rollback to accept: this store is not behind what was last seen.');
-    await session.confirmRoot(rootPassphrase);
+    await session.confirmRoot(root);
     await session.note([
       {
         type: 'rollback-accepted',

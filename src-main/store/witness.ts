@@ -111,7 +111,7 @@ export function witnessRollback(sequence: number, seen: WitnessEntry, rewritten:
     : `this store was rolled back to record ${sequence}; the last seen was record ${seen.sequence}`;
   return new RootkeeperError(
     'STORE_DAMAGED',
-    `${capitalised(what)}. Nothing was written. If this older copy is wanted on purpose, run "rootkeeper audit accept-rollback" (it needs the operator and the root passphrase and is journaled).`,
+    `${capitalised(what)}. Nothing was written. If this older copy is wanted on purpose, run "rootkeeper audit accept-rollback" (it needs the operator passphrase and the root — its passphrase, a quorum of its shares or its token — and is journaled).`,
   );
 }
 

@@ -4,6 +4,7 @@ import AuditView from './views/AuditView.vue';
 import BackupView from './views/BackupView.vue';
 import CertificatesView from './views/CertificatesView.vue';
 import CrlsView from './views/CrlsView.vue';
+import CustodyView from './views/CustodyView.vue';
 import ExportsView from './views/ExportsView.vue';
 import IntermediateView from './views/IntermediateView.vue';
 import IssueView from './views/IssueView.vue';
@@ -16,6 +17,7 @@ const VIEWS = {
   certificates: CertificatesView,
   crls: CrlsView,
   exports: ExportsView,
+  custody: CustodyView,
   audit: AuditView,
   backup: BackupView,
 } as const;

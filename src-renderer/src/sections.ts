@@ -45,6 +45,12 @@ export const sections: readonly Section[] = [
     purpose: 'The root trust kit, the CA chain and server bundles, written to a folder you choose.',
   },
   {
+    name: 'custody',
+    path: '/custody',
+    title: 'Custody',
+    purpose: "Who holds the root: its custodians' shares, checked, split and issued anew.",
+  },
+  {
     name: 'audit',
     path: '/audit',
     title: 'Audit',

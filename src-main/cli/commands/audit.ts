@@ -1,6 +1,7 @@
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
 import { UsageError, print, printJson, progress, textDate } from '../io';
 import { CliOperations } from '../operations';
+import { ROOT_SHARE, ROOT_SHARE_HELP, readRootCredential } from '../custody-args';
 import { withSession } from '../session';
 import { AUDIT_CATEGORIES } from '../../../shared/domain/audit';
 import { choice, flag, optional, storeDir } from '../values';
@@ -37,22 +38,26 @@ export const auditVerify: Command = {
 
 export const auditAcceptRollback: Command = {
   name: 'audit accept-rollback',
-  summary: 'let a deliberately older copy of the store open again (both passphrases; journaled)',
-  synopsis: 'audit accept-rollback --store DIR --operator-passin SRC --root-passin SRC',
+  summary: 'let a deliberately older copy of the store open again (operator and root; journaled)',
+  synopsis:
+    'audit accept-rollback --store DIR --operator-passin SRC (--root-passin SRC | --root-share SRC… | --root-pin-passin SRC)',
   help: [
     STORE_HELP,
     OPERATOR_HELP,
     '--root-passin SRC        the root passphrase: going back needs the root officer too',
+    ...ROOT_SHARE_HELP,
     JSON_HELP,
   ],
-  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, 'root-passin': { type: 'string' } },
-  async run({ io, values, passphrases }) {
+  options: { ...STORE, ...OPERATOR, ...JSON_FLAG, ...ROOT_SHARE, 'root-passin': { type: 'string' } },
+  async run(context) {
+    const { io, values, passphrases } = context;
     const operatorPassphrase = await passphrases.read(optional(values, 'operator-passin'), 'Operator passphrase');
-    const rootPassphrase = await passphrases.read(optional(values, 'root-passin'), 'Root passphrase');
-    progress(io, 'verifying the store and both passphrases (argon2id)…');
+    // The root as every root command takes it: passphrase, a quorum of shares, or the token's PIN.
+    const root = await readRootCredential(context);
+    progress(io, 'verifying the store, the operator passphrase and the root (argon2id)…');
     const result = await new CliOperations(storeDir(values, io), io).call('acceptRollback', {
       operatorPassphrase,
-      rootPassphrase,
+      ...root,
     });
     if (flag(values, 'json')) return printJson(io, result);
     print(

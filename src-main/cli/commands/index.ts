@@ -1,6 +1,8 @@
 import type { Command } from '../command';
 import { auditAcceptRollback, auditLog, auditVerify } from './audit';
 import { backup, restore, verifyBackup } from './backup';
+import { ceremonyExport } from './ceremony-export';
+import { ceremonyList } from './ceremony-list';
 import { convert } from './convert';
 import { crl } from './crl';
 import { custodyReshare } from './custody-reshare';
@@ -47,6 +49,8 @@ export const commands: readonly Command[] = [
   custodyVerifyShare,
   custodyStatus,
   custodyToToken,
+  ceremonyList,
+  ceremonyExport,
   exportRoot,
   exportChain,
   exportBundle,

@@ -2,7 +2,7 @@
  * The end of a ceremony inside a root operation: the record written and
  * signed while the root is still unlocked, then journaled.
  */
-import type { CeremonyHook } from '../../custody/ceremony-record';
+import { keptInJournal, type CeremonyHook } from '../../custody/ceremony-record';
 import type { RootSigner } from '../../custody/root-source';
 import { fingerprints } from '../../engine/formats/certificates';
 import type { JournalHead } from '../../../shared/domain/journal';
@@ -53,6 +53,7 @@ export async function finishCeremony(
       operation: ceremony.log.operation,
       file: written.json,
       sha256: written.sha256,
+      ...keptInJournal(ceremony),
     },
   ]);
 }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JournalEntry, JournalEvent, JournalHead } from '../../../shared/domain/journal';
 import { RootkeeperError } from '../../../shared/errors';
+import type { RootKeySource } from '../../custody/root-source';
 import { subkey } from '../../vault/secrets';
 import { scanJournal } from '../journal';
 import { STORE_FILES } from '../layout';
@@ -86,9 +87,9 @@ export function chainHashAt(core: SessionCore, sequence: number): Promise<string
   });
 }
 
-/** Proves the root passphrase (throttled and journaled like any root unlock) without signing anything. */
-export function confirmRoot(core: SessionCore, rootPassphrase: string): Promise<void> {
-  return core.exclusive(() => core.withRoot(rootPassphrase, () => Promise.resolve()));
+/** Proves the root (passphrase, quorum or token; throttled and journaled like any root unlock) without signing anything. */
+export function confirmRoot(core: SessionCore, root: string | RootKeySource): Promise<void> {
+  return core.exclusive(() => core.withRoot(root, () => Promise.resolve()));
 }
 
 /** The store's files as they are between operations, for a backup. */

@@ -13,7 +13,8 @@ export interface RootCredential {
   /** For a root on a PKCS#11 token: its PIN. */
   rootTokenPin?: string;
   rootShares?: ShareEntry[];
-  ceremony?: { destination: string; witnesses: string[] };
+  /** The record's folder and witnesses; the wizard adds the steps it confirmed, with their times. */
+  ceremony?: { destination: string; witnesses: string[]; checklist?: { at: string; step: string }[] };
 }
 
 /** Witness names as typed: one per line or separated by commas, blanks dropped. */

@@ -17,6 +17,7 @@ import { TEST_KDF_COST } from '../../support/kdf';
 import { testEnvironment } from '../../support/store';
 import { systemClock } from '../../../src-main/clock';
 import { UnlockThrottle } from '../../../src-main/store/throttle';
+import { Witness } from '../../../src-main/store/witness';
 
 export interface Harness {
   readonly page: Page;
@@ -61,8 +62,10 @@ async function packageVersion(): Promise<string> {
   return (JSON.parse(await readFile('package.json', 'utf8')) as { version: string }).version;
 }
 
-export const test = base.extend<{ harness: Harness }>({
-  harness: async ({ page }, use) => {
+export const test = base.extend<{ harness: Harness; witness: boolean }>({
+  /** With `test.use({ witness: true })` the host keeps a rollback witness (in the scratch folder), as the app does. */
+  witness: [false, { option: true }],
+  harness: async ({ page, witness }, use) => {
     const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'rootkeeper-e2e-'));
     const storeDir = path.join(userDataDir, 'store');
     const version = await packageVersion();
@@ -76,7 +79,12 @@ export const test = base.extend<{ harness: Harness }>({
       storeDir,
       dialogs,
       settingsFile: path.join(userDataDir, 'rootkeeper-settings.json'),
-      environment: { ...testEnvironment(), throttle: new UnlockThrottle(throttleClock), kdfCost: TEST_KDF_COST },
+      environment: {
+        ...testEnvironment(),
+        throttle: new UnlockThrottle(throttleClock),
+        kdfCost: TEST_KDF_COST,
+        ...(witness ? { witness: new Witness(path.join(userDataDir, 'witness.json')) } : {}),
+      },
       log: { error: (message) => mainLog.push(message) },
     });
     const foreignRequests: string[] = [];
