@@ -22,7 +22,7 @@ const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : null;
 const want = (section: string) => only === null || only.includes(section);
 const settings = quick
   ? {
-      wholeProcess: [300, 2_000],
+      wholeProcess: [300, 1_000],
       batch: 300,
       runs: 3,
       peerCount: 60,
