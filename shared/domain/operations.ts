@@ -161,6 +161,8 @@ export const Requests = {
     names: v.optional(v.array(Text)),
     destination: Destination,
     force: v.optional(v.boolean()),
+    /** As `openssl ca` writes: `<SERIAL>.pem` each, one ca-chain.cert.pem and one SHA256SUMS, no bundle folders. */
+    flat: v.optional(v.boolean()),
   }),
   revoke: v.strictObject({ serial: Serial, reason: v.optional(v.picklist(REVOCATION_REASONS)) }),
   generateCrl: v.strictObject({
@@ -358,6 +360,8 @@ export const Responses = {
         warnings: v.array(v.string()),
       }),
     ),
+    /** With `flat`: the files written once for the whole batch (the chain, SHA256SUMS). */
+    batchFiles: v.optional(WrittenFolderSchema),
   }),
   revoke: v.strictObject({ serial: v.string(), head: Head }),
   generateCrl: v.strictObject({

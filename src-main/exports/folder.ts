@@ -2,7 +2,8 @@
  * Writes an export folder — a server bundle, the root trust kit — the way a
  * USB stick deserves: every file under a temp name then renamed, nothing
  * overwritten unless asked, no writing through links, a SHA256SUMS that
- * `sha256sum -c` checks, and every file read back and verified afterwards.
+ * `sha256sum -c` checks, and (unless a batch asks otherwise) every file
+ * read back and verified afterwards.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -43,8 +44,18 @@ export interface WrittenFile {
 
 export interface WrittenFolder {
   readonly folder: string;
-  /** Every file written, SHA256SUMS included, each read back and verified. */
+  /** Every file written, SHA256SUMS included, each read back and verified (or, for a batch, hashed as written). */
   readonly files: readonly WrittenFile[];
+}
+
+export interface WriteOptions {
+  readonly force?: boolean;
+  /**
+   * False for batches: each file's hash is of the bytes handed to write(2),
+   * and reading them back straight after would come from the page cache,
+   * not the medium; a batch of 10,000 would read 10,000 files for nothing.
+   */
+  readonly readBack?: boolean;
 }
 
 export function sha256(data: string | Uint8Array): string {
@@ -69,7 +80,7 @@ export interface FolderToWrite {
 export async function writeExportFolder(
   folder: string,
   files: readonly OutputFile[],
-  options: { force?: boolean } = {},
+  options: WriteOptions = {},
 ): Promise<WrittenFolder> {
   const [written] = await writeExportFolders([{ folder, files }], options);
   return written!;
@@ -96,11 +107,14 @@ export function checkExportDestination(folder: string, names: readonly string[] 
  */
 export async function writeExportFolders(
   folders: readonly FolderToWrite[],
-  options: { force?: boolean } = {},
+  options: WriteOptions = {},
 ): Promise<WrittenFolder[]> {
   const plans = folders.map(({ folder, files }) => {
     for (const file of files) checkName(file.name);
-    return { folder, files: [...files, { name: CHECKSUM_FILE, data: checksums(files) }] };
+    // Each file hashed once: for SHA256SUMS, the result and the read-back alike.
+    const hashed = files.map((file) => ({ ...file, sha256: sha256(file.data) }));
+    const sums = checksumsOf(hashed);
+    return { folder, files: [...hashed, { name: CHECKSUM_FILE, data: sums, sha256: sha256(sums) }] };
   });
   const folderList = [...new Set(plans.flatMap((plan) => foldersOf(plan.folder, plan.files)))];
   for (const plan of plans)
@@ -110,7 +124,10 @@ export async function writeExportFolders(
   );
   createFolders(folderList);
   await writeDurably(targets);
-  return plans.map((plan) => ({ folder: plan.folder, files: readBack(plan.folder, plan.files) }));
+  return plans.map((plan) => ({
+    folder: plan.folder,
+    files: options.readBack === false ? plan.files.map(asWritten) : readBack(plan.folder, plan.files),
+  }));
 }
 
 /*
@@ -138,18 +155,32 @@ async function writeDurably(targets: readonly (OutputFile & { target: string })[
 }
 
 /**
- * Makes files (or folders' entries) durable. On Linux one `sync -f` flushes
- * the whole batch in a single journal commit, where a thousand fsyncs would
- * cost a second; elsewhere each is fsynced, many at once.
+ * Makes files (or folders' entries) durable. On Linux one `sync -f` per file
+ * system flushes the whole batch in a single journal commit, where ten
+ * thousand fsyncs would cost seconds; elsewhere (or if one cannot run) each
+ * is fsynced, many at once.
  */
 async function flushToDisk(paths: readonly string[], folders = false): Promise<void> {
   if (paths.length === 0) return;
   if (process.platform === 'linux') {
-    const anchors = [...new Set(paths.map((item) => (folders ? item : path.dirname(item))))];
-    const ok = await Promise.all(anchors.slice(0, 8).map((anchor) => syncFilesystem(anchor)));
-    if (anchors.length <= 8 && ok.every(Boolean)) return;
+    const anchors = fileSystemsOf([...new Set(paths.map((item) => (folders ? item : path.dirname(item))))]);
+    if (anchors.length <= 8 && (await Promise.all(anchors.map(syncFilesystem))).every(Boolean)) return;
   }
   await inParallel(paths, async (item) => (folders ? fsyncDirectory(item) : fsyncFile(item)));
+}
+
+/**
+ * One folder per file system among `folders`: a batch's thousands of bundle
+ * folders sit on one (a USB stick), and one syncfs covers them all. (Before,
+ * more than eight folders fell back to an fsync for every file.)
+ */
+function fileSystemsOf(folders: readonly string[]): string[] {
+  const byDevice = new Map<number, string>();
+  for (const folder of folders) {
+    const device = statSync(folder).dev;
+    if (!byDevice.has(device)) byDevice.set(device, folder);
+  }
+  return [...byDevice.values()];
 }
 
 /** `sync -f DIR`: syncfs(2) on DIR's filesystem. False if it could not run. */
@@ -191,7 +222,18 @@ async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<unk
 
 /** sha256sum's format: the hex digest, two spaces, the name. */
 export function checksums(files: readonly OutputFile[]): string {
-  return files.map((file) => `${sha256(file.data)}  ${file.name}\n`).join('');
+  return checksumsOf(files.map((file) => ({ name: file.name, sha256: sha256(file.data) })));
+}
+
+function checksumsOf(files: readonly { name: string; sha256: string }[]): string {
+  return files.map((file) => `${file.sha256}  ${file.name}\n`).join('');
+}
+
+type HashedFile = OutputFile & { readonly sha256: string };
+
+function asWritten(file: HashedFile): WrittenFile {
+  const bytes = typeof file.data === 'string' ? Buffer.byteLength(file.data) : file.data.byteLength;
+  return { name: file.name, sha256: file.sha256, bytes };
 }
 
 /**
@@ -286,11 +328,11 @@ function refuseExisting(file: string, force: boolean): void {
 }
 
 /** Reads every file back and checks it against what was meant to be written. */
-function readBack(folder: string, files: readonly OutputFile[]): WrittenFile[] {
+function readBack(folder: string, files: readonly HashedFile[]): WrittenFile[] {
   return files.map((file) => {
     const bytes = readNoFollow(path.join(folder, file.name));
     const digest = sha256(bytes);
-    if (digest !== sha256(file.data))
+    if (digest !== file.sha256)
       throw new Error(`${file.name} did not read back as written: the medium may be failing.`);
     return { name: file.name, sha256: digest, bytes: bytes.length };
   });

@@ -14,6 +14,7 @@ import type { KeyAlgorithm } from '../../shared/domain/pki';
 import { wipe } from '../vault/secrets';
 import { currentSession, type OperationContext } from './context';
 import { namesOf, reserveFolder, reserveFolders, type Reservation } from '../exports/reservation';
+import { FLAT_BATCH_FILES, flatFiles } from '../exports/flat';
 import { summarise } from './summaries';
 
 /** Keys leave the CA on a USB stick: their passphrase must be worth the name. */
@@ -192,7 +193,8 @@ export async function inspectCsrOperation(
 /**
  * Signs a batch: every request is parsed and planned first, and every
  * bundle folder checked, so a bad request or an existing folder refuses the
- * whole batch before anything is signed.
+ * whole batch before anything is signed. With `flat`, the certificates go
+ * into the destination itself as `openssl ca` writes them (exports/flat.ts).
  */
 export async function signCsrsOperation(
   context: OperationContext,
@@ -213,8 +215,12 @@ export async function signCsrsOperation(
   try {
     // Parsed, planned and signed on a worker pool when the batch is large; a request that cannot be read is a BatchRefusal.
     issued = await session.signRequestBytes(request.csrs, options, (plans) => {
+      // Claimed before anything is signed: an existing or unwritable folder (or batch file) refuses the batch.
+      if (request.flat) {
+        reserved = [reserveFolder(destination, request.force ?? false, FLAT_BATCH_FILES)];
+        return;
+      }
       folders = uniqueFolders(plans);
-      // Claimed before anything is signed: an existing or unwritable folder refuses the batch.
       reserved = reserveFolders(
         folders.map((folder) => path.join(destination, folder)),
         request.force ?? false,
@@ -225,18 +231,54 @@ export async function signCsrsOperation(
     throw error instanceof BatchRefusal ? renamed(error.refusal, error.index, request.names) : error;
   }
   try {
-    return await writeBatch(session, destination, folders, issued, request.force ?? false);
+    return request.flat
+      ? await writeFlat(session, destination, issued, request.force ?? false)
+      : await writeBatch(session, destination, folders, issued, request.force ?? false);
   } catch (error) {
     if (error instanceof RootkeeperError && error.code === 'PARTIAL') throw error;
     const serials = issued.map((certificate) => certificate.serialNumber);
     const listed = serials.slice(0, 5).join(', ') + (serials.length > 5 ? ` and ${serials.length - 5} more` : '');
     throw partialSuccess(
       `${serials.length} certificate(s) were issued and journaled (${listed})`,
-      `their bundles could not all be written in ${destination}`,
+      `their ${request.flat ? 'files' : 'bundles'} could not all be written in ${destination}`,
       error,
-      'Write each bundle again with rootkeeper export bundle --serial SERIAL --out DIR; the requesters keep their keys.',
+      request.flat
+        ? 'Write each certificate again with rootkeeper show SERIAL --pem; the requesters keep their keys.'
+        : 'Write each bundle again with rootkeeper export bundle --serial SERIAL --out DIR; the requesters keep their keys.',
     );
   }
+}
+
+/**
+ * A flat batch: every certificate as `<SERIAL>.pem`, one chain and one
+ * SHA256SUMS in the destination, written in one durable round and
+ * journaled like a batch's bundles.
+ */
+async function writeFlat(
+  session: Session,
+  destination: string,
+  issued: readonly BatchIssued[],
+  force: boolean,
+): Promise<ResponseOf<'signCsrs'>> {
+  const files = flatFiles(issued, session.chain());
+  const written = await writeExportFolder(destination, files, { force, readBack: false });
+  const results: ResponseOf<'signCsrs'>['issued'] = issued.map((certificate, index) => ({
+    certificate: summarise(session.findCertificate(certificate.serialNumber), Date.now()),
+    bundle: { folder: written.folder, files: [written.files[index]!] },
+    warnings: [...certificate.warnings],
+  }));
+  const batchFiles = { folder: written.folder, files: written.files.slice(issued.length) };
+  try {
+    await session.note(exportRecords(written.folder, 'certificates', written.files));
+  } catch (error) {
+    throw partialSuccess(
+      `${results.length} certificate(s) were issued and journaled and written in ${destination}`,
+      'the journal could not record the files',
+      error,
+      'The certificates and their files are complete; only the record of the export is missing.',
+    );
+  }
+  return { issued: results, batchFiles };
 }
 
 /** The bundles of a signed batch, written and journaled. */
@@ -265,14 +307,20 @@ async function writeBatch(
       }).then((bundle) => ({ folder: path.join(destination, folders[index]!), files: bundle.files })),
     ),
   );
-  const written = await writeExportFolders(bundles, { force });
+  const written = await writeExportFolders(bundles, { force, readBack: false });
   const results: ResponseOf<'signCsrs'>['issued'] = issued.map((certificate, index) => ({
     certificate: summarise(session.findCertificate(certificate.serialNumber), Date.now()),
     bundle: { folder: written[index]!.folder, files: [...written[index]!.files] },
     warnings: [...certificate.warnings],
   }));
   try {
-    await session.note(exportRecords(destination, results));
+    const files = results.flatMap((result) =>
+      result.bundle.files.map((file) => ({
+        name: path.join(path.basename(result.bundle.folder), file.name),
+        sha256: file.sha256,
+      })),
+    );
+    await session.note(exportRecords(destination, 'bundles', files));
   } catch (error) {
     throw partialSuccess(
       `${results.length} certificate(s) were issued and journaled and their bundles written in ${destination}`,
@@ -295,21 +343,17 @@ const FILES_PER_RECORD = 500;
  */
 function exportRecords(
   destination: string,
-  results: ResponseOf<'signCsrs'>['issued'],
+  kind: 'bundles' | 'certificates',
+  written: readonly { name: string; sha256: string }[],
 ): Extract<JournalEvent, { type: 'export-written' }>[] {
-  const files = results.flatMap((result) =>
-    result.bundle.files.map((file) => ({
-      name: path.join(path.basename(result.bundle.folder), file.name),
-      sha256: file.sha256,
-    })),
-  );
+  const files = written.map(({ name, sha256 }) => ({ name, sha256 }));
   const at = new Date().toISOString();
   const records: Extract<JournalEvent, { type: 'export-written' }>[] = [];
   for (let start = 0; start < files.length; start += FILES_PER_RECORD) {
     records.push({
       type: 'export-written',
       at,
-      kind: 'bundles',
+      kind,
       folder: destination,
       files: files.slice(start, start + FILES_PER_RECORD),
     });

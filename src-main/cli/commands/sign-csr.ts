@@ -2,6 +2,7 @@ import path from 'node:path';
 import { LEAF_PROFILES, VALIDITY_DAYS } from '../../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import { parseCsr } from '../../engine/csr';
+import { FLAT_BATCH_FILES } from '../../exports/flat';
 import { checkExportDestination } from '../../exports/folder';
 import {
   FORCE,
@@ -23,14 +24,16 @@ import { choice, days as daysOption, flag, required } from '../values';
 
 export const signCsr: Command = {
   name: 'sign-csr',
-  summary: 'sign CSRs (many at once, one unlock) and write a bundle folder for each',
-  synopsis: 'sign-csr --store DIR FILE… --profile server|client [--days N] --out DIR --operator-passin SRC',
+  summary: 'sign CSRs (many at once, one unlock) and write a bundle folder for each, or --flat as openssl ca does',
+  synopsis: 'sign-csr --store DIR FILE… --profile server|client [--days N] --out DIR [--flat] --operator-passin SRC',
   help: [
     STORE_HELP,
     'FILE…                    the requests (PEM or DER); their SANs are kept',
     '--profile P              server or client',
     '--days N                 validity in days (default 397, at most 825)',
     '--out DIR                the folder the bundle folders are written in',
+    '--flat                   no bundle folders: SERIAL.pem for each certificate (named as openssl ca',
+    '                         names them), one ca-chain.cert.pem and one SHA256SUMS, all in --out',
     OPERATOR_HELP,
     ...INTERMEDIATE_TOKEN_USE_HELP,
     FORCE_HELP,
@@ -45,6 +48,7 @@ export const signCsr: Command = {
     ...INTERMEDIATE_TOKEN_USE,
     profile: { type: 'string' },
     days: { type: 'string' },
+    flat: { type: 'boolean' },
   },
   positionals: { min: 1, max: 100_000 },
   async run(context) {
@@ -52,7 +56,9 @@ export const signCsr: Command = {
     const profile = choice(values, 'profile', LEAF_PROFILES) ?? (required(values, 'profile') as never);
     const destination = required(values, 'out');
     const days = daysOption(values, VALIDITY_DAYS.leaf.max, 'a server or client certificate');
-    checkExportDestination(path.resolve(io.cwd, destination));
+    const flat = flag(values, 'flat');
+    // A flat batch's own files must be free too: refused before the unlock, and again before signing.
+    checkExportDestination(path.resolve(io.cwd, destination), flat ? FLAT_BATCH_FILES : [], flag(values, 'force'));
     const csrs = await readRequests(io, positionals);
     const result = await withSession(context, async (operations) => {
       if (csrs.length > 1) progress(io, `signing ${csrs.length} requests…`);
@@ -62,6 +68,7 @@ export const signCsr: Command = {
         profile,
         destination,
         force: flag(values, 'force'),
+        ...(flat ? { flat } : {}),
         ...(days ? { days } : {}),
       });
     });
@@ -70,12 +77,15 @@ export const signCsr: Command = {
       for (const warning of issued.warnings) progress(io, `warning: ${positionals[index]}: ${warning}`);
       print(
         io,
-        `${positionals[index]}: issued serial ${issued.certificate.serial} for ${issued.certificate.sans.map((san) => `${san.type}:${san.value}`).join(', ')} → ${issued.bundle.folder}`,
+        `${positionals[index]}: issued serial ${issued.certificate.serial} for ${issued.certificate.sans.map((san) => `${san.type}:${san.value}`).join(', ')} → ${flat ? path.join(issued.bundle.folder, issued.bundle.files[0]!.name) : issued.bundle.folder}`,
       );
     }
+    const count = `${result.issued.length} request${result.issued.length === 1 ? '' : 's'}`;
     print(
       io,
-      `Signed ${result.issued.length} request${result.issued.length === 1 ? '' : 's'}; every bundle written and verified.`,
+      flat
+        ? `Signed ${count}; every certificate written to ${destination} with ca-chain.cert.pem and SHA256SUMS.`
+        : `Signed ${count}; every bundle written and synced to disk.`,
     );
   },
 };

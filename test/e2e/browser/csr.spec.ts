@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { opensslCsr } from '../../support/openssl-csr';
 import { run } from '../../support/run';
@@ -113,5 +113,37 @@ test.describe('signing requests dropped on the window', () => {
     await expect(page.getByTestId('issued-result')).toContainText('web.example.com, new.example.com');
     const [issued] = (await hostCall(harness, 'listCertificates', {})).certificates;
     expect(issued!.sans.map((san) => san.value)).toEqual(['web.example.com', 'new.example.com']);
+  });
+
+  test('signs flat when asked: SERIAL.pem each, one chain and one SHA256SUMS that sha256sum -c accepts', async ({
+    harness,
+  }) => {
+    const { page } = harness;
+    await storeWithIntermediate(harness);
+    const dir = harness.userDataDir;
+    const one = await opensslCsr(dir, 'one', '/CN=one.example.com');
+    const two = await opensslCsr(dir, 'two', '/CN=two.example.com');
+    await openUnlocked(harness, 'Issue');
+    await dropFiles(page, 'issue-screen', [
+      { name: 'one.csr', bytes: one },
+      { name: 'two.csr', bytes: two },
+    ]);
+    await expect(page.getByTestId('sign-csrs')).toHaveText('Sign 2 requests and choose where to write…');
+    await page.getByTestId('csr-flat').check();
+    const out = await chooseFolderNext(harness, 'flat');
+    await page.getByTestId('sign-csrs').click();
+    await expect(page.getByTestId('issued-result').locator('article')).toHaveCount(2);
+    await expect(page.getByTestId('issued-result')).toContainText('ca-chain.cert.pem');
+    const serials = (await hostCall(harness, 'listCertificates', {})).certificates.map((certificate) =>
+      (certificate.serial.length % 2 ? `0${certificate.serial}` : certificate.serial).toUpperCase(),
+    );
+    expect((await readdir(out)).sort()).toEqual(
+      [...serials.map((serial) => `${serial}.pem`), 'SHA256SUMS', 'ca-chain.cert.pem'].sort(),
+    );
+    expect(run('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: out }).status).toBe(0);
+    for (const serial of serials) {
+      const verified = run('openssl', ['verify', '-CAfile', 'ca-chain.cert.pem', `${serial}.pem`], { cwd: out });
+      expect(verified.stdout.trim()).toBe(`${serial}.pem: OK`);
+    }
   });
 });
