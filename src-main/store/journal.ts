@@ -23,6 +23,7 @@ import { APPEND, CREATE_NEW, fsyncDirectory, linkErrorFor, NOFOLLOW } from './at
 import { fault } from './fault';
 import { readCheckedFile, writeCheckedFile } from './checked-file';
 import { StoreDamagedError } from './damage';
+import { JournalIndex } from './journal-index';
 import { JOURNAL_FILE, JOURNAL_HEAD_FILE } from './layout';
 
 const MAGIC = Buffer.from('RKJOURNAL1\n', 'ascii');
@@ -75,12 +76,16 @@ export interface JournalScan {
   readonly hashes: ReadonlyMap<number, string>;
   /** The record whose chain hash is `findHash`, or null. */
   readonly found: number | null;
+  /** Where each record lies, when the scan was asked to index them. */
+  readonly index: JournalIndex | null;
 }
 
 /** What a scan also reports: chain hashes at given records, or the record with a given chain hash. */
 export interface ScanLookups {
   readonly checkpoints?: readonly number[];
   readonly findHash?: string;
+  /** Filled with every authentic record's position, for reading records back one at a time. */
+  readonly index?: JournalIndex;
 }
 
 export function genesisHash(storeId: string): Buffer {
@@ -97,15 +102,24 @@ function chain(previous: Buffer, body: Buffer): Buffer {
   return createHash('sha256').update(previous).update(body).digest();
 }
 
-/** Encodes events as records following `previous`; returns the bytes and the new chain hash. */
+/** A record as encoded: where its body starts in the bytes, its length, and the chain hash before it. */
+interface EncodedRecord {
+  readonly start: number;
+  readonly length: number;
+  readonly previous: Buffer;
+}
+
+/** Encodes events as records following `previous`; returns the bytes, the new chain hash and each record's place. */
 export function encodeRecords(
   storeId: string,
   key: Buffer,
   firstSequence: number,
   previous: Buffer,
   events: readonly JournalEvent[],
-): { bytes: Buffer; chainHash: Buffer } {
+): { bytes: Buffer; chainHash: Buffer; records: EncodedRecord[] } {
   const parts: Buffer[] = [];
+  const records: EncodedRecord[] = [];
+  let start = 0;
   let hash = previous;
   events.forEach((event, index) => {
     checkEvent(event);
@@ -120,9 +134,11 @@ export function encodeRecords(
     const length = Buffer.alloc(LENGTH_BYTES);
     length.writeUInt32BE(body.length);
     parts.push(length, body);
+    records.push({ start: start + LENGTH_BYTES, length: body.length, previous: hash });
+    start += LENGTH_BYTES + body.length;
     hash = chain(hash, body);
   });
-  return { bytes: Buffer.concat(parts), chainHash: hash };
+  return { bytes: Buffer.concat(parts), chainHash: hash, records };
 }
 
 /** The new journal file's header: magic and store id, nothing secret. */
@@ -247,6 +263,7 @@ async function scanRecords(
       break;
     }
     onEntry({ sequence, event: parseEvent(plaintext, sequence) });
+    look.index?.add(sequence, offset + LENGTH_BYTES, body.length, hash);
     count = sequence;
     hash = chain(hash, body);
     offset += LENGTH_BYTES + body.length;
@@ -276,6 +293,7 @@ async function scanRecords(
     headFile: head,
     hashes,
     found,
+    index: look.index ?? null,
   };
 }
 
@@ -335,6 +353,45 @@ class JournalFile {
 
   close(): Promise<void> {
     return this.handle.close();
+  }
+}
+
+/**
+ * Records read back by sequence number through `index`, each authenticated
+ * again on its own (its key, sequence and the chain hash before it are its
+ * associated data): a record altered, moved or swapped since the scan is
+ * refused as damage. One file handle for all of them, read in file order;
+ * each event is handed to `use` as it is read, not kept.
+ */
+export async function readIndexedRecords(
+  dir: string,
+  storeId: string,
+  keys: JournalKeys,
+  index: JournalIndex,
+  sequences: readonly number[],
+  use: (sequence: number, event: JournalEvent) => void,
+): Promise<void> {
+  if (sequences.length === 0) return;
+  const file = await JournalFile.open(path.join(dir, JOURNAL_FILE));
+  try {
+    for (const sequence of [...new Set(sequences)].sort((a, b) => a - b)) {
+      const location = index.locate(sequence);
+      if (!location) throw new StoreDamagedError(JOURNAL_FILE, 'the record asked for is not in it', sequence);
+      const start = location.offset - LENGTH_BYTES;
+      if (start < HEADER_BYTES || location.offset + location.length > file.size)
+        throw new StoreDamagedError(JOURNAL_FILE, 'it is shorter than when it was opened', sequence);
+      const framed = await file.read(start, LENGTH_BYTES + location.length);
+      const body = framed.subarray(LENGTH_BYTES);
+      const plaintext =
+        framed.readUInt32BE(0) === location.length
+          ? openRecord(storeId, recordKeyFor(keys, sequence), sequence, location.previous, body)
+          : null;
+      if (!plaintext)
+        throw new StoreDamagedError(JOURNAL_FILE, 'a record read back no longer authenticates (altered)', sequence);
+      use(sequence, parseEvent(plaintext, sequence));
+    }
+  } finally {
+    await file.close();
   }
 }
 
@@ -405,6 +462,8 @@ export class JournalWriter {
     private readonly guard: WriteGuard,
     /** The store file's generation, which every head written names (epochs.ts). */
     private generation: number,
+    /** Where each record lies, kept up to date with every append; null when the scan made none. */
+    readonly index: JournalIndex | null,
   ) {}
 
   /** Opens for appending after a scan, repairing what the scan found. */
@@ -431,7 +490,8 @@ export class JournalWriter {
     }
     if (scan.needsHeadWrite || scan.headFile.generation !== generation)
       await writeHead(dir, storeId, keys.head, scan.head, generation);
-    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength, identity, guard, generation);
+    // Only records before the valid length are indexed: a tail cut off above was never indexed.
+    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength, identity, guard, generation, scan.index);
   }
 
   /**
@@ -467,7 +527,17 @@ export class JournalWriter {
     }
     await fsyncDirectory(dir);
     const empty = { sequence: 0, chainHash: genesisHash(storeId).toString('hex') };
-    const writer = new JournalWriter(dir, storeId, keys, empty, HEADER_BYTES, identity, guard, generation);
+    const writer = new JournalWriter(
+      dir,
+      storeId,
+      keys,
+      empty,
+      HEADER_BYTES,
+      identity,
+      guard,
+      generation,
+      new JournalIndex(),
+    );
     await writer.append(events);
     return writer;
   }
@@ -479,7 +549,7 @@ export class JournalWriter {
   /** Many events, one fsync: a batch is durable, or none of it counts. */
   async append(events: readonly JournalEvent[]): Promise<JournalHead> {
     if (events.length === 0) return this.head;
-    const { bytes, chainHash } = encodeRecords(
+    const { bytes, chainHash, records } = encodeRecords(
       this.storeId,
       this.keys.record,
       this.head.sequence + 1,
@@ -506,6 +576,9 @@ export class JournalWriter {
     const head = { sequence: this.head.sequence + events.length, chainHash: chainHash.toString('hex') };
     await fault('journal.before-head');
     await writeHead(this.dir, this.storeId, this.keys.head, head, this.generation);
+    records.forEach((record, index) =>
+      this.index?.add(this.head.sequence + 1 + index, this.length + record.start, record.length, record.previous),
+    );
     this.head = head;
     this.length += bytes.length;
     return head;

@@ -25,6 +25,7 @@ import type { Keyring } from './keyring';
 import type { CeremonyHook } from '../custody/ceremony-record';
 import type { RootKeySource, SealedRootSource } from '../custody/root-source';
 import * as authorities from './session/authorities';
+import * as certificates from './session/certificates';
 import * as custody from './session/custody';
 import { SessionCore, type SessionParts } from './session/core';
 import * as external from './session/external';
@@ -144,6 +145,19 @@ export class Session {
 
   findCertificate(serial: string) {
     return issuing.findCertificate(this.core, serial);
+  }
+
+  /** A certificate's DER, read back from its journal record and authenticated again (session/certificates.ts). */
+  certificateDer(record: Pick<CertificateRecord, 'serial' | 'record'>): Promise<certificates.Der> {
+    return certificates.certificateDer(this.core, record);
+  }
+
+  /** Many certificates' DER, each handed to `use` as it is read back (journal order), none kept. */
+  forEachCertificate<R extends Pick<CertificateRecord, 'serial' | 'record'>>(
+    records: readonly R[],
+    use: (record: R, der: certificates.Der) => void,
+  ): Promise<void> {
+    return certificates.forEachCertificate(this.core, records, use);
   }
 
   /** The store's root certificate, DER. */
