@@ -92,10 +92,26 @@ export function genesisHash(storeId: string): Buffer {
   return createHash('sha256').update('rootkeeper-journal-genesis').update(storeId).digest();
 }
 
+const AD_LABEL = Buffer.from('rootkeeper-journal-v1');
+
 function associatedData(storeId: string, sequence: number, previous: Buffer): Buffer {
-  const seq = Buffer.alloc(SEQ_BYTES);
-  seq.writeBigUInt64BE(BigInt(sequence));
-  return Buffer.concat([Buffer.from('rootkeeper-journal-v1'), Buffer.from(storeId), seq, previous]);
+  return associatedDataInto(
+    Buffer.concat([AD_LABEL, Buffer.from(storeId), Buffer.alloc(SEQ_BYTES + 32)]),
+    sequence,
+    previous,
+  );
+}
+
+/**
+ * Fills a record's associated data in place: replay reuses one buffer (label
+ * and store id already in it) for every record instead of making four.
+ */
+function associatedDataInto(buffer: Buffer, sequence: number, previous: Buffer): Buffer {
+  const at = buffer.length - SEQ_BYTES - previous.length;
+  buffer.writeUInt32BE(Math.floor(sequence / 2 ** 32), at);
+  buffer.writeUInt32BE(sequence >>> 0, at + 4);
+  previous.copy(buffer, at + SEQ_BYTES);
+  return buffer;
 }
 
 function chain(previous: Buffer, body: Buffer): Buffer {
@@ -244,6 +260,7 @@ async function scanRecords(
   let offset = HEADER_BYTES;
   let headHash: string | null = head.sequence === 0 ? hash.toString('hex') : null;
   const hashes = new Map<number, string>();
+  const ad = associatedData(storeId, 0, hash);
   if (checkpoints.has(0)) hashes.set(0, hash.toString('hex'));
   if (look.findHash === hash.toString('hex')) found = 0;
 
@@ -253,7 +270,9 @@ async function scanRecords(
     const length = file.size - offset >= LENGTH_BYTES ? (await file.read(offset, LENGTH_BYTES)).readUInt32BE(0) : null;
     const problem = recordProblem(file.size, offset, length);
     const body = problem ? null : await file.read(offset + LENGTH_BYTES, length!);
-    const plaintext = body ? openRecord(storeId, recordKeyFor(keys, sequence), sequence, hash, body) : null;
+    const plaintext = body
+      ? openRecord(recordKeyFor(keys, sequence), sequence, associatedDataInto(ad, sequence, hash), body)
+      : null;
     if (!body || !plaintext) {
       const detail = problem ?? 'it does not authenticate (altered, inserted, removed or moved)';
       if (confirmed) throw new StoreDamagedError(JOURNAL_FILE, detail, sequence);
@@ -269,7 +288,7 @@ async function scanRecords(
     offset += LENGTH_BYTES + body.length;
     if (sequence === head.sequence) headHash = hash.toString('hex');
     if (checkpoints.has(sequence)) hashes.set(sequence, hash.toString('hex'));
-    if (found === null && look.findHash === hash.toString('hex')) found = sequence;
+    if (found === null && look.findHash !== undefined && look.findHash === hash.toString('hex')) found = sequence;
   }
   if (count < head.sequence) {
     throw new StoreDamagedError(
@@ -384,7 +403,12 @@ export async function readIndexedRecords(
       const body = framed.subarray(LENGTH_BYTES);
       const plaintext =
         framed.readUInt32BE(0) === location.length
-          ? openRecord(storeId, recordKeyFor(keys, sequence), sequence, location.previous, body)
+          ? openRecord(
+              recordKeyFor(keys, sequence),
+              sequence,
+              associatedData(storeId, sequence, location.previous),
+              body,
+            )
           : null;
       if (!plaintext)
         throw new StoreDamagedError(JOURNAL_FILE, 'a record read back no longer authenticates (altered)', sequence);
@@ -395,11 +419,11 @@ export async function readIndexedRecords(
   }
 }
 
-function openRecord(storeId: string, key: Buffer, sequence: number, previous: Buffer, body: Buffer): Buffer | null {
-  if (body.readBigUInt64BE(0) !== BigInt(sequence)) return null;
+function openRecord(key: Buffer, sequence: number, associated: Buffer, body: Buffer): Buffer | null {
+  if (body.readUInt32BE(0) !== Math.floor(sequence / 2 ** 32) || body.readUInt32BE(4) !== sequence >>> 0) return null;
   const nonce = body.subarray(SEQ_BYTES, SEQ_BYTES + NONCE_BYTES);
   const ciphertext = body.subarray(SEQ_BYTES + NONCE_BYTES);
-  return open(key, { nonce, ciphertext }, associatedData(storeId, sequence, previous));
+  return open(key, { nonce, ciphertext }, associated);
 }
 
 /** The kinds of event this version writes. */

@@ -307,6 +307,11 @@ export class Session {
     return journal.readJournal(this.core, first, last);
   }
 
+  /** Every journal entry, read and verified from disk, one at a time, none kept. */
+  eachJournalEntry(use: (entry: JournalEntry) => void): Promise<void> {
+    return journal.eachJournalEntry(this.core, use);
+  }
+
   verifyJournal(expectHead?: string): Promise<{ head: JournalHead; expected: number | null }> {
     return journal.verifyJournal(this.core, expectHead);
   }
