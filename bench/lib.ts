@@ -33,7 +33,14 @@ export function run(
 export function task<T>(name: string, args: readonly (string | number)[]): T {
   const result = run(
     process.execPath,
-    ['--import', 'tsx', path.join(BENCH_DIR, 'tasks', `${name}.ts`), ...args.map(String)],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      path.join(BENCH_DIR, 'raw-import.mjs'),
+      path.join(BENCH_DIR, 'tasks', `${name}.ts`),
+      ...args.map(String),
+    ],
     {
       cwd: path.dirname(BENCH_DIR),
     },

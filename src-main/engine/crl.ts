@@ -11,6 +11,7 @@ import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import * as asn1js from 'asn1js';
 import * as asn from '@peculiar/asn1-x509';
 import { toArrayBuffer } from './bytes';
+import { revokedCertificates, withRevokedCertificates, type RevokedEntry } from './crl-der';
 import { CrlNumberExtension, id_ce_cRLNumber } from './extensions/crl-number';
 import { authorityKeyIdentifier, checkIssuer, type Issuer } from './profiles/common';
 import { normaliseSerial, serialIntegerHex } from './serial';
@@ -18,14 +19,7 @@ import { signatureAlgorithmFor } from './keys';
 import { checkDays, wholeSeconds } from './validity';
 import { x509, type CryptoKey } from './x509';
 
-export interface RevokedEntry {
-  /** Hex, as the store keeps it. */
-  readonly serialNumber: string;
-  readonly revokedAt: Date;
-  readonly reason: CrlReason;
-  /** RFC 5280 §5.3.2: when the key was known or suspected to be compromised (carried over from an imported CA). */
-  readonly invalidityDate?: Date;
-}
+export type { RevokedEntry } from './crl-der';
 
 export interface CrlOptions {
   readonly issuer: Issuer;
@@ -45,13 +39,13 @@ export interface IssuedCrl {
   readonly entries: number;
 }
 
-const REASON_CODES: Readonly<Record<CrlReason, asn.CRLReasons | undefined>> = {
+/** The schema's names for the reasons (only imported revocations carry the last five). */
+const SCHEMA_REASONS: Readonly<Record<CrlReason, asn.CRLReasons | undefined>> = {
   unspecified: undefined,
   keyCompromise: asn.CRLReasons.keyCompromise,
   affiliationChanged: asn.CRLReasons.affiliationChanged,
   superseded: asn.CRLReasons.superseded,
   cessationOfOperation: asn.CRLReasons.cessationOfOperation,
-  // Only imported revocations carry these (an officer cannot choose them here).
   cACompromise: asn.CRLReasons.cACompromise,
   certificateHold: asn.CRLReasons.certificateHold,
   removeFromCRL: asn.CRLReasons.removeFromCRL,
@@ -86,31 +80,67 @@ export async function createCrl(options: CrlOptions): Promise<IssuedCrl> {
   });
   const thisUpdate = wholeSeconds(now);
   const nextUpdate = new Date(thisUpdate.getTime() + days * 86_400_000);
-  const issuerCertificate = AsnConvert.parse(options.issuer.certificate.rawData, asn.Certificate);
-  const aki = await authorityKeyIdentifier(options.issuer.certificate);
-  const entries = options.entries.map(toEntry);
-  const tbs = new asn.TBSCertList({
-    version: asn.Version.v2,
-    signature: algorithm,
-    issuer: issuerCertificate.tbsCertificate.subject,
-    thisUpdate: new asn.Time(thisUpdate),
-    nextUpdate: new asn.Time(nextUpdate),
-    // RFC 5280 §5.1.2.6: with nothing revoked the list is absent, not empty.
-    ...(entries.length > 0 ? { revokedCertificates: entries } : {}),
-    crlExtensions: new asn.Extensions([
-      new asn.Extension({ extnID: aki.type, critical: false, extnValue: new OctetString(aki.value) }),
-      new asn.Extension({
-        extnID: id_ce_cRLNumber,
-        critical: false,
-        extnValue: new OctetString(new CrlNumberExtension(options.crlNumber).value),
-      }),
-    ]),
-  });
-  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const fields = {
+    algorithm,
+    issuer: AsnConvert.parse(options.issuer.certificate.rawData, asn.Certificate).tbsCertificate.subject,
+    thisUpdate,
+    nextUpdate,
+    aki: await authorityKeyIdentifier(options.issuer.certificate),
+    crlNumber: options.crlNumber,
+  };
+  const tbsDer = encodeTbsCertList(fields, options.entries);
   const signature = await signTbs(options.issuer, signatureInfo.hash, tbsDer);
   const der = signedList(tbsDer, algorithm, signature);
   // Not parsed back: asn1-schema refuses lists past its node limit (about 2,000 entries).
-  return { der, crlNumber: options.crlNumber, thisUpdate, nextUpdate, entries: entries.length };
+  return { der, crlNumber: options.crlNumber, thisUpdate, nextUpdate, entries: options.entries.length };
+}
+
+/** A TBSCertList's fields but the revoked certificates. */
+export interface TbsCertListFields {
+  readonly algorithm: asn.AlgorithmIdentifier;
+  readonly issuer: asn.Name;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date;
+  readonly aki: { readonly type: string; readonly value: ArrayBuffer };
+  readonly crlNumber: number;
+}
+
+/**
+ * The TBSCertList: the few fixed fields through the schema classes, the
+ * revoked certificates (the bulk) encoded directly (crl-der.ts) and put in
+ * their place.
+ */
+export function encodeTbsCertList(fields: TbsCertListFields, entries: readonly RevokedEntry[]): Buffer {
+  const tbs = Buffer.from(AsnConvert.serialize(tbsCertList(fields, [])));
+  // RFC 5280 §5.1.2.6: with nothing revoked the list is absent, not empty.
+  return entries.length > 0 ? withRevokedCertificates(tbs, revokedCertificates(entries)) : tbs;
+}
+
+/**
+ * The same TBSCertList entirely through @peculiar/asn1-x509's classes, as
+ * it was built before: the reference the direct encoding is tested against.
+ */
+export function encodeTbsCertListWithSchema(fields: TbsCertListFields, entries: readonly RevokedEntry[]): Buffer {
+  return Buffer.from(AsnConvert.serialize(tbsCertList(fields, entries.map(toEntry))));
+}
+
+function tbsCertList(fields: TbsCertListFields, entries: readonly asn.RevokedCertificate[]): asn.TBSCertList {
+  return new asn.TBSCertList({
+    version: asn.Version.v2,
+    signature: fields.algorithm,
+    issuer: fields.issuer,
+    thisUpdate: new asn.Time(fields.thisUpdate),
+    nextUpdate: new asn.Time(fields.nextUpdate),
+    ...(entries.length > 0 ? { revokedCertificates: [...entries] } : {}),
+    crlExtensions: new asn.Extensions([
+      new asn.Extension({ extnID: fields.aki.type, critical: false, extnValue: new OctetString(fields.aki.value) }),
+      new asn.Extension({
+        extnID: id_ce_cRLNumber,
+        critical: false,
+        extnValue: new OctetString(new CrlNumberExtension(fields.crlNumber).value),
+      }),
+    ]),
+  });
 }
 
 /**
@@ -176,7 +206,7 @@ function checkCrlSigner(issuer: x509.X509Certificate): void {
 function toEntry(entry: RevokedEntry): asn.RevokedCertificate {
   const serialNumber = normaliseSerial(entry.serialNumber);
   if (!serialNumber) throw rejected('invalid-option', `"${entry.serialNumber}" is not a serial number.`);
-  const reason = REASON_CODES[entry.reason];
+  const reason = SCHEMA_REASONS[entry.reason];
   const extensions = [
     ...(reason === undefined
       ? []

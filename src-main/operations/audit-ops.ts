@@ -12,12 +12,13 @@ export async function journalEntriesOperation(
 ): Promise<ResponseOf<'journalEntries'>> {
   const query = request.query?.trim().toLowerCase();
   const matching: AuditEntry[] = [];
-  for (const entry of await currentSession(context).readJournal()) {
+  // Streamed: only the matches are kept (the overview asks for the last ceremony record on every visit).
+  await currentSession(context).eachJournalEntry((entry) => {
     const described = auditEntry(entry);
-    if (request.category && described.category !== request.category) continue;
-    if (query && !`${described.summary}\n${described.serial ?? ''}`.toLowerCase().includes(query)) continue;
+    if (request.category && described.category !== request.category) return;
+    if (query && !`${described.summary}\n${described.serial ?? ''}`.toLowerCase().includes(query)) return;
     matching.push(described);
-  }
+  });
   matching.reverse();
   const offset = request.offset ?? 0;
   const end = request.limit === undefined ? undefined : offset + request.limit;

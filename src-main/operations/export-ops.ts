@@ -138,7 +138,7 @@ export async function exportBundleOperation(
   const record = session.findCertificate(request.serial);
   // The chain of the generation that signed it, which may be retired by now.
   const bundle = await bundleFiles({
-    certificate: Buffer.from(record.certificate, 'base64'),
+    certificate: await session.certificateDer(record),
     ...session.chain(record.issuer),
     journalHead: session.head,
   });

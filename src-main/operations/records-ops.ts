@@ -121,6 +121,6 @@ export async function showCertificateOperation(
   const record = findRootLeaf(session.inventory, request.serial) ?? session.findCertificate(request.serial);
   return {
     summary: summarise(record, Date.now()),
-    detail: inspectCertificate(Buffer.from(record.certificate, 'base64')),
+    detail: inspectCertificate(await session.certificateDer(record)),
   };
 }

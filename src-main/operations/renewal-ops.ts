@@ -44,7 +44,7 @@ export async function renewBatchOperation(
   const candidates = request.serials
     ? [...new Set(request.serials.map((serial) => session.findCertificate(serial)))]
     : expiring(session.inventory, request.expiringWithinDays!, Date.now());
-  const selection = select(session.inventory, candidates);
+  const selection = await select(session, candidates);
   if (selection.renew.length === 0) return { renewed: [], ...lists(selection) };
 
   const folders = uniqueFolders(selection.renew);
@@ -90,7 +90,7 @@ export async function planRenewalOperation(
 ): Promise<ResponseOf<'planRenewal'>> {
   const session = currentSession(context);
   const candidates = [...new Set(request.serials.map((serial) => session.findCertificate(serial)))];
-  const selection = select(session.inventory, candidates);
+  const selection = await select(session, candidates);
   return {
     renew: selection.renew.map((record) => ({
       serial: record.serial,
@@ -125,15 +125,16 @@ function expiring(inventory: Inventory, days: number, now: number): CertificateR
   });
 }
 
-function select(inventory: Inventory, candidates: readonly CertificateRecord[]): Selection {
+async function select(session: Session, candidates: readonly CertificateRecord[]): Promise<Selection> {
+  const { inventory } = session;
   const selection: Selection = { renew: [], needRequest: [], alreadyRenewed: [] };
-  const origins = new KeyOrigins(inventory);
+  const origins = await keyOrigins(session, candidates);
   for (const record of candidates) {
     const listed = { serial: record.serial, subject: record.subject, notAfter: record.notAfter };
     const successor = record.renewedBy ? inventory.certificates.get(record.renewedBy) : undefined;
     if (successor && !successor.revocation) selection.alreadyRenewed.push({ ...listed, renewedBy: successor.serial });
     else {
-      const origin = origins.of(record);
+      const origin = origins.get(record.serial)!;
       if (origin === 'here') selection.renew.push(record);
       else selection.needRequest.push({ ...listed, why: origin });
     }
@@ -145,43 +146,41 @@ function lists(selection: Selection) {
   return { needRequest: selection.needRequest, alreadyRenewed: selection.alreadyRenewed };
 }
 
+type KeyOrigin = 'here' | 'csr' | 'imported';
+
 /**
- * Where a certificate's key came from. A renewal on the same key keeps the
- * key of the certificate it renewed, so the earliest certificate of the
- * store with the same public key tells: a key made here (issued with a
- * generated key, or a renewal that made a new one), a request's, or an
- * import's. The index is built only when a renewal needs it.
+ * Where each candidate's key came from, by serial. A renewal on the same key
+ * keeps the key of the certificate it renewed, so the earliest certificate
+ * of the store with the same public key tells: a key made here (issued with
+ * a generated key, or a renewal that made a new one), a request's, or an
+ * import's. The store's certificates are read back from the journal only
+ * when a renewal needs it.
  */
-class KeyOrigins {
-  private index: Map<string, CertificateRecord> | null = null;
-
-  constructor(private readonly inventory: Inventory) {}
-
-  of(record: CertificateRecord): 'here' | 'csr' | 'imported' {
-    if (record.source === 'generated-key') return 'here';
-    if (record.source === 'csr' || record.source === 'imported') return record.source;
-    const first = this.earliest().get(spkiDigest(record))!;
-    return first.source === 'csr' || first.source === 'imported' ? first.source : 'here';
+async function keyOrigins(session: Session, candidates: readonly CertificateRecord[]): Promise<Map<string, KeyOrigin>> {
+  const origins = new Map<string, KeyOrigin>();
+  const renewals = new Set<string>();
+  for (const record of candidates) {
+    if (record.source === 'renewal') renewals.add(record.serial);
+    else origins.set(record.serial, record.source === 'generated-key' ? 'here' : record.source);
   }
-
-  private earliest(): Map<string, CertificateRecord> {
-    if (!this.index) {
-      this.index = new Map();
-      // The inventory keeps issue order: the first certificate seen with a key is its origin.
-      for (const record of this.inventory.certificates.values()) {
-        const digest = spkiDigest(record);
-        if (!this.index.has(digest)) this.index.set(digest, record);
-      }
-    }
-    return this.index;
+  if (renewals.size === 0) return origins;
+  const earliest = new Map<string, CertificateRecord['source']>();
+  const keyOf = new Map<string, string>();
+  // Read back in journal order, which is issue order: the first certificate seen with a key is its origin.
+  await session.forEachCertificate([...session.inventory.certificates.values()], (record, der) => {
+    const digest = spkiDigest(der);
+    if (!earliest.has(digest)) earliest.set(digest, record.source);
+    if (renewals.has(record.serial)) keyOf.set(record.serial, digest);
+  });
+  for (const serial of renewals) {
+    const first = earliest.get(keyOf.get(serial)!)!;
+    origins.set(serial, first === 'csr' || first === 'imported' ? first : 'here');
   }
+  return origins;
 }
 
-function spkiDigest(record: CertificateRecord): string {
-  const spki = new X509Certificate(Buffer.from(record.certificate, 'base64')).publicKey.export({
-    type: 'spki',
-    format: 'der',
-  });
+function spkiDigest(der: Buffer): string {
+  const spki = new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' });
   return createHash('sha256').update(spki).digest('hex');
 }
 

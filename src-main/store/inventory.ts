@@ -27,8 +27,12 @@ export interface CertificateRecord {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly source: 'generated-key' | 'csr' | 'renewal' | 'imported';
-  /** DER, base64. */
-  readonly certificate: string;
+  /**
+   * The journal record that issued (or imported) it, which holds its DER: the
+   * certificate is read back from there when asked for (session/certificates.ts),
+   * not kept here (it was most of the memory of a 100,000-certificate store).
+   */
+  readonly record: number;
   readonly issuedAt: string;
   /** Serial, subject and names, lower case: what a search matches, built once on replay so searches stay fast. */
   readonly searchText: string;
@@ -167,14 +171,14 @@ export function emptyInventory(): Inventory {
 /** Replays entries onto an inventory; used on unlock (all of them) and after each append (the new ones). */
 export function applyEntries(inventory: Inventory, entries: readonly JournalEntry[]): void {
   for (const entry of entries) {
-    const problem = apply(inventory, entry.event);
+    const problem = apply(inventory, entry.event, entry.sequence);
     if (problem)
       throw new StoreDamagedError(JOURNAL_FILE, `it is authentic but inconsistent: ${problem}`, entry.sequence);
   }
 }
 
 /** Applies one event, or says why it does not fit. */
-function apply(inventory: Inventory, event: JournalEvent): string | null {
+function apply(inventory: Inventory, event: JournalEvent, sequence: number): string | null {
   switch (event.type) {
     case 'store-created':
       if (inventory.storeId) return 'the store is created twice';
@@ -245,13 +249,9 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
       if (event.renewalOf && !renewed)
         return `serial ${event.serial} renews ${event.renewalOf}, which was never issued`;
       if (renewed) renewed.renewedBy = event.serial;
-      const { type: _type, at, ...record } = event;
-      const searchText = [record.serial, record.subject, ...record.sans.map((san) => san.value)]
-        .join('\n')
-        .toLowerCase();
       const issuer = inventory.intermediate?.serial;
       if (issuer) inventory.intermediates.get(issuer)!.issued++;
-      inventory.certificates.set(event.serial, { ...record, issuedAt: at, searchText, ...(issuer ? { issuer } : {}) });
+      inventory.certificates.set(event.serial, issuedRecord(event, sequence, issuer));
       return null;
     }
     case 'certificate-revoked':
@@ -276,7 +276,7 @@ function apply(inventory: Inventory, event: JournalEvent): string | null {
       if (event.action !== 'used') inventory.rootToken = { serial: event.serial, keyId: event.keyId };
       return null;
     case 'certificate-imported':
-      return applyImportedCertificate(inventory, event);
+      return applyImportedCertificate(inventory, event, sequence);
     case 'export-written':
     case 'backup-made':
     case 'passphrase-changed':
@@ -364,10 +364,11 @@ function activeRecord(inventory: Inventory): IntermediateRecord | undefined {
 function applyImportedCertificate(
   inventory: Inventory,
   event: Extract<JournalEvent, { type: 'certificate-imported' }>,
+  sequence: number,
 ): string | null {
   if (!inventory.imported) return 'a certificate is imported outside an import';
   const revocation = event.revocation ? { ...event.revocation } : undefined;
-  if (event.ca === 'root') return importRootIssued(inventory, event, revocation);
+  if (event.ca === 'root') return importRootIssued(inventory, event, revocation, sequence);
   if (inventory.certificates.has(event.serial)) return `serial ${event.serial} is imported twice`;
   const issuer = inventory.intermediate?.serial;
   if (!issuer) return 'an intermediate leaf is imported without an intermediate';
@@ -381,7 +382,7 @@ function applyImportedCertificate(
     notBefore: event.notBefore,
     notAfter: event.notAfter,
     source: 'imported',
-    certificate: event.certificate,
+    record: sequence,
     issuedAt: event.at,
     searchText,
     issuer,
@@ -394,6 +395,7 @@ function importRootIssued(
   inventory: Inventory,
   event: Extract<JournalEvent, { type: 'certificate-imported' }>,
   revocation: Revocation | undefined,
+  sequence: number,
 ): string | null {
   const active = inventory.intermediate;
   if (event.kind === 'ca' && active?.serial === event.serial && !inventory.rootLeaves.has(event.serial)) {
@@ -409,7 +411,6 @@ function importRootIssued(
   if (inventory.intermediates.has(event.serial) || inventory.rootLeaves.has(event.serial))
     return `root serial ${event.serial} is imported twice`;
   const common = {
-    certificate: event.certificate,
     sha256: event.sha256,
     serial: event.serial,
     issuedAt: event.at,
@@ -418,6 +419,7 @@ function importRootIssued(
   if (event.kind === 'leaf')
     inventory.rootLeaves.set(event.serial, {
       ...common,
+      record: sequence,
       profile: event.profile,
       subject: event.subject,
       sans: event.sans,
@@ -430,6 +432,7 @@ function importRootIssued(
   else
     inventory.intermediates.set(event.serial, {
       ...common,
+      certificate: event.certificate,
       origin: 'issued',
       keyFile: null,
       retiredAt: event.at,
@@ -524,6 +527,31 @@ function addExternal(
     crl: { lastNumber: 0 },
   });
   return null;
+}
+
+/**
+ * An issued certificate's record: the event's fields named one by one (a
+ * spread would keep the event's base64 certificate alive in memory).
+ */
+function issuedRecord(
+  event: Extract<JournalEvent, { type: 'certificate-issued' }>,
+  sequence: number,
+  issuer: string | undefined,
+): CertificateRecord {
+  return {
+    serial: event.serial,
+    profile: event.profile,
+    subject: event.subject,
+    sans: event.sans,
+    notBefore: event.notBefore,
+    notAfter: event.notAfter,
+    source: event.source,
+    record: sequence,
+    issuedAt: event.at,
+    searchText: searchTextOf(event),
+    ...(issuer ? { issuer } : {}),
+    ...(event.renewalOf ? { renewalOf: event.renewalOf } : {}),
+  };
 }
 
 /** Serial, subject and names, lower case: what a search matches. */

@@ -23,6 +23,7 @@ import { APPEND, CREATE_NEW, fsyncDirectory, linkErrorFor, NOFOLLOW } from './at
 import { fault } from './fault';
 import { readCheckedFile, writeCheckedFile } from './checked-file';
 import { StoreDamagedError } from './damage';
+import { JournalIndex } from './journal-index';
 import { JOURNAL_FILE, JOURNAL_HEAD_FILE } from './layout';
 
 const MAGIC = Buffer.from('RKJOURNAL1\n', 'ascii');
@@ -75,37 +76,66 @@ export interface JournalScan {
   readonly hashes: ReadonlyMap<number, string>;
   /** The record whose chain hash is `findHash`, or null. */
   readonly found: number | null;
+  /** Where each record lies, when the scan was asked to index them. */
+  readonly index: JournalIndex | null;
 }
 
 /** What a scan also reports: chain hashes at given records, or the record with a given chain hash. */
 export interface ScanLookups {
   readonly checkpoints?: readonly number[];
   readonly findHash?: string;
+  /** Filled with every authentic record's position, for reading records back one at a time. */
+  readonly index?: JournalIndex;
 }
 
 export function genesisHash(storeId: string): Buffer {
   return createHash('sha256').update('rootkeeper-journal-genesis').update(storeId).digest();
 }
 
+const AD_LABEL = Buffer.from('rootkeeper-journal-v1');
+
 function associatedData(storeId: string, sequence: number, previous: Buffer): Buffer {
-  const seq = Buffer.alloc(SEQ_BYTES);
-  seq.writeBigUInt64BE(BigInt(sequence));
-  return Buffer.concat([Buffer.from('rootkeeper-journal-v1'), Buffer.from(storeId), seq, previous]);
+  return associatedDataInto(
+    Buffer.concat([AD_LABEL, Buffer.from(storeId), Buffer.alloc(SEQ_BYTES + 32)]),
+    sequence,
+    previous,
+  );
+}
+
+/**
+ * Fills a record's associated data in place: replay reuses one buffer (label
+ * and store id already in it) for every record instead of making four.
+ */
+function associatedDataInto(buffer: Buffer, sequence: number, previous: Buffer): Buffer {
+  const at = buffer.length - SEQ_BYTES - previous.length;
+  buffer.writeUInt32BE(Math.floor(sequence / 2 ** 32), at);
+  buffer.writeUInt32BE(sequence >>> 0, at + 4);
+  previous.copy(buffer, at + SEQ_BYTES);
+  return buffer;
 }
 
 function chain(previous: Buffer, body: Buffer): Buffer {
   return createHash('sha256').update(previous).update(body).digest();
 }
 
-/** Encodes events as records following `previous`; returns the bytes and the new chain hash. */
+/** A record as encoded: where its body starts in the bytes, its length, and the chain hash before it. */
+interface EncodedRecord {
+  readonly start: number;
+  readonly length: number;
+  readonly previous: Buffer;
+}
+
+/** Encodes events as records following `previous`; returns the bytes, the new chain hash and each record's place. */
 export function encodeRecords(
   storeId: string,
   key: Buffer,
   firstSequence: number,
   previous: Buffer,
   events: readonly JournalEvent[],
-): { bytes: Buffer; chainHash: Buffer } {
+): { bytes: Buffer; chainHash: Buffer; records: EncodedRecord[] } {
   const parts: Buffer[] = [];
+  const records: EncodedRecord[] = [];
+  let start = 0;
   let hash = previous;
   events.forEach((event, index) => {
     checkEvent(event);
@@ -120,9 +150,11 @@ export function encodeRecords(
     const length = Buffer.alloc(LENGTH_BYTES);
     length.writeUInt32BE(body.length);
     parts.push(length, body);
+    records.push({ start: start + LENGTH_BYTES, length: body.length, previous: hash });
+    start += LENGTH_BYTES + body.length;
     hash = chain(hash, body);
   });
-  return { bytes: Buffer.concat(parts), chainHash: hash };
+  return { bytes: Buffer.concat(parts), chainHash: hash, records };
 }
 
 /** The new journal file's header: magic and store id, nothing secret. */
@@ -228,6 +260,7 @@ async function scanRecords(
   let offset = HEADER_BYTES;
   let headHash: string | null = head.sequence === 0 ? hash.toString('hex') : null;
   const hashes = new Map<number, string>();
+  const ad = associatedData(storeId, 0, hash);
   if (checkpoints.has(0)) hashes.set(0, hash.toString('hex'));
   if (look.findHash === hash.toString('hex')) found = 0;
 
@@ -237,7 +270,9 @@ async function scanRecords(
     const length = file.size - offset >= LENGTH_BYTES ? (await file.read(offset, LENGTH_BYTES)).readUInt32BE(0) : null;
     const problem = recordProblem(file.size, offset, length);
     const body = problem ? null : await file.read(offset + LENGTH_BYTES, length!);
-    const plaintext = body ? openRecord(storeId, recordKeyFor(keys, sequence), sequence, hash, body) : null;
+    const plaintext = body
+      ? openRecord(recordKeyFor(keys, sequence), sequence, associatedDataInto(ad, sequence, hash), body)
+      : null;
     if (!body || !plaintext) {
       const detail = problem ?? 'it does not authenticate (altered, inserted, removed or moved)';
       if (confirmed) throw new StoreDamagedError(JOURNAL_FILE, detail, sequence);
@@ -247,12 +282,13 @@ async function scanRecords(
       break;
     }
     onEntry({ sequence, event: parseEvent(plaintext, sequence) });
+    look.index?.add(sequence, offset + LENGTH_BYTES, body.length, hash);
     count = sequence;
     hash = chain(hash, body);
     offset += LENGTH_BYTES + body.length;
     if (sequence === head.sequence) headHash = hash.toString('hex');
     if (checkpoints.has(sequence)) hashes.set(sequence, hash.toString('hex'));
-    if (found === null && look.findHash === hash.toString('hex')) found = sequence;
+    if (found === null && look.findHash !== undefined && look.findHash === hash.toString('hex')) found = sequence;
   }
   if (count < head.sequence) {
     throw new StoreDamagedError(
@@ -276,6 +312,7 @@ async function scanRecords(
     headFile: head,
     hashes,
     found,
+    index: look.index ?? null,
   };
 }
 
@@ -338,11 +375,55 @@ class JournalFile {
   }
 }
 
-function openRecord(storeId: string, key: Buffer, sequence: number, previous: Buffer, body: Buffer): Buffer | null {
-  if (body.readBigUInt64BE(0) !== BigInt(sequence)) return null;
+/**
+ * Records read back by sequence number through `index`, each authenticated
+ * again on its own (its key, sequence and the chain hash before it are its
+ * associated data): a record altered, moved or swapped since the scan is
+ * refused as damage. One file handle for all of them, read in file order;
+ * each event is handed to `use` as it is read, not kept.
+ */
+export async function readIndexedRecords(
+  dir: string,
+  storeId: string,
+  keys: JournalKeys,
+  index: JournalIndex,
+  sequences: readonly number[],
+  use: (sequence: number, event: JournalEvent) => void,
+): Promise<void> {
+  if (sequences.length === 0) return;
+  const file = await JournalFile.open(path.join(dir, JOURNAL_FILE));
+  try {
+    for (const sequence of [...new Set(sequences)].sort((a, b) => a - b)) {
+      const location = index.locate(sequence);
+      if (!location) throw new StoreDamagedError(JOURNAL_FILE, 'the record asked for is not in it', sequence);
+      const start = location.offset - LENGTH_BYTES;
+      if (start < HEADER_BYTES || location.offset + location.length > file.size)
+        throw new StoreDamagedError(JOURNAL_FILE, 'it is shorter than when it was opened', sequence);
+      const framed = await file.read(start, LENGTH_BYTES + location.length);
+      const body = framed.subarray(LENGTH_BYTES);
+      const plaintext =
+        framed.readUInt32BE(0) === location.length
+          ? openRecord(
+              recordKeyFor(keys, sequence),
+              sequence,
+              associatedData(storeId, sequence, location.previous),
+              body,
+            )
+          : null;
+      if (!plaintext)
+        throw new StoreDamagedError(JOURNAL_FILE, 'a record read back no longer authenticates (altered)', sequence);
+      use(sequence, parseEvent(plaintext, sequence));
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+function openRecord(key: Buffer, sequence: number, associated: Buffer, body: Buffer): Buffer | null {
+  if (body.readUInt32BE(0) !== Math.floor(sequence / 2 ** 32) || body.readUInt32BE(4) !== sequence >>> 0) return null;
   const nonce = body.subarray(SEQ_BYTES, SEQ_BYTES + NONCE_BYTES);
   const ciphertext = body.subarray(SEQ_BYTES + NONCE_BYTES);
-  return open(key, { nonce, ciphertext }, associatedData(storeId, sequence, previous));
+  return open(key, { nonce, ciphertext }, associated);
 }
 
 /** The kinds of event this version writes. */
@@ -405,6 +486,8 @@ export class JournalWriter {
     private readonly guard: WriteGuard,
     /** The store file's generation, which every head written names (epochs.ts). */
     private generation: number,
+    /** Where each record lies, kept up to date with every append; null when the scan made none. */
+    readonly index: JournalIndex | null,
   ) {}
 
   /** Opens for appending after a scan, repairing what the scan found. */
@@ -431,7 +514,8 @@ export class JournalWriter {
     }
     if (scan.needsHeadWrite || scan.headFile.generation !== generation)
       await writeHead(dir, storeId, keys.head, scan.head, generation);
-    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength, identity, guard, generation);
+    // Only records before the valid length are indexed: a tail cut off above was never indexed.
+    return new JournalWriter(dir, storeId, keys, scan.head, scan.validLength, identity, guard, generation, scan.index);
   }
 
   /**
@@ -467,7 +551,17 @@ export class JournalWriter {
     }
     await fsyncDirectory(dir);
     const empty = { sequence: 0, chainHash: genesisHash(storeId).toString('hex') };
-    const writer = new JournalWriter(dir, storeId, keys, empty, HEADER_BYTES, identity, guard, generation);
+    const writer = new JournalWriter(
+      dir,
+      storeId,
+      keys,
+      empty,
+      HEADER_BYTES,
+      identity,
+      guard,
+      generation,
+      new JournalIndex(),
+    );
     await writer.append(events);
     return writer;
   }
@@ -479,7 +573,7 @@ export class JournalWriter {
   /** Many events, one fsync: a batch is durable, or none of it counts. */
   async append(events: readonly JournalEvent[]): Promise<JournalHead> {
     if (events.length === 0) return this.head;
-    const { bytes, chainHash } = encodeRecords(
+    const { bytes, chainHash, records } = encodeRecords(
       this.storeId,
       this.keys.record,
       this.head.sequence + 1,
@@ -506,6 +600,9 @@ export class JournalWriter {
     const head = { sequence: this.head.sequence + events.length, chainHash: chainHash.toString('hex') };
     await fault('journal.before-head');
     await writeHead(this.dir, this.storeId, this.keys.head, head, this.generation);
+    records.forEach((record, index) =>
+      this.index?.add(this.head.sequence + 1 + index, this.length + record.start, record.length, record.previous),
+    );
     this.head = head;
     this.length += bytes.length;
     return head;

@@ -25,6 +25,7 @@ import type { Keyring } from './keyring';
 import type { CeremonyHook } from '../custody/ceremony-record';
 import type { RootKeySource, SealedRootSource } from '../custody/root-source';
 import * as authorities from './session/authorities';
+import * as certificates from './session/certificates';
 import * as csrBatch from './session/csr-batch';
 import * as custody from './session/custody';
 import { SessionCore, type SessionParts } from './session/core';
@@ -155,6 +156,19 @@ export class Session {
 
   findCertificate(serial: string) {
     return issuing.findCertificate(this.core, serial);
+  }
+
+  /** A certificate's DER, read back from its journal record and authenticated again (session/certificates.ts). */
+  certificateDer(record: Pick<CertificateRecord, 'serial' | 'record'>): Promise<certificates.Der> {
+    return certificates.certificateDer(this.core, record);
+  }
+
+  /** Many certificates' DER, each handed to `use` as it is read back (journal order), none kept. */
+  forEachCertificate<R extends Pick<CertificateRecord, 'serial' | 'record'>>(
+    records: readonly R[],
+    use: (record: R, der: certificates.Der) => void,
+  ): Promise<void> {
+    return certificates.forEachCertificate(this.core, records, use);
   }
 
   /** The store's root certificate, DER. */
@@ -307,6 +321,11 @@ export class Session {
 
   readJournal(first?: number, last?: number): Promise<JournalEntry[]> {
     return journal.readJournal(this.core, first, last);
+  }
+
+  /** Every journal entry, read and verified from disk, one at a time, none kept. */
+  eachJournalEntry(use: (entry: JournalEntry) => void): Promise<void> {
+    return journal.eachJournalEntry(this.core, use);
   }
 
   verifyJournal(expectHead?: string): Promise<{ head: JournalHead; expected: number | null }> {

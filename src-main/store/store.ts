@@ -30,6 +30,7 @@ import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
 import { emptyInventory, applyEntries, type Inventory } from './inventory';
 import { JournalWriter, scanJournal, type JournalScan, type WriteGuard } from './journal';
+import { JournalIndex } from './journal-index';
 import type { readKeyFile } from './key-file';
 import { writeKeyFile } from './key-file';
 import {
@@ -643,7 +644,8 @@ async function scanStore(
       applyEntries(inventory, [entry]);
       changes.observe(entry);
     },
-    { checkpoints },
+    // Where each record lies: the certificates are read back from the journal when asked for, not kept.
+    { checkpoints, index: new JournalIndex() },
   );
   const notice = checkBinding(keyring, scan, boundEvent, afterBound);
   if (notice) scan.notices.push(notice);

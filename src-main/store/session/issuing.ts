@@ -20,6 +20,7 @@ import { normaliseSerial } from '../../engine/serial';
 import { validityWindow } from '../../engine/validity';
 import { crypto, x509 } from '../../engine/x509';
 import { wipe } from '../../vault/secrets';
+import { readCertificates } from './certificates';
 import { base64, type SessionCore } from './core';
 
 export interface IssueOptions {
@@ -161,7 +162,7 @@ export function renew(
 ): Promise<IssuedCertificate> {
   return core.exclusive(async () => {
     const previous = findCertificate(core, serial);
-    const certificate = new x509.X509Certificate(Buffer.from(previous.certificate, 'base64'));
+    const certificate = new x509.X509Certificate((await readCertificates(core, [previous]))[0]!);
     const issued = await createLeafCertificate({
       profile: previous.profile,
       subject: subjectOf(certificate),
@@ -188,7 +189,7 @@ export function renewWithNewKey(
 ): Promise<IssuedWithKey> {
   return core.exclusive(async () => {
     const previous = findCertificate(core, serial);
-    const certificate = new x509.X509Certificate(Buffer.from(previous.certificate, 'base64'));
+    const certificate = new x509.X509Certificate((await readCertificates(core, [previous]))[0]!);
     const keys = await generateKeyPair(key, true);
     const issued = await createLeafCertificate({
       profile: previous.profile,

@@ -46,6 +46,17 @@ export function readJournal(core: SessionCore, first = 1, last = Number.MAX_SAFE
 }
 
 /**
+ * Every journal entry, read and verified from disk, handed to `use` one at a
+ * time and not kept: a search of a 100,000-certificate store's journal must
+ * not hold its hundred thousand events at once.
+ */
+export function eachJournalEntry(core: SessionCore, use: (entry: JournalEntry) => void): Promise<void> {
+  return core.exclusive(async () => {
+    await scanJournal(core.parts.dir, core.storeId, core.keys, use);
+  });
+}
+
+/**
  * Re-reads and re-verifies the whole journal from disk; returns its head.
  * With `expectHead` (a chain hash from the paper log), also the record that
  * hash belongs to: a journal that does not pass through it was rolled back

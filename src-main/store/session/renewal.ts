@@ -16,6 +16,7 @@ import { createLeafCertificate } from '../../engine/profiles/leaf';
 import { crypto, x509 } from '../../engine/x509';
 import { wipe } from '../../vault/secrets';
 import type { CertificateRecord } from '../inventory';
+import { readCertificates } from './certificates';
 import type { SessionCore } from './core';
 import { findCertificate, issuedEvent } from './issuing';
 
@@ -47,15 +48,16 @@ export function renewBatch(
     const issuer = core.intermediateIssuer();
     const now = Date.now();
     const records = serials.map((serial) => renewable(core, serial, now));
+    const ders = await readCertificates(core, records);
     beforeSigning(records);
     const renewed: Renewed[] = [];
     const serialsUsed = new Set<string>();
     try {
-      for (const previous of records) {
+      for (const [at, previous] of records.entries()) {
         let serialNumber = core.freshSerial('intermediate');
         while (serialsUsed.has(serialNumber)) serialNumber = core.freshSerial('intermediate');
         serialsUsed.add(serialNumber);
-        const old = new x509.X509Certificate(Buffer.from(previous.certificate, 'base64'));
+        const old = new x509.X509Certificate(ders[at]!);
         const keys = options.key === 'same' ? null : await generateKeyPair(options.key, true);
         const issued = await createLeafCertificate({
           profile: previous.profile,

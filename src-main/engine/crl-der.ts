@@ -1,0 +1,126 @@
+/**
+ * A CRL's revokedCertificates, encoded straight to DER. Through the schema
+ * classes each entry became a handful of objects encoded one by one, most of
+ * the cost of a 10,000-entry CRL (docs/performance.md). The bytes are the
+ * schema's, byte for byte: test/unit/engine/crl-der.test.ts checks random
+ * lists against the @peculiar/asn1-x509 encoding (crl.ts keeps it as the
+ * reference), and the interop tests parse the result with OpenSSL.
+ */
+import type { CrlReason } from '../../shared/domain/pki';
+import { rejected } from '../../shared/errors';
+import { normaliseSerial, serialIntegerHex } from './serial';
+
+export interface RevokedEntry {
+  /** Hex, as the store keeps it. */
+  readonly serialNumber: string;
+  readonly revokedAt: Date;
+  readonly reason: CrlReason;
+  /** RFC 5280 §5.3.2: when the key was known or suspected to be compromised (carried over from an imported CA). */
+  readonly invalidityDate?: Date;
+}
+
+/** RFC 5280 §5.3.1 reason codes; "unspecified" is written by leaving the extension out. */
+export const REASON_CODES: Readonly<Record<CrlReason, number | undefined>> = {
+  unspecified: undefined,
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  removeFromCRL: 8,
+  privilegeWithdrawn: 9,
+  aACompromise: 10,
+};
+
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const OCTET_STRING = 0x04;
+const ENUMERATED = 0x0a;
+const UTC_TIME = 0x17;
+const GENERALIZED_TIME = 0x18;
+/** id-ce-cRLReasons (2.5.29.21) and id-ce-invalidityDate (2.5.29.24), as encoded OBJECT IDENTIFIERs. */
+const REASON_OID = Buffer.from('0603551d15', 'hex');
+const INVALIDITY_OID = Buffer.from('0603551d18', 'hex');
+
+function header(tag: number, length: number): Buffer {
+  if (length < 0x80) return Buffer.from([tag, length]);
+  const bytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
+}
+
+function tlv(tag: number, ...content: Buffer[]): Buffer {
+  const length = content.reduce((sum, part) => sum + part.length, 0);
+  return Buffer.concat([header(tag, length), ...content]);
+}
+
+const two = (value: number) => String(value).padStart(2, '0');
+
+/** RFC 5280 §4.1.2.5 as the schema's Time writes it: UTCTime through 2049, GeneralizedTime after; whole seconds. */
+function time(date: Date, generalized = date.getUTCFullYear() > 2049): Buffer {
+  const year = date.getUTCFullYear();
+  const text =
+    (generalized ? String(year).padStart(4, '0') : two(year % 100)) +
+    two(date.getUTCMonth() + 1) +
+    two(date.getUTCDate()) +
+    two(date.getUTCHours()) +
+    two(date.getUTCMinutes()) +
+    two(date.getUTCSeconds()) +
+    'Z';
+  return tlv(generalized ? GENERALIZED_TIME : UTC_TIME, Buffer.from(text, 'latin1'));
+}
+
+/** One RevokedCertificate: serial, revocation date, and the reason and invalidity date as entry extensions. */
+export function revokedCertificate(entry: RevokedEntry): Buffer {
+  const serial = normaliseSerial(entry.serialNumber);
+  if (!serial) throw rejected('invalid-option', `"${entry.serialNumber}" is not a serial number.`);
+  const code = REASON_CODES[entry.reason];
+  const extensions: Buffer[] = [];
+  if (code !== undefined)
+    extensions.push(tlv(SEQUENCE, REASON_OID, tlv(OCTET_STRING, tlv(ENUMERATED, Buffer.from([code])))));
+  // Non-critical (RFC 5280 §5.3.2), a GeneralizedTime.
+  if (entry.invalidityDate)
+    extensions.push(tlv(SEQUENCE, INVALIDITY_OID, tlv(OCTET_STRING, time(entry.invalidityDate, true))));
+  return tlv(
+    SEQUENCE,
+    // The entry must match the certificate's serial byte for byte, sign byte included.
+    tlv(INTEGER, Buffer.from(serialIntegerHex(serial), 'hex')),
+    time(entry.revokedAt),
+    ...(extensions.length > 0 ? [tlv(SEQUENCE, ...extensions)] : []),
+  );
+}
+
+/** revokedCertificates: SEQUENCE OF RevokedCertificate. */
+export function revokedCertificates(entries: readonly RevokedEntry[]): Buffer {
+  return tlv(SEQUENCE, ...entries.map(revokedCertificate));
+}
+
+/** Where the TLV at `at` ends. */
+function skip(der: Buffer, at: number): number {
+  const first = der[at + 1]!;
+  if (first < 0x80) return at + 2 + first;
+  const count = first & 0x7f;
+  return at + 2 + count + der.readUIntBE(at + 2, count);
+}
+
+/**
+ * A TBSCertList encoded without revokedCertificates, with `revoked` put in
+ * its place: after version, signature, issuer, thisUpdate and nextUpdate,
+ * before the crlExtensions. The outer length is written anew.
+ */
+export function withRevokedCertificates(tbs: Buffer, revoked: Buffer): Buffer {
+  const contentStart = contentOffset(tbs);
+  let at = contentStart;
+  for (let field = 0; field < 5; field++) at = skip(tbs, at);
+  // What follows nextUpdate must be the crlExtensions ([0]) and nothing else.
+  if (tbs[0] !== SEQUENCE || skip(tbs, 0) !== tbs.length || tbs[at] !== 0xa0 || skip(tbs, at) !== tbs.length)
+    throw new TypeError('the TBSCertList is not version, signature, issuer, two times and extensions');
+  return tlv(SEQUENCE, tbs.subarray(contentStart, at), revoked, tbs.subarray(at));
+}
+
+/** Where the content of the TLV at 0 starts. */
+function contentOffset(der: Buffer): number {
+  const first = der[1]!;
+  return first < 0x80 ? 2 : 2 + (first & 0x7f);
+}
