@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CA_KEY, type KeyAlgorithm } from '../../shared/domain/pki';
 import type { JournalEvent, JournalHead } from '../../shared/domain/journal';
@@ -146,14 +146,30 @@ export async function withNewStoreFolder<T>(
   if (state === 'initialized') throw rejected('exists', `${options.dir} already holds a Rootkeeper store.`);
   if (state === 'foreign')
     throw rejected('policy', `${options.dir} holds other files; choose an empty folder for the store.`);
-  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  const created = await mkdir(options.dir, { recursive: true, mode: 0o700 });
 
   const lock = await acquireStoreLock(options.dir);
+  let written = false;
   try {
     // Every write re-checks that the lock is still this process's.
-    return await write(cost, () => lock.verify());
+    const result = await write(cost, () => lock.verify());
+    written = true;
+    return result;
   } finally {
     await lock.release();
+    if (!written && created) await removeEmptyFolders(options.dir, created);
+  }
+}
+
+/** A refused init leaves no trace: the folders it made, from the store up to the first, go if still empty. */
+async function removeEmptyFolders(dir: string, first: string): Promise<void> {
+  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
+    try {
+      await rmdir(folder);
+    } catch {
+      return;
+    }
+    if (folder === path.resolve(first)) return;
   }
 }
 

@@ -122,10 +122,26 @@ async function generateOnToken(token: OpenToken, plan: RootTokenPlan, algorithm:
   token.session.logout();
   token.login(plan.soPin, 'so');
   try {
-    await generateTokenKey(token, algorithm, keyId);
+    await generateTokenKey(token, algorithm, keyId).catch((error: unknown) => {
+      throw soCannotGenerate(token, error) ?? error;
+    });
   } finally {
     token.session.logout();
     token.login(plan.pin);
   }
   return findTokenKey(token, keyId);
+}
+
+/**
+ * Tokens other than ykcs11 (SoftHSM, OpenSC cards) keep private objects from
+ * the security officer: an SO session cannot generate the root's key there.
+ * Said plainly instead of the bare PKCS#11 code.
+ */
+function soCannotGenerate(token: OpenToken, error: unknown): Error | null {
+  if (!(error instanceof Error) || !error.message.includes('CKR_USER_NOT_LOGGED_IN')) return null;
+  return rejected(
+    'policy',
+    `Token ${token.info.serial} does not let its security officer generate a private key (CKR_USER_NOT_LOGGED_IN): ` +
+      'leave out --token-so-pin-passin; on this token the user PIN generates keys. (YubiKeys through ykcs11 need the SO login.)',
+  );
 }

@@ -16,7 +16,7 @@ import { listTokens, openToken } from '../../src-main/custody/token/pkcs11-token
 import { findTokenKey, generateTokenKey } from '../../src-main/custody/token/token-key';
 import { rootkeeper, requireBuiltCli } from '../support/cli';
 import { run, type RunResult } from '../support/run';
-import { SOFTHSM_MODULE, TOKEN_PIN, softHsmTokens } from '../support/softhsm';
+import { SOFTHSM_MODULE, TOKEN_PIN, TOKEN_SO_PIN, softHsmTokens } from '../support/softhsm';
 import { snapshotFolder } from '../support/store';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -115,6 +115,30 @@ describe('init with the root on a token', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/can be read out of the token .*a root key must never leave its token/);
     await expect(stat(at('ca'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('says plainly when the token does not let its security officer generate the key, and leaves no folder', async () => {
+    // SoftHSM keeps private objects from the SO (as OpenSC cards do); only ykcs11 generates as SO.
+    const result = cli(
+      ...initArgs('--root-token', serial, '--root-pkcs11-module', SOFTHSM_MODULE!, '--root-key-id', 'ee02'),
+      '--token-so-pin-passin',
+      `pass:${TOKEN_SO_PIN}`,
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `Token ${serial} does not let its security officer generate a private key .*leave out --token-so-pin-passin`,
+      ),
+    );
+    expect(result.stdout + result.stderr).not.toContain(TOKEN_SO_PIN);
+    await expect(stat(at('ca'))).rejects.toThrow(/ENOENT/);
+    const token = openToken({ modulePath: SOFTHSM_MODULE!, serial });
+    try {
+      token.login(TOKEN_PIN);
+      expect(token.session.find({ id: Buffer.from('ee02', 'hex') }).length).toBe(0);
+    } finally {
+      token.close();
+    }
   });
 
   it(
