@@ -97,3 +97,48 @@ test('issuing with an intermediate on a token asks for its PIN, then signs there
   expect(JSON.stringify(entries)).not.toContain(TOKEN_PIN);
   expect(harness.pageErrors).toEqual([]);
 });
+
+test('the CRLs screen asks for the token PIN too, then the intermediate signs its CRL there', async ({ harness }) => {
+  test.setTimeout(120_000);
+  const { page } = harness;
+  await storeWithIntermediate(harness, { intermediate: false });
+  await withHostSession(harness, () =>
+    hostCall(harness, 'createIntermediate', {
+      subject: 'CN=Token CRL CA, O=Example Ltd',
+      purpose: 'both',
+      rootPassphrase: ROOT_PASSPHRASE,
+      intermediateToken: { module: SOFTHSM_MODULE!, serial, pin: TOKEN_PIN, keyId: '1c02' },
+    }),
+  );
+  await openUnlocked(harness, 'CRLs');
+  const row = page.getByTestId('crl-issuer');
+  await expect(row).toHaveCount(1);
+  // Without the PIN the intermediate cannot sign: the sentence says so and nothing is published.
+  await chooseFolderNext(harness, 'refused');
+  await row.getByTestId('crl-issuer-generate').click();
+  await expect(page.getByRole('alert').filter({ hasText: 'give its PIN' })).toContainText(`token ${serial}`);
+  await expect(row.getByTestId('crl-issuer-number')).toHaveText('never published');
+
+  await expect(page.getByTestId('intermediate-token-serial')).toContainText(`token ${serial} (key id 1c02)`);
+  await page.getByTestId('intermediate-token-pin').fill(TOKEN_PIN);
+  await page.getByTestId('intermediate-token-open').click();
+  await expect(page.getByTestId('intermediate-token-open-notice')).toContainText(`Token ${serial} is open`);
+  const out = await chooseFolderNext(harness, 'crl');
+  await row.getByTestId('crl-issuer-generate').click();
+  await expect(page.getByTestId('crl-issuer-done')).toContainText('CRL number 1 with 0 entries');
+  await expect(row.getByTestId('crl-issuer-number')).toHaveText('1');
+
+  const overview = await hostCall(harness, 'overview', {});
+  await writeFile(path.join(tokenDir, 'crl-intermediate.pem'), overview.intermediate!.detail.pem);
+  const crl = run('openssl', [
+    'crl',
+    '-in',
+    path.join(out, 'intermediate-crl-1', 'intermediate.crl.pem'),
+    '-CAfile',
+    path.join(tokenDir, 'crl-intermediate.pem'),
+    '-noout',
+    '-verify',
+  ]);
+  expect(crl.stderr.trim()).toBe('verify OK');
+  expect(harness.pageErrors).toEqual([]);
+});
