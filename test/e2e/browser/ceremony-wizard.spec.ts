@@ -8,7 +8,7 @@
  * with its time, the witnesses and the fingerprint, and its SHA-256 is shown.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../../support/run';
 import { snapshotFolder } from '../../support/store';
@@ -26,7 +26,11 @@ interface Record {
 }
 
 /** Walks the four steps before the unlock; returns the record's folder. */
-async function walkToUnlock(harness: Harness, facts: RegExp): Promise<string> {
+async function walkToUnlock(
+  harness: Harness,
+  facts: RegExp,
+  atOperation: () => Promise<void> = async () => undefined,
+): Promise<string> {
   const { page } = harness;
   await expect(page.getByTestId('wizard-step')).toHaveText('Step 1 of 5: People present');
   await expect(page.getByTestId('wizard-next')).toBeDisabled();
@@ -53,6 +57,7 @@ async function walkToUnlock(harness: Harness, facts: RegExp): Promise<string> {
 
   await expect(page.getByTestId('wizard-step')).toHaveText('Step 4 of 5: The operation');
   await expect(page.getByTestId('wizard-facts')).toContainText(facts);
+  await atOperation();
   await expect(page.getByTestId('wizard-next')).toBeDisabled();
   await page.getByTestId('wizard-reviewed').check();
   await page.getByTestId('wizard-next').click();
@@ -144,4 +149,81 @@ test('rotates the intermediate through the wizard; going back clears the unlock 
   expect(record.steps.some((step) => /The root signed/.test(step.step))).toBe(true);
   await goTo(page, 'Overview');
   await expect(page.getByTestId('overview-intermediate')).toContainText('Example Issuing CA 2');
+});
+
+test('signs the root CRL schedule through the wizard; every CRL of it verifies against the root', async ({
+  harness,
+}) => {
+  const { page } = harness;
+  await storeWithIntermediate(harness);
+  await openUnlocked(harness, 'CRLs');
+  await page.getByTestId('schedule-count').fill('2');
+  await page.getByTestId('schedule-ceremony').check();
+  const out = await chooseFolderNext(harness, 'schedule');
+  await page.getByTestId('schedule-sign').click();
+  const usb = await walkToUnlock(harness, /CRL numbers\s*1 to 2/);
+  await page.getByTestId('wizard-root-passphrase').fill(ROOT_PASSPHRASE);
+  await page.getByTestId('wizard-sign').click();
+  await expect(page.getByTestId('ceremony-record-json')).toBeVisible(SLOW);
+  const record = await checkRecord(harness, usb, 'root-crl-schedule');
+  const rootPem = path.join(usb, 'root-ca.pem');
+  const crls = (await readdir(path.join(out, 'root-crl-schedule-1'))).filter((name) => name.endsWith('.crl'));
+  expect(crls).toHaveLength(2);
+  for (const name of crls) {
+    const verified = run('openssl', [
+      'crl',
+      '-inform',
+      'DER',
+      '-in',
+      path.join(out, 'root-crl-schedule-1', name),
+      '-CAfile',
+      rootPem,
+      '-noout',
+      '-verify',
+    ]);
+    expect(verified.stderr.trim(), name).toBe('verify OK');
+  }
+  expect(record.steps.some((step) => /CRL/.test(step.step) && !step.step.startsWith('Confirmed'))).toBe(true);
+});
+
+test('revokes an intermediate through the wizard with its reason; the root CRL lists it', async ({ harness }) => {
+  const { page } = harness;
+  await storeWithIntermediate(harness);
+  await openUnlocked(harness, 'Intermediate');
+  const generation = page.getByTestId('generations').getByTestId('generation');
+  await expect(generation).toHaveCount(1);
+  const serial = (await generation.getByTestId('generation-serial').locator('.token-text').textContent())!;
+  await page.getByTestId('revoke-ca-ceremony').check();
+  const out = await chooseFolderNext(harness, 'revoke-ca');
+  await generation.getByTestId('generation-revoke').click();
+  // The reason is chosen at the operation's step, beside the facts read out, and becomes one of them.
+  const usb = await walkToUnlock(harness, /Revokes\s*CN=Example Issuing CA/, async () => {
+    await page.getByTestId('revoke-ca-reason').selectOption('keyCompromise');
+    await expect(page.getByTestId('wizard-facts')).toContainText(/Reason\s*Key compromise/);
+  });
+  await page.getByTestId('wizard-root-passphrase').fill(ROOT_PASSPHRASE);
+  await page.getByTestId('wizard-sign').click();
+  await expect(page.getByTestId('revoke-ca-done')).toContainText('The root signed its CRL number 1', SLOW);
+  await expect(page.getByTestId('revoke-ca-no-active')).toBeVisible();
+  const record = await checkRecord(harness, usb, 'intermediate-revoke');
+  expect(record.steps.find((step) => step.step.includes('The operation was read out'))!.step).toContain(
+    'Key compromise',
+  );
+  const crl = run('openssl', [
+    'crl',
+    '-inform',
+    'DER',
+    '-in',
+    path.join(out, 'root-crl-1', 'root.crl'),
+    '-CAfile',
+    path.join(usb, 'root-ca.pem'),
+    '-noout',
+    '-text',
+    '-verify',
+  ]);
+  expect(crl.stderr.trim()).toBe('verify OK');
+  expect(crl.stdout.replace(/\s/g, '')).toContain(
+    `SerialNumber:${serial.toUpperCase().padStart(2 * Math.ceil(serial.length / 2), '0')}`,
+  );
+  expect(crl.stdout).toContain('Key Compromise');
 });
