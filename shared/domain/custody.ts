@@ -11,6 +11,9 @@ const Secret = v.pipe(v.string(), v.maxLength(1024));
 const Destination = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 
 /** One custodian's share: a share file's text or its words, and the PIN if the share is protected. */
+
+/** A custodian's share PIN: its shortest length, checked as typed and again main-side (custody/share-file.ts). */
+export const MIN_SHARE_PIN_LENGTH = 6;
 export const ShareInputSchema = v.strictObject({
   text: v.pipe(v.string(), v.maxLength(16 * 1024)),
   /** Where it came from ("share-2-Alan-Turing.txt", "custodian 2"), for messages. */

@@ -54,6 +54,15 @@ async function subsetsFor(pkg: string, text: string): Promise<Subset[]> {
   return SUBSETS.filter((subset) => subset === 'latin' || (ranges[subset] !== undefined && covers(ranges[subset])));
 }
 
+/**
+ * Contextual alternates and ligatures off. Fontsource's unicode-range files
+ * keep Inter's `calt` lookups for glyphs another range holds: laying out
+ * text such as "9Г9øæ…::…" then asks fontkit for a glyph past the file's
+ * table and the whole card or record fails (about 2% of random Latin and
+ * Cyrillic names). A record reads better in plain glyphs anyway.
+ */
+const PLAIN_GLYPHS = { calt: false, liga: false, clig: false, dlig: false };
+
 async function embedFamily(
   doc: PDFDocument,
   pkg: string,
@@ -64,7 +73,10 @@ async function embedFamily(
   const subsets = await subsetsFor(pkg, text);
   const fonts = await Promise.all(
     subsets.map(async (subset) =>
-      doc.embedFont(await readFile(fontFile(pkg, `${name}-${subset}-${weight}-normal.woff`)), { subset: true }),
+      doc.embedFont(await readFile(fontFile(pkg, `${name}-${subset}-${weight}-normal.woff`)), {
+        subset: true,
+        features: PLAIN_GLYPHS,
+      }),
     ),
   );
   return { fonts, coverage: fonts.map((font) => new Set(font.getCharacterSet())) };

@@ -11,12 +11,13 @@ import { open, seal } from '../vault/aead';
 import { SALT_BYTES, checkKdfCeiling, deriveKey, type KdfCost, type KdfParams, type KdfPolicy } from '../vault/kdf';
 import { passphraseBytes, wipe } from '../vault/secrets';
 import { decodeShare, encodeShare, groupWords, type Share } from './share-codec';
+import { MIN_SHARE_PIN_LENGTH } from '../../shared/domain/custody';
 
 export const BEGIN = '-----BEGIN ROOTKEEPER SHARE-----';
 export const END = '-----END ROOTKEEPER SHARE-----';
 export const BEGIN_SEALED = '-----BEGIN ROOTKEEPER PIN-PROTECTED SHARE-----';
 export const END_SEALED = '-----END ROOTKEEPER PIN-PROTECTED SHARE-----';
-export const MIN_PIN_LENGTH = 6;
+export const MIN_PIN_LENGTH = MIN_SHARE_PIN_LENGTH;
 
 /** What a share file and card say about the share besides its words. */
 export interface ShareFacts {

@@ -58,9 +58,15 @@ test('splits a passphrase root 2-of-3 with a PIN, checks shares, and reshares by
   for (const [index, name] of ['Ada Lovelace', 'Alan Turing', 'Грейс Хоппер'].entries())
     await page.getByTestId(`plan-custodian-${index + 1}`).fill(name);
   await page.getByTestId('plan-protect-2').check();
+  // The main side's shortest PIN (6 characters), checked here first.
+  await page.getByTestId('plan-pin-2').fill('48213');
+  await page.getByTestId('plan-pin-repeat-2').fill('48213');
+  await page.getByTestId('plan-submit').click();
+  await expect(page.getByTestId('custody-plan-problems')).toContainText('A PIN has at least 6 characters');
   await page.getByTestId('plan-pin-2').fill(PIN);
   await page.getByTestId('plan-pin-repeat-2').fill('tulip-4821-xyZ');
   await page.getByTestId('plan-submit').click();
+  await expect(page.getByTestId('custody-plan-problems')).not.toContainText('at least 6');
   await expect(page.getByTestId('custody-plan-problems')).toContainText('The two PINs differ');
   await expect(page.getByTestId('custody-plan-problems')).toContainText('Choose the folder');
   await expect(page.getByTestId('root-dialog')).toHaveCount(0);
@@ -180,7 +186,7 @@ test('splits a passphrase root 2-of-3 with a PIN, checks shares, and reshares by
     await page.getByTestId(`plan-custodian-${index + 1}`).fill(name);
   // The PINs were cleared once sent: a protected share must have its PIN typed anew, or go without.
   await page.getByTestId('plan-submit').click();
-  await expect(page.getByTestId('custody-plan-problems')).toContainText('A PIN has at least 4 characters');
+  await expect(page.getByTestId('custody-plan-problems')).toContainText('A PIN has at least 6 characters');
   await page.getByTestId('plan-protect-2').uncheck();
   const next = await chooseFolderNext(harness, 'shares-usb-2');
   await page.getByTestId('plan-choose-folder').click();
