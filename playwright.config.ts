@@ -10,6 +10,10 @@ import { chromiumLaunchOptions } from './test/e2e/harness/chromium';
 // The main-side code imports its script templates with Vite's `?raw`; teach this process and its workers (which load this file too).
 register('./test/e2e/raw-text-loader.mjs', import.meta.url);
 
+// SoftHSM reads SOFTHSM2_CONF once per process, and a worker's harness may keep it initialised: each spec
+// that makes its own token folder is a project of its own, so it never shares a worker with another.
+const TOKEN_SPECS = ['token.spec.ts', 'intermediate-token.spec.ts'];
+
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results',
@@ -23,8 +27,15 @@ export default defineConfig({
     {
       name: 'browser',
       testDir: 'test/e2e/browser',
+      testIgnore: TOKEN_SPECS.map((file) => `**/${file}`),
       use: { browserName: 'chromium', launchOptions: chromiumLaunchOptions() },
     },
+    ...TOKEN_SPECS.map((file) => ({
+      name: `browser-${file.replace('.spec.ts', '')}`,
+      testDir: 'test/e2e/browser',
+      testMatch: `**/${file}`,
+      use: { browserName: 'chromium' as const, launchOptions: chromiumLaunchOptions() },
+    })),
     {
       name: 'electron',
       testDir: 'test/e2e/electron',

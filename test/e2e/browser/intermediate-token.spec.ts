@@ -24,6 +24,9 @@ import {
   withHostSession,
 } from './flows';
 
+// One worker for both tests, in order: SoftHSM reads SOFTHSM2_CONF when this process first initialises it.
+test.describe.configure({ mode: 'serial' });
+
 let tokenDir: string;
 let serial: string;
 
