@@ -19,7 +19,7 @@ import type { DistinguishedName } from '../../shared/validators/distinguished-na
 import { toArrayBuffer } from './bytes';
 import { checkAiaUrl, checkCrlUrl } from './profiles/intermediate';
 import type { Issuer } from './profiles/common';
-import { checkIssuer } from './profiles/common';
+import { checkIssuer, signTbs } from './profiles/common';
 import { toX509Name } from './names';
 import { serialIntegerHex } from './serial';
 import { splicedCertificate, splicedParts, splicedTbs, type SplicedParts } from './tbs-splice';
@@ -147,17 +147,8 @@ export function signLeaf(template: LeafTemplate, input: LeafInput): Uint8Array {
 
 /** One certificate of the batch signed through the issuer's provider (a token's C_Sign): one call per certificate. */
 export async function signLeafOnToken(template: LeafTemplate, input: LeafInput): Promise<Uint8Array> {
-  const { provider, signingKey } = template.issuer;
-  if (!provider) return signLeaf(template, input);
   const tbs = splicedTbs(template.spliced, input) ?? Buffer.from(AsnConvert.serialize(referenceTbs(template, input)));
-  const algorithm = signingKey.algorithm as { name: string; namedCurve?: string };
-  const hash = template.hash === 'sha384' ? 'SHA-384' : 'SHA-256';
-  const raw = await provider.subtle.sign({ name: algorithm.name, hash }, signingKey as never, tbs);
-  if (algorithm.name !== 'ECDSA') return new Uint8Array(splicedCertificate(template.spliced, tbs, Buffer.from(raw)));
-  // WebCrypto gives ECDSA as raw r‖s; X.509 carries the DER SEQUENCE of two INTEGERs.
-  const der = new x509.AsnEcSignatureFormatter().toAsnSignature(algorithm as never, raw);
-  if (!der) throw new TypeError('the token’s ECDSA signature could not be converted to DER');
-  return new Uint8Array(splicedCertificate(template.spliced, tbs, Buffer.from(der)));
+  return new Uint8Array(splicedCertificate(template.spliced, tbs, await signTbs(template.issuer, template.hash, tbs)));
 }
 
 function keyOf(template: LeafTemplate): KeyObject {

@@ -8,6 +8,7 @@
  */
 import type { CrlReason } from '../../shared/domain/pki';
 import { rejected } from '../../shared/errors';
+import { derTlv } from './der';
 import { normaliseSerial, serialIntegerHex } from './serial';
 
 export interface RevokedEntry {
@@ -43,17 +44,8 @@ const GENERALIZED_TIME = 0x18;
 const REASON_OID = Buffer.from('0603551d15', 'hex');
 const INVALIDITY_OID = Buffer.from('0603551d18', 'hex');
 
-function header(tag: number, length: number): Buffer {
-  if (length < 0x80) return Buffer.from([tag, length]);
-  const bytes: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
-  return Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
-}
-
-function tlv(tag: number, ...content: Buffer[]): Buffer {
-  const length = content.reduce((sum, part) => sum + part.length, 0);
-  return Buffer.concat([header(tag, length), ...content]);
-}
+/** One TLV of the given parts (der.ts frames it), spelled variadically for the nested entries below. */
+const tlv = (tag: number, ...content: Uint8Array[]): Buffer => derTlv(tag, content);
 
 const two = (value: number) => String(value).padStart(2, '0');
 

@@ -4,18 +4,16 @@
  * number the store keeps strictly increasing, thisUpdate and nextUpdate, and
  * a reason per entry. "Unspecified" is written by leaving the reason out.
  */
-import { VALIDITY_DAYS, type CrlReason } from '../../shared/domain/pki';
+import { VALIDITY_DAYS } from '../../shared/domain/pki';
 import { rejected } from '../../shared/errors';
-import { KeyObject, sign } from 'node:crypto';
 import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import * as asn1js from 'asn1js';
 import * as asn from '@peculiar/asn1-x509';
 import { toArrayBuffer } from './bytes';
-import { revokedCertificates, withRevokedCertificates, type RevokedEntry } from './crl-der';
+import { REASON_CODES, revokedCertificates, withRevokedCertificates, type RevokedEntry } from './crl-der';
 import { CrlNumberExtension, id_ce_cRLNumber } from './extensions/crl-number';
-import { authorityKeyIdentifier, checkIssuer, type Issuer } from './profiles/common';
+import { authorityKeyIdentifier, checkIssuer, signTbs, type Issuer } from './profiles/common';
 import { normaliseSerial, serialIntegerHex } from './serial';
-import { signatureAlgorithmFor } from './keys';
 import { checkDays, wholeSeconds } from './validity';
 import { x509, type CryptoKey } from './x509';
 
@@ -40,19 +38,6 @@ export interface IssuedCrl {
 }
 
 /** The schema's names for the reasons (only imported revocations carry the last five). */
-const SCHEMA_REASONS: Readonly<Record<CrlReason, asn.CRLReasons | undefined>> = {
-  unspecified: undefined,
-  keyCompromise: asn.CRLReasons.keyCompromise,
-  affiliationChanged: asn.CRLReasons.affiliationChanged,
-  superseded: asn.CRLReasons.superseded,
-  cessationOfOperation: asn.CRLReasons.cessationOfOperation,
-  cACompromise: asn.CRLReasons.cACompromise,
-  certificateHold: asn.CRLReasons.certificateHold,
-  removeFromCRL: asn.CRLReasons.removeFromCRL,
-  privilegeWithdrawn: asn.CRLReasons.privilegeWithdrawn,
-  aACompromise: asn.CRLReasons.aACompromise,
-};
-
 const SIGNATURES: Readonly<Record<string, { oid: string; hash: string; nullParameters: boolean }>> = {
   'P-256': { oid: '1.2.840.10045.4.3.2', hash: 'sha256', nullParameters: false },
   'P-384': { oid: '1.2.840.10045.4.3.3', hash: 'sha384', nullParameters: false },
@@ -172,20 +157,6 @@ function signedList(tbs: Uint8Array, algorithm: asn.AlgorithmIdentifier, signatu
   return new Uint8Array(list.toBER());
 }
 
-/**
- * Node's OpenSSL signs keys it holds (ECDSA already DER-encoded); a token's
- * provider signs through WebCrypto, whose ECDSA signatures are raw r‖s and
- * are converted to the DER (r, s) a CRL carries.
- */
-async function signTbs(issuer: Issuer, hash: string, tbsDer: Buffer): Promise<Buffer> {
-  if (!issuer.provider) return sign(hash, tbsDer, KeyObject.from(issuer.signingKey as never));
-  // The key's own algorithm carries the curve, which sizes r and s.
-  const algorithm = { ...issuer.signingKey.algorithm, ...signatureAlgorithmFor(issuer.signingKey) };
-  const raw = await issuer.provider.subtle.sign(algorithm as never, issuer.signingKey as never, tbsDer);
-  if (algorithm.name !== 'ECDSA') return Buffer.from(raw);
-  return Buffer.from(new x509.AsnEcSignatureFormatter().toAsnSignature(algorithm as never, raw)!);
-}
-
 function signatureFor(key: CryptoKey): { oid: string; hash: string; nullParameters: boolean } {
   const algorithm = key.algorithm as { name: string; namedCurve?: string };
   const found =
@@ -206,7 +177,8 @@ function checkCrlSigner(issuer: x509.X509Certificate): void {
 function toEntry(entry: RevokedEntry): asn.RevokedCertificate {
   const serialNumber = normaliseSerial(entry.serialNumber);
   if (!serialNumber) throw rejected('invalid-option', `"${entry.serialNumber}" is not a serial number.`);
-  const reason = SCHEMA_REASONS[entry.reason];
+  // The same RFC 5280 codes the direct encoding writes (crl-der.ts).
+  const reason = REASON_CODES[entry.reason] as asn.CRLReasons | undefined;
   const extensions = [
     ...(reason === undefined
       ? []

@@ -35,7 +35,9 @@ async function handle(message: ToWorker): Promise<{ value: unknown; transfer: Ar
     case 'plan':
       return { value: { type: 'planned', outcomes: await plan(message.jobs) }, transfer: [] };
     case 'sign': {
-      const certificates = sign(message.serials);
+      // Each certificate in an ArrayBuffer of its own: a small Buffer is a view into Node's shared pool,
+      // which cannot be transferred (Node 21+ and Electron throw DataCloneError; Node 20 copies the pool).
+      const certificates = sign(message.serials).map((der) => new Uint8Array(der));
       return {
         value: { type: 'signed', certificates },
         transfer: certificates.map((der) => der.buffer as ArrayBuffer),

@@ -221,10 +221,6 @@ async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<unk
 }
 
 /** sha256sum's format: the hex digest, two spaces, the name. */
-export function checksums(files: readonly OutputFile[]): string {
-  return checksumsOf(files.map((file) => ({ name: file.name, sha256: sha256(file.data) })));
-}
-
 function checksumsOf(files: readonly { name: string; sha256: string }[]): string {
   return files.map((file) => `${file.sha256}  ${file.name}\n`).join('');
 }

@@ -89,7 +89,7 @@ function checkWritable(folder: string): void {
 }
 
 /** Removes the empty folders `mkdir -p` made, deepest first; anything written into them since stays. */
-function removeCreated(folder: string, first: string | undefined): void {
+export function removeCreated(folder: string, first: string | undefined): void {
   if (!first) return;
   for (let current = folder; ; current = path.dirname(current)) {
     try {

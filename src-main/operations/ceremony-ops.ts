@@ -17,10 +17,12 @@ import { writeExport } from './export-ops';
 type Recorded = Extract<JournalEntry['event'], { type: 'ceremony-recorded' }>;
 
 async function recordedCeremonies(context: OperationContext): Promise<{ sequence: number; event: Recorded }[]> {
-  const entries = await currentSession(context).readJournal();
-  return entries.flatMap((entry) =>
-    entry.event.type === 'ceremony-recorded' ? [{ sequence: entry.sequence, event: entry.event }] : [],
-  );
+  // Streamed: a store of 100,000 certificates is never held whole to find its few records.
+  const found: { sequence: number; event: Recorded }[] = [];
+  await currentSession(context).eachJournalEntry((entry) => {
+    if (entry.event.type === 'ceremony-recorded') found.push({ sequence: entry.sequence, event: entry.event });
+  });
+  return found;
 }
 
 export async function ceremonyRecordsOperation(context: OperationContext): Promise<ResponseOf<'ceremonyRecords'>> {

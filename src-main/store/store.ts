@@ -7,8 +7,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rmdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { removeCreated } from '../exports/reservation';
 import { DEFAULT_CA_KEY, type KeyAlgorithm } from '../../shared/domain/pki';
 import type { JournalEvent, JournalHead } from '../../shared/domain/journal';
 import { RootkeeperError, rejected } from '../../shared/errors';
@@ -157,19 +158,8 @@ export async function withNewStoreFolder<T>(
     return result;
   } finally {
     await lock.release();
-    if (!written && created) await removeEmptyFolders(options.dir, created);
-  }
-}
-
-/** A refused init leaves no trace: the folders it made, from the store up to the first, go if still empty. */
-async function removeEmptyFolders(dir: string, first: string): Promise<void> {
-  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
-    try {
-      await rmdir(folder);
-    } catch {
-      return;
-    }
-    if (folder === path.resolve(first)) return;
+    // A refused init leaves no trace: the folders it made go again while empty.
+    if (!written) removeCreated(path.resolve(options.dir), created);
   }
 }
 

@@ -3,7 +3,7 @@ import { rejected } from '../../../shared/errors';
 import { describePublicKey, signatureAlgorithmFor, type KeyDescription } from '../keys';
 import type { ValidityWindow } from '../validity';
 import { normaliseSerial, randomSerialNumber, serialIntegerHex } from '../serial';
-import type { webcrypto } from 'node:crypto';
+import { KeyObject, sign as signBytes, type webcrypto } from 'node:crypto';
 import { x509, type CryptoKey } from '../x509';
 
 /** A CA that signs: its certificate, its private key, and the CAs above it (for their name constraints). */
@@ -106,4 +106,18 @@ export async function sign(params: SignParams): Promise<IssuedCertificate> {
     serialNumber,
     warnings: params.warnings ?? [],
   };
+}
+
+/**
+ * Node's OpenSSL signs keys it holds (ECDSA already DER-encoded); a token's
+ * provider signs through WebCrypto, whose ECDSA signatures are raw r‖s and
+ * are converted to the DER (r, s) X.509 carries.
+ */
+export async function signTbs(issuer: Issuer, hash: string, tbsDer: Buffer): Promise<Buffer> {
+  if (!issuer.provider) return signBytes(hash, tbsDer, KeyObject.from(issuer.signingKey as never));
+  // The key's own algorithm carries the curve, which sizes r and s.
+  const algorithm = { ...issuer.signingKey.algorithm, ...signatureAlgorithmFor(issuer.signingKey) };
+  const raw = await issuer.provider.subtle.sign(algorithm as never, issuer.signingKey as never, tbsDer);
+  if (algorithm.name !== 'ECDSA') return Buffer.from(raw);
+  return Buffer.from(new x509.AsnEcSignatureFormatter().toAsnSignature(algorithm as never, raw)!);
 }

@@ -22,7 +22,7 @@ export type Der = Buffer<ArrayBuffer>;
  * already holds the session's queue (core.exclusive), so a change of the
  * data key cannot run at the same time.
  */
-export async function eachCertificate<R extends Located>(
+async function eachCertificate<R extends Located>(
   core: SessionCore,
   records: readonly R[],
   use: (record: R, der: Der) => void,
