@@ -1,6 +1,6 @@
 /** The key ceremony, unlocking and locking, passphrase changes, the journal, backups. */
 import type { RequestOf, ResponseOf } from '../../shared/contract';
-import { RootkeeperError, rejected } from '../../shared/errors';
+import { RootkeeperError } from '../../shared/errors';
 import { parseSubject } from '../engine/names';
 import { restoreBackup, verifyBackup, writeBackup } from '../store/backup';
 import { DEFAULT_KDF_COST, type KdfCost } from '../vault/kdf';
@@ -137,8 +137,6 @@ export async function backupOperation(
 }
 
 function tokenPlanOf(plan: NonNullable<RequestOf<'createStore'>['rootToken']>, modulePath: string): RootTokenPlan {
-  if (plan.useExistingKey && plan.keyId === undefined)
-    throw rejected('invalid-option', 'An existing key on the token is named by its id.');
   return {
     modulePath,
     serial: plan.serial,

@@ -14,7 +14,7 @@ import { fingerprints } from '../engine/formats/certificates';
 import { createRootCertificate } from '../engine/profiles/root';
 import { signerFromKey } from '../custody/root-source';
 import { openToken, type OpenToken } from '../custody/token/pkcs11-token';
-import { findTokenKey, generateTokenKey } from '../custody/token/token-key';
+import { checkKeyId, findTokenKey, generateTokenKey, type TokenKeyPair } from '../custody/token/token-key';
 import type { TokenSlot } from '../custody/token/token-slot';
 import { sha256Hex } from './keyring';
 import { sealNewStore, withNewStoreFolder, type CreateStoreOptions, type CreatedStore } from './store';
@@ -38,48 +38,32 @@ export type TokenStoreOptions = Omit<CreateStoreOptions, 'rootPassphrase' | 'cus
 export async function createTokenStore(options: TokenStoreOptions): Promise<CreatedStore> {
   if (!commonNameOf(options.rootSubject)) throw rejected('invalid-name', 'The root needs a common name (CN=…).');
   const plan = options.rootToken;
-  if (plan.existing && !plan.keyId) throw rejected('invalid-option', 'An existing token key is named by its id (hex).');
-  if (plan.keyId !== undefined && !/^(?:[0-9a-f]{2}){1,64}$/i.test(plan.keyId)) {
-    throw rejected('invalid-option', `The key id must be 1 to 64 bytes in hex, not "${plan.keyId}".`);
-  }
+  // The key id's form is the contract's (and the CLI's) to check; what the token holds is checked here.
   const token = openToken({ modulePath: plan.modulePath, serial: plan.serial });
   try {
-    await checkKeyId(token, plan);
+    const existing = await checkKeyId(token, plan);
     const context = options.rootSubject.map((component) => component.value);
     return await withNewStoreFolder({ ...options, rootOnToken: true }, context, (cost, guard) =>
-      tokenCeremony(options, token, cost, guard),
+      tokenCeremony(options, token, existing, cost, guard),
     );
   } finally {
     token.close();
   }
 }
 
-/** Logs in and checks the key id before anything is written: free for a new key, a usable key for an existing one. */
-async function checkKeyId(token: OpenToken, plan: RootTokenPlan): Promise<void> {
-  token.login(plan.pin);
-  if (plan.existing) {
-    await findTokenKey(token, plan.keyId!.toLowerCase());
-    return;
-  }
-  if (plan.keyId && token.session.find({ id: Buffer.from(plan.keyId, 'hex') }).length > 0) {
-    throw rejected('exists', `Token ${token.info.serial} already holds an object with id ${plan.keyId.toLowerCase()}.`);
-  }
-}
-
 async function tokenCeremony(
   options: TokenStoreOptions,
   token: OpenToken,
+  existing: TokenKeyPair | null,
   cost: Parameters<typeof sealNewStore>[1],
   guard: Parameters<typeof sealNewStore>[3],
 ): Promise<CreatedStore> {
   const plan = options.rootToken;
   const log = options.ceremony?.log;
   const algorithm: KeyAlgorithm = options.rootKey ?? DEFAULT_CA_KEY;
-  const pair = plan.existing
-    ? await findTokenKey(token, plan.keyId!.toLowerCase())
-    : await generateOnToken(token, plan, algorithm);
+  const pair = existing ?? (await generateOnToken(token, plan, algorithm));
   log?.step(
-    plan.existing
+    existing
       ? `The root key with id ${pair.keyId} already on PKCS#11 token ${token.info.serial} was taken (not extractable, sensitive).`
       : `The root key pair (${algorithm}) was generated on PKCS#11 token ${token.info.serial} (key id ${pair.keyId}); it cannot be read out.`,
   );

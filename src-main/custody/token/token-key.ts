@@ -30,6 +30,32 @@ const CURVES: Partial<Record<KeyAlgorithm, { oidName: string; webName: string }>
 };
 const RSA_BITS: Partial<Record<KeyAlgorithm, number>> = { 'rsa-3072': 3072, 'rsa-4096': 4096 };
 
+/** Which key a new CA takes on its token, and the PIN that opens it: a new key (id random when absent) or one already there. */
+export interface TokenKeyChoice {
+  readonly pin: string;
+  /** CKA_ID, hex: of the new key, or (with `existing`) of the key already on the token. */
+  readonly keyId?: string;
+  readonly existing?: boolean;
+}
+
+/**
+ * The one check of a new CA's key id, root or intermediate, before anything
+ * is made or written: an existing key must be named and usable (sensitive,
+ * never extractable), a new key's id must be free. Logs in (a wrong PIN
+ * fails here). Returns the existing key, or null for a new one.
+ */
+export async function checkKeyId(token: OpenToken, choice: TokenKeyChoice): Promise<TokenKeyPair | null> {
+  // Refused before the PIN is tried: searching a made-up id would only answer "not found".
+  if (choice.existing && !choice.keyId)
+    throw rejected('invalid-option', 'An existing token key is named by its id (hex).');
+  token.login(choice.pin);
+  const keyId = choice.keyId?.toLowerCase();
+  if (choice.existing) return findTokenKey(token, keyId!);
+  if (keyId && token.session.find({ id: Buffer.from(keyId, 'hex') }).length > 0)
+    throw rejected('exists', `Token ${token.info.serial} already holds an object with id ${keyId}.`);
+  return null;
+}
+
 /** A new key pair made on the token; the private half can never be read out. Needs a logged-in session. */
 export async function generateTokenKey(
   token: OpenToken,

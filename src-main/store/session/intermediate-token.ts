@@ -13,7 +13,7 @@ import type { KeyAlgorithm } from '../../../shared/domain/pki';
 import { rejected } from '../../../shared/errors';
 import { openToken, type OpenToken } from '../../custody/token/pkcs11-token';
 import { destroyObjects } from '../../custody/token/token-import';
-import { findTokenKey, generateTokenKey, type TokenKeyPair } from '../../custody/token/token-key';
+import { checkKeyId, findTokenKey, generateTokenKey, type TokenKeyPair } from '../../custody/token/token-key';
 import { parsedCertificate, type SessionCore } from './core';
 
 /** Where a new generation's key goes: a token (by serial), its PIN, and a new or existing key id. */
@@ -40,30 +40,19 @@ export interface PreparedTokenKey {
   discard(): void;
 }
 
-const KEY_ID = /^(?:[0-9a-f]{2}){1,64}$/;
-
 /** Opens the token, logs in, and makes (or finds) the key: all before the root is unlocked. */
 export async function prepareTokenKey(plan: IntermediateTokenPlan, algorithm: KeyAlgorithm): Promise<PreparedTokenKey> {
-  const keyId = (plan.keyId ?? randomBytes(8).toString('hex')).toLowerCase();
-  if (!KEY_ID.test(keyId)) throw rejected('invalid-option', `The key id must be 1 to 64 bytes in hex, not "${keyId}".`);
   const token = openToken({ modulePath: plan.modulePath, serial: plan.serial });
   try {
-    token.login(plan.pin);
-    let made = false;
-    let pair: TokenKeyPair;
-    if (plan.existing) pair = await findTokenKey(token, keyId);
-    else {
-      if (token.session.find({ id: Buffer.from(keyId, 'hex') }).length > 0)
-        throw rejected('exists', `Token ${token.info.serial} already holds an object with id ${keyId}.`);
-      pair = await generateTokenKey(token, algorithm, keyId, 'Rootkeeper intermediate');
-      made = true;
-    }
+    const existing = await checkKeyId(token, plan);
+    const keyId = plan.keyId?.toLowerCase() ?? randomBytes(8).toString('hex');
+    const pair = existing ?? (await generateTokenKey(token, algorithm, keyId, 'Rootkeeper intermediate'));
     return {
       token,
       pair,
       ref: { serial: token.info.serial, keyId, moduleHint: plan.modulePath },
       discard() {
-        if (made) destroyObjects(listObjects(token, keyId));
+        if (!existing) destroyObjects(listObjects(token, keyId));
         token.close();
       },
     };

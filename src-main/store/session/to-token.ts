@@ -13,7 +13,7 @@ import { rejected } from '../../../shared/errors';
 import type { SealedRootSource } from '../../custody/root-source';
 import { openToken } from '../../custody/token/pkcs11-token';
 import { destroyObjects, importToToken } from '../../custody/token/token-import';
-import { findTokenKey } from '../../custody/token/token-key';
+import { checkKeyId, findTokenKey } from '../../custody/token/token-key';
 import type { TokenSlot } from '../../custody/token/token-slot';
 import { wipe } from '../../vault/secrets';
 import { sha256Hex, tokenSlotOf } from '../keyring';
@@ -45,10 +45,7 @@ export function moveRootToToken(
     // The token first: present, PIN right, key id free — before the root is opened.
     const token = openToken({ modulePath: target.modulePath, serial: target.serial });
     try {
-      token.login(target.pin);
-      if (token.session.find({ id: Buffer.from(keyId, 'hex') }).length > 0) {
-        throw rejected('exists', `Token ${token.info.serial} already holds an object with id ${keyId}.`);
-      }
+      await checkKeyId(token, { pin: target.pin, keyId });
       const { pkcs8 } = await source.unseal(rootAccessOf(core));
       let made;
       try {
