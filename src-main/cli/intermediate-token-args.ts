@@ -9,14 +9,22 @@
  */
 import path from 'node:path';
 import type { CommandContext, Values } from './command';
-import { UsageError } from './io';
 import type { CliOperations } from './operations';
-import { checkTokenPresent } from './token-args';
+import { checkTokenPresent, readTokenPins, tokenArgsOf, tokenFlagOptions, type TokenArgs } from './token-args';
 import { optional } from './values';
 
+/** The root's token flags with the intermediate- prefix, and no SO PIN (the token generates as the user). */
+const INTERMEDIATE_FLAGS = {
+  token: 'intermediate-token',
+  module: 'intermediate-pkcs11-module',
+  keyId: 'intermediate-key-id',
+  pin: 'intermediate-pin-passin',
+  pinPrompt: 'Intermediate token PIN',
+} as const;
+
 export const INTERMEDIATE_TOKEN_USE = {
-  'intermediate-pin-passin': { type: 'string' },
-  'intermediate-pkcs11-module': { type: 'string' },
+  [INTERMEDIATE_FLAGS.pin]: { type: 'string' },
+  [INTERMEDIATE_FLAGS.module]: { type: 'string' },
 } as const;
 
 export const INTERMEDIATE_TOKEN_USE_HELP = [
@@ -24,12 +32,7 @@ export const INTERMEDIATE_TOKEN_USE_HELP = [
   '--intermediate-pkcs11-module PATH  that token\'s module, if not the one recorded at "intermediate create"',
 ];
 
-export const INTERMEDIATE_TOKEN_CREATE = {
-  ...INTERMEDIATE_TOKEN_USE,
-  'intermediate-token': { type: 'string' },
-  'intermediate-key-id': { type: 'string' },
-  'use-existing-key': { type: 'string' },
-} as const;
+export const INTERMEDIATE_TOKEN_CREATE = tokenFlagOptions(INTERMEDIATE_FLAGS);
 
 export const INTERMEDIATE_TOKEN_CREATE_HELP = [
   "--intermediate-token SERIAL  the intermediate's key on the PKCS#11 token with this serial number (not in the store)",
@@ -39,60 +42,17 @@ export const INTERMEDIATE_TOKEN_CREATE_HELP = [
   '--use-existing-key HEX   use the key already on the token with this CKA_ID instead of generating one',
 ];
 
-const KEY_ID = /^(?:[0-9A-Fa-f]{2}){1,64}$/;
-
 /** The token plan of `intermediate create`, or undefined when the key is to be kept in the store. */
-export function intermediateTokenOf(
-  values: Values,
-  cwd: string,
-): { serial: string; module: string; keyId?: string; existing: boolean } | undefined {
-  const serial = optional(values, 'intermediate-token');
-  if (serial === undefined) {
-    const stray = [
-      'intermediate-key-id',
-      'use-existing-key',
-      'intermediate-pin-passin',
-      'intermediate-pkcs11-module',
-    ].find((name) => optional(values, name) !== undefined);
-    if (stray) throw new UsageError(`--${stray} goes with --intermediate-token SERIAL`);
-    return undefined;
-  }
-  const module = optional(values, 'intermediate-pkcs11-module');
-  if (module === undefined) throw new UsageError('--intermediate-token needs --intermediate-pkcs11-module PATH');
-  const newId = optional(values, 'intermediate-key-id');
-  const existingId = optional(values, 'use-existing-key');
-  if (newId !== undefined && existingId !== undefined)
-    throw new UsageError('give --intermediate-key-id (a new key) or --use-existing-key (a key on the token), not both');
-  const keyId = newId ?? existingId;
-  if (keyId !== undefined && !KEY_ID.test(keyId))
-    throw new UsageError(`a key id is 1 to 64 bytes in hex, not "${keyId}"`);
-  const modulePath = path.resolve(cwd, module);
+export function intermediateTokenOf(values: Values, cwd: string): TokenArgs | undefined {
+  const token = tokenArgsOf(values, cwd, INTERMEDIATE_FLAGS);
   // The module loads and the token is there before any passphrase or PIN is asked.
-  checkTokenPresent(modulePath, serial);
-  return {
-    serial,
-    module: modulePath,
-    ...(keyId !== undefined ? { keyId: keyId.toLowerCase() } : {}),
-    existing: existingId !== undefined,
-  };
+  if (token) checkTokenPresent(token.module, token.serial);
+  return token;
 }
 
 /** The request's token plan, with the PIN read. */
-export async function readIntermediateTokenPlan(
-  context: CommandContext,
-  token: { serial: string; module: string; keyId?: string; existing: boolean },
-) {
-  const pin = await context.passphrases.read(
-    optional(context.values, 'intermediate-pin-passin'),
-    'Intermediate token PIN',
-  );
-  return {
-    module: token.module,
-    serial: token.serial,
-    pin,
-    ...(token.keyId !== undefined ? { keyId: token.keyId } : {}),
-    ...(token.existing ? { useExistingKey: true } : {}),
-  };
+export function readIntermediateTokenPlan(context: CommandContext, token: TokenArgs) {
+  return readTokenPins(context, token, INTERMEDIATE_FLAGS);
 }
 
 /**

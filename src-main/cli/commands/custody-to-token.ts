@@ -2,7 +2,7 @@ import path from 'node:path';
 import { JSON_FLAG, JSON_HELP, OPERATOR, OPERATOR_HELP, STORE, STORE_HELP, type Command } from '../command';
 import { UsageError, print, printJson, progress } from '../io';
 import { withSession } from '../session';
-import { checkTokenPresent } from '../token-args';
+import { checkTokenPresent, keyIdOf } from '../token-args';
 import { readRootCredential } from '../custody-args';
 
 type SealedRoot = { rootPassphrase: string } | { rootShares: { text: string; label: string; pin?: string }[] };
@@ -44,9 +44,7 @@ export const custodyToToken: Command = {
     const { io, values, passphrases } = context;
     const serial = required(values, 'root-token');
     const module = path.resolve(io.cwd, required(values, 'root-pkcs11-module'));
-    const keyId = optional(values, 'root-key-id');
-    if (keyId !== undefined && !/^(?:[0-9A-Fa-f]{2}){1,64}$/.test(keyId))
-      throw new UsageError(`a key id is 1 to 64 bytes in hex, not "${keyId}"`);
+    const keyId = keyIdOf(values, 'root-key-id');
     checkTokenPresent(module, serial);
     const replaceRootSlot = flag(values, 'wipe-root-slot');
     let secrets: ({ pin: string } & SealedRoot) | undefined;
@@ -58,7 +56,7 @@ export const custodyToToken: Command = {
           ...secrets!,
           module,
           serial,
-          ...(keyId !== undefined ? { keyId: keyId.toLowerCase() } : {}),
+          ...(keyId !== undefined ? { keyId } : {}),
           replaceRootSlot,
         });
       },
