@@ -4,12 +4,19 @@
  * (`custody to-token --root-share`), and is then used with the token's PIN;
  * a second token with the same label and a key under the same id is never
  * taken for the root's (tokens are found by serial), and a store file edited
- * to name it is refused as tampering; nothing changes.
+ * to name it is refused as tampering — or, for a version-1 store file, which
+ * has no binding MAC, because the journal recorded another token; nothing
+ * changes.
  */
+import { createHmac } from 'node:crypto';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeChecked } from '../../src-main/store/checked-file';
+import { openSlot, readKeyring } from '../../src-main/store/keyring';
+import { JOURNAL_HEAD_FILE } from '../../src-main/store/layout';
+import { subkey } from '../../src-main/vault/secrets';
+import { TEST_KDF_POLICY } from '../support/kdf';
 import { listTokens, openToken } from '../../src-main/custody/token/pkcs11-token';
 import { generateTokenKey } from '../../src-main/custody/token/token-key';
 import { rootkeeper, requireBuiltCli } from '../support/cli';
@@ -36,6 +43,35 @@ function cli(...args: string[]): RunResult {
 }
 const unlocked = (...args: string[]) => cli(...args, '--store', 'ca', '--operator-passin', `pass:${OPERATOR}`);
 const withPin = (...args: string[]) => unlocked(...args, '--root-pin-passin', `pass:${TOKEN_PIN}`);
+
+/**
+ * Rewrites the store as a version-1 store (no binding, and a head naming no
+ * store-file generation) as rollback.test.ts does: the head's MAC is made
+ * with the store's head key, from the operator passphrase.
+ */
+async function asVersion1(store: string): Promise<void> {
+  const file = path.join(store, 'rootkeeper-store.json');
+  const { body } = JSON.parse(await readFile(file, 'utf8')) as { body: Record<string, unknown> };
+  delete body.binding;
+  body.version = 1;
+  await writeFile(file, encodeChecked(body));
+  const keyring = (await readKeyring(store))!;
+  const dataKey = await openSlot(keyring, 'operator-data-key', OPERATOR, TEST_KDF_POLICY, 'operator');
+  const headFile = path.join(store, JOURNAL_HEAD_FILE);
+  const head = (JSON.parse(await readFile(headFile, 'utf8')) as { body: { sequence: number; chainHash: string } }).body;
+  const mac = createHmac('sha256', subkey(dataKey, 'journal-head', keyring.storeId))
+    .update(`rootkeeper-journal-head|${keyring.storeId}|${head.sequence}|${head.chainHash}`)
+    .digest('hex');
+  const v1 = {
+    format: 'rootkeeper-journal-head',
+    version: 1,
+    storeId: keyring.storeId,
+    sequence: head.sequence,
+    chainHash: head.chainHash,
+    mac,
+  };
+  await writeFile(headFile, encodeChecked(v1));
+}
 
 async function state() {
   return { files: await snapshotFolder(at('ca'), ['throttle.json']), log: unlocked('audit', 'log').stdout };
@@ -192,6 +228,32 @@ describe('another token with the same label', () => {
       expect(await state()).toEqual(before);
       await writeFile(file, original);
       const restored = withPin('crl', '--ca', 'root', '--out', 'after.crl');
+      expect(restored.status, restored.stderr).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'a version-1 store file (no binding MAC to refuse it) edited to name the look-alike is refused by the journal’s record (exit 2)',
+    async () => {
+      const file = at('ca', 'rootkeeper-store.json');
+      const head = at('ca', JOURNAL_HEAD_FILE);
+      const original = { file: await readFile(file), head: await readFile(head) };
+      // A store made before the binding existed: version 1 and a version-1 head, still opened as they are.
+      await asVersion1(at('ca'));
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as { body: { slots: { root: { serial: string } } } };
+      parsed.body.slots.root.serial = lookalike;
+      await writeFile(file, encodeChecked(parsed.body));
+      const before = await state();
+      const refused = withPin('crl', '--ca', 'root', '--out', 'v1-edited.crl');
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(
+        `The store file names token ${lookalike} (key id ${KEY_ID}) for the root, but the journal recorded token ${first} (key id ${KEY_ID}): refused.`,
+      );
+      expect(await state()).toEqual(before);
+      await writeFile(file, original.file);
+      await writeFile(head, original.head);
+      const restored = withPin('crl', '--ca', 'root', '--out', 'after-v1.crl');
       expect(restored.status, restored.stderr).toBe(0);
     },
     SLOW,

@@ -314,8 +314,10 @@ export class SessionCore {
   /**
    * The store file's token slot must name the token and key the journal
    * recorded (at init, or the last copy onto a token), before any PIN
-   * reaches a token. An edited store file is already refused on opening (its
-   * binding MAC); this keeps the two records from ever disagreeing silently.
+   * reaches a token. An edited version-2 store file is already refused on
+   * opening (its binding MAC); a version-1 file has no MAC and still opens,
+   * so this is what refuses one edited to name another token
+   * (test/interop/token-gaps-cli.test.ts).
    */
   private checkRecordedToken(): void {
     const slot = tokenSlotOf(this.parts.keyring);
