@@ -1,7 +1,6 @@
 /** The ceremony record as a printable page: every step, then a line to sign for each person present. */
 import type { CeremonyRecord } from './ceremony-record';
 import { fingerprintLines } from './share-card';
-import { PdfWriter } from './pdf';
 
 const TITLES: Readonly<Record<CeremonyRecord['operation'], string>> = {
   init: 'Root key ceremony: a new store and its root',
@@ -21,6 +20,8 @@ export async function ceremonyPdf(record: CeremonyRecord, jsonFile: string): Pro
     ...record.custodiansPresent.map((c) => c.name),
     ...record.steps.map((s) => s.step),
   ];
+  // Loaded on first use: pdf-lib, fontkit and the QR encoder were a third of every CLI command's start-up.
+  const { PdfWriter } = await import('./pdf');
   const pdf = await PdfWriter.create(TITLES[record.operation], names.join(' '));
   pdf.text(TITLES[record.operation], { size: 16, face: 'bold' });
   pdf.gap(6);

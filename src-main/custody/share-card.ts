@@ -5,7 +5,6 @@
  */
 import { encodeShare, groupWords, type Share } from './share-codec';
 import { BEGIN_SEALED, END_SEALED, type ShareFacts } from './share-file';
-import { PdfWriter } from './pdf';
 
 const QR_SIZE = 150;
 
@@ -14,6 +13,8 @@ const QR_SIZE = 150;
  * PIN: the card then carries the sealed block, never the words.
  */
 export async function shareCard(share: Share, facts: ShareFacts, sealedText?: string): Promise<Uint8Array> {
+  // Loaded on first use: pdf-lib, fontkit and the QR encoder were a third of every CLI command's start-up.
+  const { PdfWriter } = await import('./pdf');
   const pdf = await PdfWriter.create(
     `Root key share ${share.index} of ${share.total} — ${facts.custodian}`,
     `${facts.custodian} ${facts.storeName} —’`,

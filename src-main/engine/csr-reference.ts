@@ -5,7 +5,7 @@
  * differential test (test/unit/engine/lean-csr.property.test.ts) holds the
  * two to the same output and the same refusals.
  */
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, verify } from 'node:crypto';
 import type { RequestedExtension } from '../../shared/domain/csr';
 import type { SubjectAltName } from '../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../shared/errors';
@@ -18,6 +18,7 @@ import { colonHex, describeExtension, extensionName, readSubjectAltNames } from 
 import { decodeSingle } from './formats/input';
 import { describePublicKey, type KeyDescription } from './keys';
 import { fromX509Name } from './names';
+import { publicKeyObject } from './spki-key';
 import { x509 } from './x509';
 
 /** Parses and verifies a CSR (PEM or DER) the slow, thorough way; anything wrong is a typed rejection. */
@@ -117,7 +118,7 @@ export function checkCsrSignature(
   }
   let valid: boolean;
   try {
-    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    const key = publicKeyObject(spki);
     // The signature covers the request's bytes as received, which the parser keeps.
     valid = verify(hash, certificationRequestInfo, key, signature);
   } catch {

@@ -11,6 +11,8 @@ export interface CertificateFacts {
   readonly sans: readonly { readonly type: string; readonly value: string }[];
   readonly notBefore: string;
   readonly notAfter: string;
+  /** May authenticate clients and not servers (see isClientCertificate). */
+  readonly clientOnly: boolean;
 }
 
 export function factsOf(der: Uint8Array): CertificateFacts {
@@ -21,6 +23,7 @@ export function factsOf(der: Uint8Array): CertificateFacts {
     sans: certificate.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [],
     notBefore: certificate.notBefore.toISOString(),
     notAfter: certificate.notAfter.toISOString(),
+    clientOnly: isClientCertificate(certificate),
   };
 }
 
@@ -32,8 +35,8 @@ const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
  * servers: its README is about importing it into a browser or a program, and
  * it carries no server configuration.
  */
-export function isClientCertificate(der: Uint8Array): boolean {
-  const usages = new x509.X509Certificate(Buffer.from(der)).getExtension(x509.ExtendedKeyUsageExtension)?.usages;
+function isClientCertificate(certificate: x509.X509Certificate): boolean {
+  const usages = certificate.getExtension(x509.ExtendedKeyUsageExtension)?.usages;
   const oids = (usages ?? []).map(String);
   return oids.includes(CLIENT_AUTH) && !oids.includes(SERVER_AUTH);
 }

@@ -11,7 +11,7 @@ import { rejected } from '../../shared/errors';
 import { certificatePem, pkcs7Der } from '../engine/formats/certificates';
 import { buildPkcs12, type Pkcs12Profile } from '../engine/formats/pkcs12';
 import { encryptPrivateKeyPem, privateKeyPem } from '../engine/formats/pkcs8';
-import { factsOf, isClientCertificate, type BundleLayout, type CertificateFacts } from './bundle-facts';
+import { factsOf, type BundleLayout, type CertificateFacts } from './bundle-facts';
 import { bundleReadme } from './bundle-readme';
 import { clientReadme } from './client-readme';
 import { safeName, type OutputFile } from './folder';
@@ -59,8 +59,7 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
   const files: OutputFile[] = [
     { name: `${name}.cert.pem`, data: leafPem },
     { name: `${name}.fullchain.pem`, data: fullchain },
-    { name: 'ca-chain.cert.pem', data: certificatePem(options.intermediate) + certificatePem(options.root) },
-    { name: 'ca-chain.p7b', data: pkcs7Der([options.intermediate, options.root]) },
+    ...chainFiles(options.intermediate, options.root),
   ];
   const key = options.privateKey;
   if (key) {
@@ -77,7 +76,7 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
     keyEncrypted: key?.passphrase != null,
     ...(options.journalHead ? { journalHead: options.journalHead } : {}),
   };
-  if (isClientCertificate(options.certificate)) {
+  if (facts.clientOnly) {
     files.push({ name: 'README.txt', data: clientReadme(layout, options.pkcs12?.profile) });
     return { name, files };
   }
@@ -88,6 +87,25 @@ export async function bundleFiles(options: BundleOptions): Promise<Bundle> {
   files.push(nginxConfig(layout), ...apacheConfig(layout), haproxyConfig(layout));
   files.push({ name: 'README.txt', data: bundleReadme(layout, options.pkcs12?.profile) });
   return { name, files };
+}
+
+/**
+ * The chain's two files are the same in every bundle of a batch: made once
+ * per chain (the PKCS#7 encoding parsed both certificates again for each of
+ * 10,000 bundles, a third of a batch's time). Keyed by the intermediate's
+ * bytes as passed, which a batch passes to every bundle.
+ */
+const chainCache = new WeakMap<Uint8Array, { root: Uint8Array; files: readonly OutputFile[] }>();
+
+function chainFiles(intermediate: Uint8Array, root: Uint8Array): readonly OutputFile[] {
+  const cached = chainCache.get(intermediate);
+  if (cached?.root === root) return cached.files;
+  const files = [
+    { name: 'ca-chain.cert.pem', data: certificatePem(intermediate) + certificatePem(root) },
+    { name: 'ca-chain.p7b', data: pkcs7Der([intermediate, root]) },
+  ];
+  chainCache.set(intermediate, { root, files });
+  return files;
 }
 
 async function pkcs12File(options: BundleOptions, name: string): Promise<OutputFile> {

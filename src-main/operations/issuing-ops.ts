@@ -303,6 +303,8 @@ async function writeBatch(
           sans: certificate.plan.sans,
           notBefore: certificate.plan.notBefore,
           notAfter: certificate.plan.notAfter,
+          // The client profile's only extended key usage is clientAuth, the server profile's serverAuth.
+          clientOnly: certificate.plan.profile === 'client',
         },
       }).then((bundle) => ({ folder: path.join(destination, folders[index]!), files: bundle.files })),
     ),

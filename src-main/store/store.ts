@@ -138,8 +138,8 @@ export async function withNewStoreFolder<T>(
     );
   }
   if (options.custody) checkCustodyPlan(options.custody);
-  if (options.rootPassphrase !== undefined) checkPassphraseStrength('root', options.rootPassphrase, [...context]);
-  checkPassphraseStrength('operator', options.operatorPassphrase, [...context]);
+  if (options.rootPassphrase !== undefined) await checkPassphraseStrength('root', options.rootPassphrase, [...context]);
+  await checkPassphraseStrength('operator', options.operatorPassphrase, [...context]);
   if (options.rootPassphrase === options.operatorPassphrase) {
     throw rejected('policy', 'The root and operator passphrases must differ.');
   }

@@ -4,17 +4,18 @@
  * (out/main/csr-batch-worker.js beside the shared chunks' folder). With
  * ROOTKEEPER_BATCH_POOL=require a pool that cannot start fails the command
  * instead of falling back to one thread, so this test fails if the built
- * worker is missing or broken. OpenSSL checks what was signed.
+ * worker is missing or broken. The requests are made by `openssl req`;
+ * OpenSSL checks what was signed.
  */
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POOL_THRESHOLD } from '../../src-main/engine/csr-batch-pool';
-import { generateKeyPair } from '../../src-main/engine/keys';
-import { x509 } from '../../src-main/engine/x509';
 import { rootkeeper, requireBuiltCli } from '../support/cli';
 import { run } from '../support/run';
 import { makeTempDir } from '../support/temp-dir';
+import { snapshotFolder } from '../support/store';
 
 const ROOT = 'pass:granite-lantern-orbit-canyon-7';
 const OPERATOR = 'pass:velvet-harbor-quartz-meadow-3';
@@ -60,15 +61,17 @@ beforeAll(async () => {
     OPERATOR,
   );
   expect(created.status, created.stderr).toBe(0);
-  const keys = await generateKeyPair('ec-p256', false);
+  run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'key.pem'], {
+    cwd: dir,
+  });
   for (let index = 0; index < COUNT; index++) {
-    const request = await x509.Pkcs10CertificateRequestGenerator.create({
-      name: `CN=node${index}.example.com`,
-      keys: keys as never,
-      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as never,
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: `node${index}.example.com` }])],
-    });
-    await writeFile(path.join(dir, `${String(index).padStart(3, '0')}.csr`), request.toString('pem'));
+    const name = `node${index}.example.com`;
+    const made = run(
+      'openssl',
+      ['req', '-new', '-key', 'key.pem', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`],
+      { cwd: dir },
+    );
+    await writeFile(path.join(dir, `${String(index).padStart(3, '0')}.csr`), made.stdout);
   }
 }, 180_000);
 afterAll(() => cleanup());
@@ -95,5 +98,27 @@ describe('sign-csr from the built CLI, on the worker pool', () => {
       ]);
       expect(verified.stdout, verified.stderr).toMatch(/: OK\n$/);
     }
+  }, 180_000);
+
+  it('refuses the whole batch for one forged signature, naming its file: nothing signed, the store unchanged', async () => {
+    // The CLI's look before the unlock reads no signature: the pool's full reading must refuse it.
+    const files = Array.from({ length: COUNT }, (_, index) => `${String(index).padStart(3, '0')}.csr`);
+    run('openssl', ['req', '-in', files[40]!, '-outform', 'DER', '-out', 'forged.csr'], { cwd: dir });
+    const forged = await readFile(path.join(dir, 'forged.csr'));
+    forged[forged.length - 2]! ^= 0x01;
+    await writeFile(path.join(dir, 'forged.csr'), forged);
+    // OpenSSL 3.0 reports the failure but exits 0.
+    const checked = run('openssl', ['req', '-in', 'forged.csr', '-inform', 'DER', '-verify', '-noout'], { cwd: dir });
+    expect(checked.stdout + checked.stderr).toMatch(/verify failure/);
+    const batch = [...files.slice(0, 40), 'forged.csr', ...files.slice(41)];
+    const before = await snapshotFolder(store);
+    const log = unlocked('audit', 'log', '--json').stdout;
+    const result = unlocked('sign-csr', ...batch, '--profile', 'server', '--out', 'forged-out');
+    expect([result.status, result.stderr]).toEqual([2, expect.stringMatching(/forged\.csr: .*signature/i)]);
+    expect(result.stderr).toMatch(/unlocking/);
+    expect(existsSync(path.join(dir, 'forged-out'))).toBe(false);
+    expect(await snapshotFolder(store)).toEqual(before);
+    expect(unlocked('audit', 'log', '--json').stdout).toBe(log);
+    expect(await readFile(path.join(dir, 'forged.csr'))).toEqual(forged);
   }, 180_000);
 });

@@ -84,14 +84,14 @@ export const init: Command = {
     const rootToken = token ? await readTokenPins(cli, token) : undefined;
     if (!custody && !rootToken) {
       rootPassphrase = await passphrases.read(newPassphraseSource(values, 'root'), 'Root passphrase', true);
-      checkPassphraseStrength('root', rootPassphrase, context);
+      await checkPassphraseStrength('root', rootPassphrase, context);
     }
     const operatorPassphrase = await passphrases.read(
       newPassphraseSource(values, 'operator'),
       'Operator passphrase',
       true,
     );
-    checkPassphraseStrength('operator', operatorPassphrase, context);
+    await checkPassphraseStrength('operator', operatorPassphrase, context);
     if (rootPassphrase === operatorPassphrase)
       throw rejected('policy', 'The root and operator passphrases must differ.');
     progress(

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { LEAF_PROFILES, VALIDITY_DAYS } from '../../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import { parseCsr } from '../../engine/csr';
+import { looksLikeCsr } from '../../engine/lean-csr';
 import { FLAT_BATCH_FILES } from '../../exports/flat';
 import { checkExportDestination } from '../../exports/folder';
 import {
@@ -91,16 +92,20 @@ export const signCsr: Command = {
 };
 
 /**
- * Every request read (type and size first) and parsed before the unlock: a
- * private key or a damaged file given by mistake is named at once, and
- * costs no argon2id. The operation checks each again when it signs.
+ * Every request read (type and size first) and looked at before the unlock:
+ * a private key or a damaged file given by mistake is named at once, and
+ * costs no argon2id. The look is the lean reader's walk, not a full reading
+ * (which cost 2 ms a request, 20 s for 10,000, on one core before the pool
+ * started): the operation reads each in full, on every core, and refuses
+ * the batch naming the file (a forged signature, say) before it signs.
  */
 async function readRequests(io: Io, files: readonly string[]): Promise<Uint8Array<ArrayBuffer>[]> {
   const csrs: Uint8Array<ArrayBuffer>[] = [];
   for (const file of files) {
     const bytes = await readInputFile(io, file);
     try {
-      await parseCsr(bytes);
+      // A file that fails the quick look is read in full for the reason it is refused.
+      if (!looksLikeCsr(bytes)) await parseCsr(bytes);
     } catch (error) {
       if (!(error instanceof RootkeeperError) || error.code !== 'REJECTED_INPUT') throw error;
       throw rejected(error.reason ?? 'malformed', `${file}: ${error.message}`);

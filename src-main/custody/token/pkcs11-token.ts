@@ -7,9 +7,14 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import * as graphene from 'graphene-pk11';
-import { Crypto as TokenCrypto } from 'node-webcrypto-p11';
+import type * as Graphene from 'graphene-pk11';
+import type { Crypto as TokenCrypto } from 'node-webcrypto-p11';
 import { RootkeeperError, rejected } from '../../../shared/errors';
+import { lazyRequire } from '../../lazy-require';
+
+/** graphene-pk11 (with pkcs11js's native module) and the token's WebCrypto: required when a token is first used. */
+export const graphene = lazyRequire<typeof Graphene>('graphene-pk11');
+const tokenCrypto = lazyRequire<{ Crypto: typeof TokenCrypto }>('node-webcrypto-p11');
 
 export interface TokenAddress {
   /** Absolute path of the PKCS#11 module: opensc-pkcs11.so, libykcs11.so, libsofthsm2.so, … */
@@ -38,12 +43,12 @@ export class OpenToken {
   readonly provider: TokenCrypto;
 
   constructor(
-    private readonly module: graphene.Module,
-    private readonly slot: graphene.Slot,
-    readonly session: graphene.Session,
+    private readonly module: Graphene.Module,
+    private readonly slot: Graphene.Slot,
+    readonly session: Graphene.Session,
     readonly info: TokenInfo,
   ) {
-    this.provider = new TokenCrypto({ session, name: info.label });
+    this.provider = new (tokenCrypto().Crypto)({ session, name: info.label });
   }
 
   get pinState(): PinState {
@@ -59,7 +64,7 @@ export class OpenToken {
     const who = as === 'so' ? 'security officer (SO) PIN' : 'PIN';
     if (as === 'user' && this.pinState === 'locked') throw pinLocked(this.info);
     try {
-      this.session.login(pin, as === 'so' ? graphene.UserType.SO : graphene.UserType.USER);
+      this.session.login(pin, as === 'so' ? graphene().UserType.SO : graphene().UserType.USER);
     } catch (error) {
       const code = pkcs11Code(error);
       if (code === 'CKR_USER_ALREADY_LOGGED_IN') return;
@@ -87,7 +92,7 @@ export function openToken(address: TokenAddress): OpenToken {
   const module = loadModule(address.modulePath);
   try {
     const { slot, info } = findSlot(module, address.serial);
-    const session = slot.open(graphene.SessionFlag.SERIAL_SESSION | graphene.SessionFlag.RW_SESSION);
+    const session = slot.open(graphene().SessionFlag.SERIAL_SESSION | graphene().SessionFlag.RW_SESSION);
     return new OpenToken(module, slot, session, info);
   } catch (error) {
     releaseModule(module);
@@ -109,9 +114,9 @@ export function listTokens(modulePath: string): TokenInfo[] {
  * Modules loaded in this process, counted: PKCS#11's C_Finalize ends every
  * session of the library, so one token closing must not end another's.
  */
-const loaded = new Map<string, { module: graphene.Module; users: number }>();
+const loaded = new Map<string, { module: Graphene.Module; users: number }>();
 
-function loadModule(modulePath: string): graphene.Module {
+function loadModule(modulePath: string): Graphene.Module {
   if (!path.isAbsolute(modulePath)) {
     throw rejected('invalid-option', `The PKCS#11 module must be given by its absolute path; "${modulePath}" is not.`);
   }
@@ -124,9 +129,9 @@ function loadModule(modulePath: string): graphene.Module {
     known.users++;
     return known.module;
   }
-  let module: graphene.Module;
+  let module: Graphene.Module;
   try {
-    module = graphene.Module.load(modulePath, path.basename(modulePath));
+    module = graphene().Module.load(modulePath, path.basename(modulePath));
   } catch {
     throw rejected('wrong-kind', `${modulePath} could not be loaded as a PKCS#11 module.`);
   }
@@ -139,7 +144,7 @@ function loadModule(modulePath: string): graphene.Module {
   return module;
 }
 
-function releaseModule(module: graphene.Module): void {
+function releaseModule(module: Graphene.Module): void {
   for (const [key, entry] of loaded) {
     if (entry.module !== module) continue;
     if (--entry.users > 0) return;
@@ -149,14 +154,14 @@ function releaseModule(module: graphene.Module): void {
   }
 }
 
-function presentTokens(module: graphene.Module): { slot: graphene.Slot; info: TokenInfo }[] {
+function presentTokens(module: Graphene.Module): { slot: Graphene.Slot; info: TokenInfo }[] {
   const slots = module.getSlots(true);
-  const found: { slot: graphene.Slot; info: TokenInfo }[] = [];
+  const found: { slot: Graphene.Slot; info: TokenInfo }[] = [];
   for (let index = 0; index < slots.length; index++) {
     const slot = slots.items(index);
     const token = slot.getToken();
     // An uninitialised token (SoftHSM's spare slot) has no serial worth naming.
-    if (!(token.flags & graphene.TokenFlag.TOKEN_INITIALIZED)) continue;
+    if (!(token.flags & graphene().TokenFlag.TOKEN_INITIALIZED)) continue;
     found.push({
       slot,
       info: {
@@ -170,7 +175,7 @@ function presentTokens(module: graphene.Module): { slot: graphene.Slot; info: To
   return found;
 }
 
-function findSlot(module: graphene.Module, serial: string): { slot: graphene.Slot; info: TokenInfo } {
+function findSlot(module: Graphene.Module, serial: string): { slot: Graphene.Slot; info: TokenInfo } {
   const tokens = presentTokens(module);
   const match = tokens.find(({ info }) => info.serial === serial.trim());
   if (match) return match;

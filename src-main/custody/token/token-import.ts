@@ -8,15 +8,15 @@
  * impossible by design.
  */
 import { createPrivateKey } from 'node:crypto';
-import * as graphene from 'graphene-pk11';
+import type * as Graphene from 'graphene-pk11';
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import { wipe } from '../../vault/secrets';
-import { pkcs11Code, type OpenToken } from './pkcs11-token';
+import { graphene, pkcs11Code, type OpenToken } from './pkcs11-token';
 
 const CURVES: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-384': 'secp384r1' };
 
 /** Creates the key pair on the token from a PKCS#8; returns the objects made, for undoing. Needs a user login. */
-export function importToToken(token: OpenToken, pkcs8: Buffer, keyIdHex: string): graphene.SessionObject[] {
+export function importToToken(token: OpenToken, pkcs8: Buffer, keyIdHex: string): Graphene.SessionObject[] {
   const id = Buffer.from(keyIdHex, 'hex');
   if (token.session.find({ id }).length > 0) {
     throw rejected('exists', `Token ${token.info.serial} already holds an object with id ${keyIdHex}.`);
@@ -30,25 +30,25 @@ export function importToToken(token: OpenToken, pkcs8: Buffer, keyIdHex: string)
   const common = { token: true, id, label: 'Rootkeeper root' };
   const secret = {
     ...common,
-    class: graphene.ObjectClass.PRIVATE_KEY,
+    class: graphene().ObjectClass.PRIVATE_KEY,
     private: true,
     sign: true,
     sensitive: true,
     extractable: false,
   };
-  const publicTemplate = { ...common, class: graphene.ObjectClass.PUBLIC_KEY, verify: true };
-  const made: graphene.SessionObject[] = [];
+  const publicTemplate = { ...common, class: graphene().ObjectClass.PUBLIC_KEY, verify: true };
+  const made: Graphene.SessionObject[] = [];
   try {
     if (jwk.kty === 'EC') {
       const curve = CURVES[jwk.crv ?? ''];
       if (!curve) throw rejected('unsupported-key', `A ${jwk.crv} root key cannot go onto a token here.`);
-      const paramsEC = graphene.NamedCurve.getByName(curve).value;
+      const paramsEC = graphene().NamedCurve.getByName(curve).value;
       const point = Buffer.concat([Buffer.from([4]), parts.x!, parts.y!]);
-      made.push(token.session.create({ ...secret, keyType: graphene.KeyType.EC, paramsEC, value: parts.d! }));
+      made.push(token.session.create({ ...secret, keyType: graphene().KeyType.EC, paramsEC, value: parts.d! }));
       made.push(
         token.session.create({
           ...publicTemplate,
-          keyType: graphene.KeyType.EC,
+          keyType: graphene().KeyType.EC,
           paramsEC,
           // CKA_EC_POINT is the DER OCTET STRING of the uncompressed point.
           pointEC: Buffer.concat([Buffer.from([0x04, point.length]), point]),
@@ -58,7 +58,7 @@ export function importToToken(token: OpenToken, pkcs8: Buffer, keyIdHex: string)
       made.push(
         token.session.create({
           ...secret,
-          keyType: graphene.KeyType.RSA,
+          keyType: graphene().KeyType.RSA,
           modulus: parts.n!,
           publicExponent: parts.e!,
           privateExponent: parts.d!,
@@ -72,7 +72,7 @@ export function importToToken(token: OpenToken, pkcs8: Buffer, keyIdHex: string)
       made.push(
         token.session.create({
           ...publicTemplate,
-          keyType: graphene.KeyType.RSA,
+          keyType: graphene().KeyType.RSA,
           modulus: parts.n!,
           publicExponent: parts.e!,
         }),
@@ -93,7 +93,7 @@ export function importToToken(token: OpenToken, pkcs8: Buffer, keyIdHex: string)
   }
 }
 
-export function destroyObjects(objects: readonly graphene.SessionObject[]): void {
+export function destroyObjects(objects: readonly Graphene.SessionObject[]): void {
   for (const object of objects) {
     try {
       object.destroy();

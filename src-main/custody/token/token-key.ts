@@ -5,12 +5,11 @@
  * module hint and the key id; signing goes through the token's WebCrypto.
  */
 import { randomBytes } from 'node:crypto';
-import * as graphene from 'graphene-pk11';
 import type { KeyAlgorithm } from '../../../shared/domain/pki';
 import { RootkeeperError, rejected } from '../../../shared/errors';
 import type { SigningProvider } from '../../engine/profiles/common';
 import { x509, type CryptoKey } from '../../engine/x509';
-import { pkcs11Code, type OpenToken } from './pkcs11-token';
+import { graphene, pkcs11Code, type OpenToken } from './pkcs11-token';
 
 export interface TokenKeyPair {
   /** The token's key: signs through `provider` only. */
@@ -64,7 +63,7 @@ export async function generateTokenKey(
   label = 'Rootkeeper root',
 ): Promise<TokenKeyPair> {
   const id = Buffer.from(keyIdHex, 'hex');
-  if (token.session.find({ class: graphene.ObjectClass.PRIVATE_KEY, id }).length > 0) {
+  if (token.session.find({ class: graphene().ObjectClass.PRIVATE_KEY, id }).length > 0) {
     throw rejected('exists', `Token ${token.info.serial} already holds a key with id ${keyIdHex}.`);
   }
   const common = { token: true, id, label };
@@ -73,14 +72,14 @@ export async function generateTokenKey(
     const curve = CURVES[algorithm];
     if (curve) {
       token.session.generateKeyPair(
-        graphene.KeyGenMechanism.EC,
+        graphene().KeyGenMechanism.EC,
         {
           ...common,
-          keyType: graphene.KeyType.EC,
+          keyType: graphene().KeyType.EC,
           verify: true,
-          paramsEC: graphene.NamedCurve.getByName(curve.oidName).value,
+          paramsEC: graphene().NamedCurve.getByName(curve.oidName).value,
         },
-        { ...privateTemplate, keyType: graphene.KeyType.EC },
+        { ...privateTemplate, keyType: graphene().KeyType.EC },
       );
     } else {
       const bits = RSA_BITS[algorithm];
@@ -90,15 +89,15 @@ export async function generateTokenKey(
           `A key on a token uses ec-p384, ec-p256, rsa-3072 or rsa-4096, not ${algorithm}.`,
         );
       token.session.generateKeyPair(
-        graphene.KeyGenMechanism.RSA,
+        graphene().KeyGenMechanism.RSA,
         {
           ...common,
-          keyType: graphene.KeyType.RSA,
+          keyType: graphene().KeyType.RSA,
           verify: true,
           modulusBits: bits,
           publicExponent: Buffer.from([1, 0, 1]),
         },
-        { ...privateTemplate, keyType: graphene.KeyType.RSA },
+        { ...privateTemplate, keyType: graphene().KeyType.RSA },
       );
     }
   } catch (error) {
@@ -114,7 +113,7 @@ export async function generateTokenKey(
 /** The key pair with this CKA_ID; refused unless its private half is sensitive and not extractable. */
 export async function findTokenKey(token: OpenToken, keyIdHex: string): Promise<TokenKeyPair> {
   const id = Buffer.from(keyIdHex, 'hex');
-  const privateObjects = token.session.find({ class: graphene.ObjectClass.PRIVATE_KEY, id });
+  const privateObjects = token.session.find({ class: graphene().ObjectClass.PRIVATE_KEY, id });
   if (privateObjects.length === 0) {
     throw rejected('not-found', `Token ${token.info.serial} holds no private key with id ${keyIdHex}.`);
   }

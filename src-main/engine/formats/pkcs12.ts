@@ -1,3 +1,6 @@
+/** node-forge (the RFC 7292 key derivation and MAC digests): required on first use, not at every command's start. */
+const forge = lazyRequire<typeof forgeModule>('node-forge');
+
 /**
  * PKCS#12 (RFC 7292) files: a private key with its certificate chain, or
  * certificates alone, laid out the way OpenSSL writes them so that Windows,
@@ -11,7 +14,8 @@ import {
   createPublicKey,
   timingSafeEqual,
 } from 'node:crypto';
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
+import { lazyRequire } from '../../lazy-require';
 import { ContentInfo, EncryptedContent, EncryptedContentInfo, id_data, id_encryptedData } from '@peculiar/asn1-cms';
 import {
   AuthenticatedSafe,
@@ -99,16 +103,16 @@ interface MacDigest {
   readonly oid: string;
   readonly name: string;
   readonly length: number;
-  readonly md: () => forge.md.MessageDigest;
+  readonly md: () => forgeModule.md.MessageDigest;
 }
 
-const SHA1: MacDigest = { oid: id_sha1, name: 'sha1', length: 20, md: () => forge.md.sha1.create() };
-const SHA256: MacDigest = { oid: id_sha256, name: 'sha256', length: 32, md: () => forge.md.sha256.create() };
+const SHA1: MacDigest = { oid: id_sha1, name: 'sha1', length: 20, md: () => forge().md.sha1.create() };
+const SHA256: MacDigest = { oid: id_sha256, name: 'sha256', length: 32, md: () => forge().md.sha256.create() };
 const MAC_DIGESTS: readonly MacDigest[] = [
   SHA1,
   SHA256,
-  { oid: id_sha384, name: 'sha384', length: 48, md: () => forge.md.sha384.create() },
-  { oid: id_sha512, name: 'sha512', length: 64, md: () => forge.md.sha512.create() },
+  { oid: id_sha384, name: 'sha384', length: 48, md: () => forge().md.sha384.create() },
+  { oid: id_sha512, name: 'sha512', length: 64, md: () => forge().md.sha512.create() },
 ];
 
 /** Weak RFC 7292 schemes Node's OpenSSL no longer offers, named so the officer knows what to re-export. */
@@ -490,7 +494,7 @@ function mac(data: Uint8Array, password: string, salt: Uint8Array, iterations: n
 }
 
 function tripleDesKeys(password: string, salt: Uint8Array, iterations: number): { key: Uint8Array; iv: Uint8Array } {
-  const sha1md = (): forge.md.MessageDigest => forge.md.sha1.create();
+  const sha1md = (): forgeModule.md.MessageDigest => forge().md.sha1.create();
   return {
     key: pkcs12Kdf(password, salt, 1, iterations, 24, sha1md),
     iv: pkcs12Kdf(password, salt, 2, iterations, 8, sha1md),
@@ -504,10 +508,10 @@ function pkcs12Kdf(
   id: 1 | 2 | 3,
   iterations: number,
   length: number,
-  md: () => forge.md.MessageDigest,
+  md: () => forgeModule.md.MessageDigest,
 ): Uint8Array {
-  const saltBuffer = forge.util.createBuffer(Buffer.from(salt).toString('binary'));
-  const key = forge.pkcs12.generateKey(password, saltBuffer, id, iterations, length, md());
+  const saltBuffer = forge().util.createBuffer(Buffer.from(salt).toString('binary'));
+  const key = forge().pkcs12.generateKey(password, saltBuffer, id, iterations, length, md());
   return new Uint8Array(Buffer.from(key.getBytes(), 'binary'));
 }
 

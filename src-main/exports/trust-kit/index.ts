@@ -31,7 +31,7 @@ export async function trustKitFiles(options: TrustKitOptions): Promise<OutputFil
   return [
     ...certificateFiles(root),
     firefoxPolicy(root),
-    macosProfile(root),
+    await macosProfile(root),
     ...windowsScripts(root),
     ...linuxScripts(root),
     await javaTrustStore(root, javaPassword),

@@ -6,7 +6,6 @@
  * after a warning.
  */
 import { createHash } from 'node:crypto';
-import { build } from 'plist';
 import type { OutputFile } from '../folder';
 import type { KitRoot } from './root';
 
@@ -37,7 +36,9 @@ export function payloadUuid(root: KitRoot, role: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function macosProfile(root: KitRoot): OutputFile {
+export async function macosProfile(root: KitRoot): Promise<OutputFile> {
+  // Loaded here: plist and its XML libraries cost every CLI command start-up time, and only the trust kit needs them.
+  const { build } = await import('plist');
   const identifier = profileIdentifier(root);
   const certificatePayload = {
     PayloadType: 'com.apple.security.root',
