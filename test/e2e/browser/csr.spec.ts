@@ -50,6 +50,9 @@ test.describe('signing requests dropped on the window', () => {
     await page.getByTestId('sign-csrs').click();
     await expect(page.getByTestId('issued-result').locator('article')).toHaveCount(2);
     await expect(page.getByTestId('issued-result')).toBeFocused();
+    // A batch's files are hashed as written, not read back: the panel must not claim a read-back.
+    await expect(page.getByTestId('written-hashed')).toHaveCount(2);
+    await expect(page.getByTestId('written-verified')).toHaveCount(0);
     // The refused stay listed, unsigned; nothing was written for them.
     await expect(review('outside.csr').getByTestId('csr-refusals')).toBeVisible();
     await expect(review('huge.pem')).toBeVisible();
