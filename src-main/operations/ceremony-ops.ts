@@ -17,12 +17,9 @@ import { writeExport } from './export-ops';
 type Recorded = Extract<JournalEntry['event'], { type: 'ceremony-recorded' }>;
 
 async function recordedCeremonies(context: OperationContext): Promise<{ sequence: number; event: Recorded }[]> {
-  // Streamed: a store of 100,000 certificates is never held whole to find its few records.
-  const found: { sequence: number; event: Recorded }[] = [];
-  await currentSession(context).eachJournalEntry((entry) => {
-    if (entry.event.type === 'ceremony-recorded') found.push({ sequence: entry.sequence, event: entry.event });
-  });
-  return found;
+  // Read through the journal index: a store of 100,000 certificates is not scanned to find its few records.
+  const entries = await currentSession(context).ceremonyRecordEntries();
+  return entries.flatMap(({ sequence, event }) => (event.type === 'ceremony-recorded' ? [{ sequence, event }] : []));
 }
 
 export async function ceremonyRecordsOperation(context: OperationContext): Promise<ResponseOf<'ceremonyRecords'>> {

@@ -147,6 +147,12 @@ export interface Inventory {
   readonly crls: Record<CaRole, CrlState>;
   /** Set when the store began as an import (docs/import.md). */
   imported: { readonly source: string; readonly at: string } | null;
+  /**
+   * The journal records that note a ceremony record, oldest first: read
+   * through the journal index when listed, instead of a scan of the whole
+   * journal (the overview shows the last one on every visit).
+   */
+  readonly ceremonyRecords: number[];
 }
 
 export function emptyInventory(): Inventory {
@@ -165,6 +171,7 @@ export function emptyInventory(): Inventory {
     rootLeaves: new Map(),
     crls: { root: { lastNumber: 0 }, intermediate: { lastNumber: 0 } },
     imported: null,
+    ceremonyRecords: [],
   };
 }
 
@@ -290,7 +297,9 @@ function apply(inventory: Inventory, event: JournalEvent, sequence: number): str
     case 'custody-created':
     case 'root-quorum':
     case 'intermediate-token':
+      return null;
     case 'ceremony-recorded':
+      inventory.ceremonyRecords.push(sequence);
       return null;
   }
 }

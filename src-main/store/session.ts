@@ -324,6 +324,11 @@ export class Session {
   }
 
   /** Every journal entry, read and verified from disk, one at a time, none kept. */
+  /** The journal records that note a ceremony record, oldest first, read through the index. */
+  ceremonyRecordEntries(): Promise<JournalEntry[]> {
+    return certificates.readRecords(this.core, [...this.core.parts.inventory.ceremonyRecords]);
+  }
+
   eachJournalEntry(use: (entry: JournalEntry) => void): Promise<void> {
     return journal.eachJournalEntry(this.core, use);
   }

@@ -4,7 +4,7 @@
  * read authenticates the record again, so a journal altered on disk since
  * the store was opened is refused, never trusted.
  */
-import type { JournalEvent } from '../../../shared/domain/journal';
+import type { JournalEntry, JournalEvent } from '../../../shared/domain/journal';
 import { RootkeeperError } from '../../../shared/errors';
 import { readIndexedRecords } from '../journal';
 import type { CertificateRecord } from '../inventory';
@@ -56,6 +56,24 @@ export function forEachCertificate<R extends Located>(
   use: (record: R, der: Der) => void,
 ): Promise<void> {
   return core.exclusive(() => eachCertificate(core, records, use));
+}
+
+/**
+ * The journal records the inventory names (say, its ceremony records), read
+ * through the index and authenticated again, in the order given: a few
+ * records of a 200 MB journal without reading the rest.
+ */
+export function readRecords(core: SessionCore, sequences: readonly number[]): Promise<JournalEntry[]> {
+  return core.exclusive(async () => {
+    core.active();
+    const index = core.parts.writer.index;
+    if (!index) throw new RootkeeperError('INTERNAL', 'The journal was opened without its record index.');
+    const found = new Map<number, JournalEvent>();
+    await readIndexedRecords(core.parts.dir, core.storeId, core.keys, index, sequences, (sequence, event) =>
+      found.set(sequence, event),
+    );
+    return sequences.map((sequence) => ({ sequence, event: found.get(sequence)! }));
+  });
 }
 
 /** The certificate a record holds: it must be the one the inventory says it is. */

@@ -252,18 +252,17 @@ export const ANSWERS: ScriptedAnswers = {
       { index: 3, name: 'Грейс Хоппер', pin: false },
     ],
   }),
-  journalEntries: () => ({
-    entries: [
+  ceremonyRecords: () => ({
+    records: [
       {
         sequence: 41,
         at: '2026-11-27T10:05:00.000Z',
-        type: 'ceremony-recorded',
-        category: 'ca',
-        summary: `Ceremony record (root-crl) written: ceremony-2026-11-27T10-04-12Z-root-crl.json, SHA-256 ${hex(7, 64)}.`,
-        serial: null,
+        operation: 'root-crl',
+        file: 'ceremony-2026-11-27T10-04-12Z-root-crl.json',
+        sha256: hex(7, 64),
+        kept: true,
       },
     ],
-    total: 1,
   }),
   listCertificates: (request) => {
     const offset = request.offset ?? 0;
