@@ -155,6 +155,13 @@ export interface Inventory {
   readonly ceremonyRecords: number[];
 }
 
+/**
+ * Kinds of event the inventory takes no notice of, and which no change of
+ * the store's files commits: opening a store need not parse them (a batch's
+ * export records are half a large journal's bytes).
+ */
+export const IGNORED_ON_REPLAY: ReadonlySet<JournalEvent['type']> = new Set(['export-written']);
+
 export function emptyInventory(): Inventory {
   return {
     storeId: '',

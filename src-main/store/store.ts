@@ -29,7 +29,7 @@ import type { TokenSlot } from '../custody/token/token-slot';
 import { checkCustodyPlan, prepareCustody, type CustodyPlan, type ShareFileOut } from '../custody/share-delivery';
 import { StoreDamagedError } from './damage';
 import { inspectStoreFolder } from './folder';
-import { emptyInventory, applyEntries, type Inventory } from './inventory';
+import { IGNORED_ON_REPLAY, emptyInventory, applyEntries, type Inventory } from './inventory';
 import { JournalWriter, scanJournal, type JournalScan, type WriteGuard } from './journal';
 import { JournalIndex } from './journal-index';
 import type { readKeyFile } from './key-file';
@@ -650,8 +650,17 @@ async function scanStore(
       applyEntries(inventory, [entry]);
       changes.observe(entry);
     },
-    // Where each record lies: the certificates are read back from the journal when asked for, not kept.
-    { checkpoints, index: new JournalIndex() },
+    {
+      checkpoints,
+      // Where each record lies: the certificates are read back from the journal when asked for, not kept.
+      index: new JournalIndex(),
+      // What replay ignores is not parsed, except where the store file's binding looks at the records.
+      skip: {
+        kinds: IGNORED_ON_REPLAY,
+        keep: (sequence) =>
+          sequence === bound || (bound !== undefined && sequence > bound && afterBound.length <= CHANGE_RECORDS),
+      },
+    },
   );
   const notice = checkBinding(keyring, scan, boundEvent, afterBound);
   if (notice) scan.notices.push(notice);

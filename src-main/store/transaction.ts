@@ -29,6 +29,7 @@ import { fsyncDirectory, writeFileAtomic } from './atomic-write';
 import { StoreDamagedError } from './damage';
 import { fault } from './fault';
 import { sha256Hex } from './keyring';
+import { IGNORED_ON_REPLAY } from './inventory';
 
 export interface StagedFile {
   /** A store file's name (layout.ts). */
@@ -95,6 +96,9 @@ type Begun = Extract<JournalEvent, { type: 'change-begun' }>;
 type Ended = Extract<JournalEvent, { type: 'change-ended' }>;
 
 export async function runChange(dir: string, journal: ChangeJournal, spec: ChangeSpec): Promise<void> {
+  // Opening a store does not read the kinds replay ignores: one of them must never commit a change.
+  if (IGNORED_ON_REPLAY.has(spec.commit[0]!.type))
+    throw new TypeError(`a ${spec.commit[0]!.type} cannot commit a change`);
   const id = randomBytes(8).toString('hex');
   const at = new Date().toISOString();
   const intent: Begun = {

@@ -23,6 +23,8 @@ import { makeTempDir } from '../../support/temp-dir';
 let dir: string;
 let cleanup: () => Promise<void>;
 let pristine: Map<string, Buffer>;
+/** The sequence number of the export record. */
+let exportRecord: number;
 
 beforeAll(async () => {
   const temp = await makeTempDir('rootkeeper-tamper-');
@@ -37,6 +39,17 @@ beforeAll(async () => {
     });
     if (i === 1) await session.revoke(issued.serialNumber, 'keyCompromise');
   }
+  // An export record: opening a store authenticates it but does not parse it (IGNORED_ON_REPLAY).
+  await session.note([
+    {
+      type: 'export-written',
+      at: new Date().toISOString(),
+      kind: 'bundle',
+      folder: '/media/usb/host0.example.com',
+      files: [{ name: 'host0.example.com.cert.pem', sha256: 'ab'.repeat(32) }],
+    },
+  ]);
+  exportRecord = session.head.sequence;
   await session.generateCrl();
   await session.lock();
   pristine = await readFolder(dir);
@@ -127,6 +140,19 @@ describe('a tampered store', () => {
     expect(firstStart).toBe(47);
     await flip(JOURNAL_FILE, offsets);
     // Hundreds of openings on a shared two-core machine.
+  }, 180_000);
+
+  it('refuses every flipped byte of an export record, which opening does not parse, naming it', async () => {
+    const journal = pristine.get(JOURNAL_FILE)!;
+    const [start, end] = records(journal)[exportRecord - 1]!;
+    for (const offset of every(end - start)) {
+      const altered = Buffer.from(journal);
+      altered[start + offset]! ^= 0x01;
+      await writeFile(path.join(dir, JOURNAL_FILE), altered);
+      // A flip in the length field can make the record look cut short: then the error names no record.
+      await expectDamage(JOURNAL_FILE, offset >= 4 ? exportRecord : undefined);
+    }
+    await restorePristine();
   }, 180_000);
 
   it('names the record whose bytes were changed', async () => {
