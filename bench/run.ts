@@ -20,6 +20,9 @@ const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : null;
 const want = (section: string) => only === null || only.includes(section);
+// --scale-store DIR: measure the store in DIR/store (made by an earlier run's scale-build) instead of building one.
+const scaleStoreAt = process.argv.indexOf('--scale-store');
+const scaleStore = scaleStoreAt > 0 ? process.argv[scaleStoreAt + 1] : undefined;
 const settings = quick
   ? {
       wholeProcess: [300, 1_000],
@@ -203,15 +206,21 @@ if (want('unlock')) {
 }
 
 if (want('scale')) {
-  log(`building a store of ${settings.scaleCertificates} certificates and ${settings.scaleRevocations} revocations…`);
-  const scaleDir = mkdtempSync(path.join(os.tmpdir(), 'rootkeeper-bench-scale-'));
+  log(
+    scaleStore
+      ? `measuring the store in ${scaleStore}…`
+      : `building a store of ${settings.scaleCertificates} certificates and ${settings.scaleRevocations} revocations…`,
+  );
+  const scaleDir = scaleStore ?? mkdtempSync(path.join(os.tmpdir(), 'rootkeeper-bench-scale-'));
   try {
-    const built = task<{ buildMs: number; revokeMs: number }>('scale-build', [
-      scaleDir,
-      settings.scaleCertificates,
-      settings.scaleRevocations,
-      csrDir,
-    ]);
+    const built = scaleStore
+      ? null
+      : task<{ buildMs: number; revokeMs: number }>('scale-build', [
+          scaleDir,
+          settings.scaleCertificates,
+          settings.scaleRevocations,
+          csrDir,
+        ]);
     const measured = Array.from({ length: 3 }, () =>
       task<{
         verifyMs: number;
@@ -230,8 +239,9 @@ if (want('scale')) {
     results.scale = {
       certificates: settings.scaleCertificates,
       revocations: settings.scaleRevocations,
-      buildSeconds: built.buildMs / 1000,
-      revokeSeconds: built.revokeMs / 1000,
+      buildSeconds: built ? built.buildMs / 1000 : null,
+      revokeSeconds: built ? built.revokeMs / 1000 : null,
+      ...(scaleStore ? { measuredExistingStore: true } : {}),
       journalMiB: journalBytes / 2 ** 20,
       openAndVerifyMs: median(measured.map((m) => m.verifyMs)),
       unlockKdfMs: median(measured.map((m) => m.kdfMs)),
@@ -291,7 +301,7 @@ if (want('scale')) {
       `scroll to the end ${paint.scrollToEndMs.toFixed(0)} ms; ${paint.rowsInPage} rows in the page`,
     ]);
   } finally {
-    rmSync(scaleDir, { recursive: true, force: true });
+    if (!scaleStore) rmSync(scaleDir, { recursive: true, force: true });
   }
 }
 
