@@ -14,24 +14,22 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listTokens, openToken } from '../../src-main/custody/token/pkcs11-token';
+import { openToken } from '../../src-main/custody/token/pkcs11-token';
 import { findTokenKey, generateTokenKey } from '../../src-main/custody/token/token-key';
 import * as graphene from 'graphene-pk11';
 import { rootkeeper, requireBuiltCli } from '../support/cli';
 import { run, type RunResult } from '../support/run';
-import { SOFTHSM_MODULE, TOKEN_PIN, softHsmTokens } from '../support/softhsm';
+import { SOFTHSM_MODULE, TOKEN_PIN, softHsmTokens, storeWithRootOnToken } from '../support/softhsm';
 import { snapshotFolder } from '../support/store';
 import { makeTempDir } from '../support/temp-dir';
 
 const OPERATOR = 'velvet-harbor-quartz-meadow-3';
-const FAST_KDF = ['--kdf-memory', '64', '--kdf-passes', '2'];
 const ROOT_KEY_ID = '0a01';
 const ISSUING_KEY_ID = '1c01';
 const SLOW = 480_000;
 
 let dir: string;
 let cleanup: () => Promise<void>;
-let rootSerial: string;
 let issuingSerial: string;
 let conf: string;
 const outputs: string[] = [];
@@ -59,32 +57,11 @@ beforeAll(async () => {
   requireBuiltCli();
   expect(SOFTHSM_MODULE, 'SoftHSM2 is installed by .ci/run (Debian softhsm2)').toBeDefined();
   ({ dir, cleanup } = await makeTempDir('rootkeeper-intermediate-token-'));
-  await softHsmTokens(dir, ['Root token', 'Issuing token']);
+  ({ issuingSerial } = await storeWithRootOnToken(dir, (args) => cli(args), {
+    operatorPassphrase: OPERATOR,
+    rootKeyId: ROOT_KEY_ID,
+  }));
   conf = process.env.SOFTHSM2_CONF!;
-  const tokens = listTokens(SOFTHSM_MODULE!);
-  rootSerial = tokens.find((token) => token.label === 'Root token')!.serial;
-  issuingSerial = tokens.find((token) => token.label === 'Issuing token')!.serial;
-  const init = cli([
-    'init',
-    '--store',
-    'ca',
-    '--root-subject',
-    'CN=Token Root CA, O=Acme',
-    '--root-token',
-    rootSerial,
-    '--root-pkcs11-module',
-    SOFTHSM_MODULE!,
-    '--root-key-id',
-    ROOT_KEY_ID,
-    ...rootPin,
-    '--operator-passout',
-    `pass:${OPERATOR}`,
-    ...FAST_KDF,
-  ]);
-  expect(init.status, init.stderr).toBe(0);
-  const storeFile = JSON.parse(await readFile(at('ca', 'rootkeeper-store.json'), 'utf8'));
-  await writeFile(at('root.der'), Buffer.from(storeFile.body.certificates.root, 'base64'));
-  expect(openssl('x509', '-inform', 'DER', '-in', 'root.der', '-out', 'root.pem').status).toBe(0);
 }, SLOW);
 afterAll(() => cleanup());
 

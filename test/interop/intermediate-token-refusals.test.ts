@@ -19,12 +19,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationName, RequestOf, ResponseOf } from '../../shared/contract';
-import { listTokens, openToken } from '../../src-main/custody/token/pkcs11-token';
+import { openToken } from '../../src-main/custody/token/pkcs11-token';
 import { createHost, type Host } from '../../src-main/host';
 import { rootkeeper, requireBuiltCli } from '../support/cli';
 import { TEST_KDF_COST } from '../support/kdf';
 import { run, type RunResult } from '../support/run';
-import { SOFTHSM_MODULE, TOKEN_PIN, softHsmTokens } from '../support/softhsm';
+import { SOFTHSM_MODULE, TOKEN_PIN, storeWithRootOnToken } from '../support/softhsm';
 import { OPERATOR_PASSPHRASE, ROOT_PASSPHRASE, snapshotFolder, testEnvironment } from '../support/store';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -39,12 +39,13 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let rootSerial: string;
 let issuingSerial: string;
-let env: NodeJS.ProcessEnv;
 const outputs: string[] = [];
 const at = (...parts: string[]) => path.join(dir, ...parts);
+/** A fresh home for every CLI run (the per-user configuration folder is the test file's own: isolated-config.ts), and SoftHSM's configuration as set. */
+const env = () => ({ ...process.env, HOME: at('home') });
 
 function cli(args: string[]): RunResult {
-  const result = rootkeeper(args, { cwd: dir, env });
+  const result = rootkeeper(args, { cwd: dir, env: env() });
   outputs.push(result.stdout, result.stderr);
   return result;
 }
@@ -75,41 +76,18 @@ function tokenObjects(serial: string): string[] {
 }
 
 function pkcs11Tool(...args: string[]): RunResult {
-  return run('pkcs11-tool', ['--module', SOFTHSM_MODULE!, ...args], { cwd: dir, env });
+  return run('pkcs11-tool', ['--module', SOFTHSM_MODULE!, ...args], { cwd: dir, env: env() });
 }
 
 beforeAll(async () => {
   requireBuiltCli();
   expect(SOFTHSM_MODULE, 'SoftHSM2 is installed by .ci/run (Debian softhsm2)').toBeDefined();
   ({ dir, cleanup } = await makeTempDir('rootkeeper-intermediate-token-refusals-'));
-  await softHsmTokens(dir, ['Root token', 'Issuing token']);
   await mkdir(at('home'));
-  // A fresh home for every CLI run; the per-user configuration folder is the test file's own (isolated-config.ts).
-  env = { ...process.env, HOME: at('home') };
-  const tokens = listTokens(SOFTHSM_MODULE!);
-  rootSerial = tokens.find((token) => token.label === 'Root token')!.serial;
-  issuingSerial = tokens.find((token) => token.label === 'Issuing token')!.serial;
-  const init = cli([
-    'init',
-    '--store',
-    'ca',
-    '--root-subject',
-    'CN=Token Root CA, O=Acme',
-    '--root-token',
-    rootSerial,
-    '--root-pkcs11-module',
-    SOFTHSM_MODULE!,
-    '--root-key-id',
-    ROOT_KEY_ID,
-    ...rootPin,
-    '--operator-passout',
-    `pass:${OPERATOR_PASSPHRASE}`,
-    ...FAST_KDF,
-  ]);
-  expect(init.status, init.stderr).toBe(0);
-  const storeFile = JSON.parse(await readFile(at('ca', 'rootkeeper-store.json'), 'utf8'));
-  await writeFile(at('root.der'), Buffer.from(storeFile.body.certificates.root, 'base64'));
-  expect(openssl('x509', '-inform', 'DER', '-in', 'root.der', '-out', 'root.pem').status).toBe(0);
+  ({ rootSerial, issuingSerial } = await storeWithRootOnToken(dir, cli, {
+    operatorPassphrase: OPERATOR_PASSPHRASE,
+    rootKeyId: ROOT_KEY_ID,
+  }));
 }, SLOW);
 afterAll(() => cleanup());
 

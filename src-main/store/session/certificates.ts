@@ -27,14 +27,10 @@ async function eachCertificate<R extends Located>(
   records: readonly R[],
   use: (record: R, der: Der) => void,
 ): Promise<void> {
-  core.active();
-  const index = core.parts.writer.index;
-  if (!index) throw new RootkeeperError('INTERNAL', 'The journal was opened without its record index.');
   const bySequence = new Map(records.map((record) => [record.record, record]));
-  await readIndexedRecords(core.parts.dir, core.storeId, core.keys, index, [...bySequence.keys()], (sequence, event) =>
+  await readRecordsNow(core, [...bySequence.keys()], (sequence, event) =>
     use(bySequence.get(sequence)!, certificateIn(event, bySequence.get(sequence)!)),
   );
-  core.active();
 }
 
 /** The DER of each record, in the order given (within an operation, as `eachCertificate`). */
@@ -65,15 +61,23 @@ export function forEachCertificate<R extends Located>(
  */
 export function readRecords(core: SessionCore, sequences: readonly number[]): Promise<JournalEntry[]> {
   return core.exclusive(async () => {
-    core.active();
-    const index = core.parts.writer.index;
-    if (!index) throw new RootkeeperError('INTERNAL', 'The journal was opened without its record index.');
     const found = new Map<number, JournalEvent>();
-    await readIndexedRecords(core.parts.dir, core.storeId, core.keys, index, sequences, (sequence, event) =>
-      found.set(sequence, event),
-    );
+    await readRecordsNow(core, sequences, (sequence, event) => found.set(sequence, event));
     return sequences.map((sequence) => ({ sequence, event: found.get(sequence)! }));
   });
+}
+
+/** Records by sequence through the journal index, authenticated again; the caller holds the session's queue. */
+async function readRecordsNow(
+  core: SessionCore,
+  sequences: readonly number[],
+  use: (sequence: number, event: JournalEvent) => void,
+): Promise<void> {
+  core.active();
+  const index = core.parts.writer.index;
+  if (!index) throw new RootkeeperError('INTERNAL', 'The journal was opened without its record index.');
+  await readIndexedRecords(core.parts.dir, core.storeId, core.keys, index, sequences, use);
+  core.active();
 }
 
 /** The certificate a record holds: it must be the one the inventory says it is. */
